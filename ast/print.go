@@ -1,0 +1,348 @@
+package ast
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// String returns the canonical Unicode form of e: juxtaposition for products,
+// ᵀ, ∘, superscript powers, ‖x‖, primes as ′. It parses back to the same tree.
+func String(e Expr) string {
+	p := printer{ascii: false}
+	p.expr(e)
+	return p.b.String()
+}
+
+// ASCII returns the plain-ASCII form of e: * for products, ' for transposes,
+// .* for Hadamard products, ^ for powers. It parses back to the same tree.
+func ASCII(e Expr) string {
+	p := printer{ascii: true}
+	p.expr(e)
+	return p.b.String()
+}
+
+type printer struct {
+	ascii bool
+	b     strings.Builder
+}
+
+var superDigits = []rune("⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+// FormatNumber returns the shortest spelling of v that parses back to v.
+func FormatNumber(v float64) string {
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// IsSimpleName reports whether name is one letter with an optional subscript
+// (x, W₁, W_L, θ), as opposed to a declared multi-letter name.
+func IsSimpleName(name string) bool {
+	r, size := utf8.DecodeRuneInString(name)
+	if !unicode.IsLetter(r) {
+		return false
+	}
+	rest := name[size:]
+	if rest == "" || strings.HasPrefix(rest, "_") {
+		return true
+	}
+	for _, r := range rest {
+		if r < '₀' || r > '₉' {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *printer) paren(e Expr, wrap bool) {
+	if wrap {
+		p.b.WriteString("(")
+		p.expr(e)
+		p.b.WriteString(")")
+		return
+	}
+	p.expr(e)
+}
+
+func (p *printer) expr(e Expr) {
+	switch e := e.(type) {
+	case *Ident:
+		p.b.WriteString(p.name(e.Name))
+	case *Number:
+		s := FormatNumber(e.Value)
+		if !p.ascii && e.Value < 0 {
+			s = "−" + s[1:]
+		}
+		p.b.WriteString(s)
+	case *Identity:
+		p.b.WriteString("I")
+	case *Ones:
+		if p.ascii {
+			p.b.WriteString("ones")
+		} else {
+			p.b.WriteString("𝟙")
+		}
+	case *Unary:
+		if p.ascii {
+			p.b.WriteString("-")
+		} else {
+			p.b.WriteString("−")
+		}
+		p.paren(e.X, Precedence(e.X) < PrecUnary || startsWithMinus(e.X))
+	case *Binary:
+		p.binary(e)
+	case *Transpose:
+		if c, ok := e.X.(*Call); ok && c.Fun == "inv" && !p.ascii {
+			p.paren(c.Args[0], !p.isPostfixChainable(c.Args[0]))
+			p.b.WriteString("⁻ᵀ")
+			return
+		}
+		p.paren(e.X, Precedence(e.X) < PrecPostfix || isNegNumber(e.X))
+		if p.ascii {
+			p.b.WriteString("'")
+		} else {
+			p.b.WriteString("ᵀ")
+		}
+	case *Call:
+		p.call(e)
+	case *Indicator:
+		p.b.WriteString("[")
+		p.expr(e.X)
+		if p.ascii {
+			p.b.WriteString(" " + e.Op.ASCII() + " ")
+		} else {
+			p.b.WriteString(" " + e.Op.String() + " ")
+		}
+		p.expr(e.Y)
+		p.b.WriteString("]")
+	default:
+		panic("ast: print of unknown node")
+	}
+}
+
+func (p *printer) name(n string) string {
+	if !p.ascii {
+		return n
+	}
+	return ASCIIName(n)
+}
+
+// ASCIIName returns the ASCII spelling of a canonical name: θ₁ is theta_1.
+func ASCIIName(n string) string {
+	var b strings.Builder
+	sub := false
+	for _, r := range n {
+		if r >= '₀' && r <= '₉' {
+			if !sub {
+				b.WriteByte('_')
+				sub = true
+			}
+			b.WriteRune('0' + (r - '₀'))
+			continue
+		}
+		if g, ok := greekASCII[r]; ok {
+			b.WriteString(g)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+var greekASCII = map[rune]string{}
+
+func init() {
+	for name, letter := range GreekNames {
+		r, _ := utf8.DecodeRuneInString(letter)
+		greekASCII[r] = name
+	}
+}
+
+func isNegNumber(e Expr) bool {
+	n, ok := e.(*Number)
+	return ok && n.Value < 0
+}
+
+// startsWithMinus reports whether the printed form of e begins with a minus.
+func startsWithMinus(e Expr) bool {
+	switch e := e.(type) {
+	case *Unary:
+		return true
+	case *Number:
+		return e.Value < 0
+	case *Binary:
+		if Precedence(e.X) >= Precedence(e) {
+			return startsWithMinus(e.X)
+		}
+	case *Transpose:
+		return startsWithMinus(e.X) && Precedence(e.X) >= PrecPostfix
+	}
+	return false
+}
+
+func (p *printer) binary(e *Binary) {
+	prec := Precedence(e)
+	if e.Op == Pow || e.Op == ElemPow {
+		p.paren(e.X, !p.isPostfixChainable(e.X))
+		if n, ok := e.Y.(*Number); ok && e.Op == Pow && !p.ascii && n.Value >= 0 && n.Value == float64(int(n.Value)) && n.Value < 1e6 {
+			for _, d := range strconv.Itoa(int(n.Value)) {
+				p.b.WriteRune(superDigits[d-'0'])
+			}
+			return
+		}
+		p.b.WriteString(e.Op.ASCII())
+		p.paren(e.Y, Precedence(e.Y) < PrecPrimary)
+		return
+	}
+	p.paren(e.X, Precedence(e.X) < prec)
+	if e.Op == Mul && !p.ascii {
+		var right printer
+		right.expr(e.Y)
+		r := right.b.String()
+		wrap := Precedence(e.Y) <= prec || startsWithMinus(e.Y)
+		if wrap {
+			r = "(" + r + ")"
+		}
+		left := p.b.String()
+		if needSpace(left, r, e.X, e.Y, wrap) {
+			p.b.WriteString(" ")
+		}
+		p.b.WriteString(r)
+		return
+	}
+	switch e.Op {
+	case Mul, Div:
+		if p.ascii {
+			p.b.WriteString(e.Op.ASCII())
+		} else {
+			p.b.WriteString(e.Op.String())
+		}
+	default:
+		if p.ascii {
+			p.b.WriteString(" " + e.Op.ASCII() + " ")
+		} else {
+			p.b.WriteString(" " + e.Op.String() + " ")
+		}
+	}
+	p.paren(e.Y, Precedence(e.Y) <= prec || startsWithMinus(e.Y))
+}
+
+// isPostfixChainable reports whether a postfix operator may follow e without
+// brackets: names, numbers, calls and transposes (xᵀ² is not allowed).
+func (p *printer) isPostfixChainable(e Expr) bool {
+	switch e := e.(type) {
+	case *Call:
+		return p.ascii || e.Fun != "inv"
+	case *Ident, *Identity, *Ones, *Indicator:
+		return true
+	case *Number:
+		return e.Value >= 0
+	}
+	return false
+}
+
+// needSpace decides whether juxtaposing left and right needs a space to
+// read back as the same product.
+func needSpace(left, right string, x, y Expr, wrapped bool) bool {
+	l, _ := utf8.DecodeLastRuneInString(left)
+	r, _ := utf8.DecodeRuneInString(right)
+	switch {
+	case isDigit(l) && (isDigit(r) || r == '.'):
+		return true
+	case isWordRune(l) && isDigit(r):
+		return true // x 2 must not read as x₂
+	case isWordRune(l) && r == '(' && wrapped:
+		// f (x + y) is a product; f(x + y) would be a call.
+		return true
+	case isWordRune(l) && (isWordRune(r) || r == '_'):
+		return !endsWithSimpleName(x) || !startsWithSimpleName(y)
+	case isDigit(l) && (r == 'e' || r == 'E'):
+		return true
+	}
+	return false
+}
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || (r >= '₀' && r <= '₉') || r == '_'
+}
+
+// endsWithSimpleName reports whether the printed e ends with a one-letter name.
+func endsWithSimpleName(e Expr) bool {
+	switch e := e.(type) {
+	case *Ident:
+		return IsSimpleName(e.Name)
+	case *Identity:
+		return true
+	case *Binary:
+		if e.Op == Mul && Precedence(e.Y) > PrecProduct && !startsWithMinus(e.Y) {
+			return endsWithSimpleName(e.Y)
+		}
+	}
+	return false
+}
+
+// startsWithSimpleName reports whether the printed e starts with a one-letter
+// name (not a function name).
+func startsWithSimpleName(e Expr) bool {
+	switch e := e.(type) {
+	case *Ident:
+		return IsSimpleName(e.Name)
+	case *Identity:
+		return true
+	case *Transpose:
+		if Precedence(e.X) >= PrecPostfix {
+			return startsWithSimpleName(e.X)
+		}
+	case *Binary:
+		if Precedence(e.X) >= Precedence(e) {
+			return startsWithSimpleName(e.X)
+		}
+	case *Call:
+		if e.Fun == "inv" {
+			return startsWithSimpleName(e.Args[0])
+		}
+	}
+	return false
+}
+
+func (p *printer) call(c *Call) {
+	switch {
+	case c.Fun == "norm" && len(c.Args) == 1 && !p.ascii:
+		p.b.WriteString("‖")
+		p.expr(c.Args[0])
+		p.b.WriteString("‖")
+		return
+	case c.Fun == "inv" && len(c.Args) == 1 && !p.ascii:
+		a := c.Args[0]
+		p.paren(a, !p.isPostfixChainable(a))
+		p.b.WriteString("⁻¹")
+		return
+	}
+	name := c.Fun
+	if p.ascii {
+		switch name {
+		case "σ":
+			name = "sigmoid"
+		default:
+			name = ASCIIName(name)
+		}
+	}
+	p.b.WriteString(name)
+	for i := 0; i < c.Primes; i++ {
+		if p.ascii {
+			p.b.WriteString("'")
+		} else {
+			p.b.WriteString("′")
+		}
+	}
+	p.b.WriteString("(")
+	for i, a := range c.Args {
+		if i > 0 {
+			p.b.WriteString(", ")
+		}
+		p.expr(a)
+	}
+	p.b.WriteString(")")
+}

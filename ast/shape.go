@@ -1,0 +1,152 @@
+package ast
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// A Dim is one dimension of a shape: a size (N > 0), a symbolic name
+// ("n", "m"), or unknown (the zero value).
+type Dim struct {
+	N    int
+	Name string
+}
+
+// One is the dimension of size 1.
+var One = Dim{N: 1}
+
+// Size returns the dimension of size n.
+func Size(n int) Dim { return Dim{N: n} }
+
+// Sym returns the symbolic dimension called name.
+func Sym(name string) Dim { return Dim{Name: name} }
+
+// Known reports whether d is a size or a name.
+func (d Dim) Known() bool { return d.N > 0 || d.Name != "" }
+
+// IsOne reports whether d is the size 1.
+func (d Dim) IsOne() bool { return d.N == 1 }
+
+func (d Dim) String() string {
+	switch {
+	case d.N > 0:
+		return strconv.Itoa(d.N)
+	case d.Name != "":
+		return d.Name
+	}
+	return "?"
+}
+
+// A Shape is the shape of a value: Rows×Cols. A scalar is 1×1, a (column)
+// vector n×1, a row vector 1×n (only as an intermediate such as xᵀ).
+type Shape struct {
+	Rows, Cols Dim
+}
+
+// Scalar is the shape of a scalar.
+var Scalar = Shape{One, One}
+
+// Vector returns the shape of a column vector of dimension n.
+func Vector(n Dim) Shape { return Shape{n, One} }
+
+// Matrix returns the shape of an r×c matrix.
+func Matrix(r, c Dim) Shape { return Shape{r, c} }
+
+// IsScalar reports whether both dimensions are 1.
+func (s Shape) IsScalar() bool { return s.Rows.IsOne() && s.Cols.IsOne() }
+
+// IsVector reports whether s is a column vector (n×1 with n not 1).
+func (s Shape) IsVector() bool { return s.Cols.IsOne() && !s.Rows.IsOne() }
+
+// IsRow reports whether s is a row vector (1×n with n not 1).
+func (s Shape) IsRow() bool { return s.Rows.IsOne() && !s.Cols.IsOne() }
+
+// IsMatrix reports whether neither dimension is 1.
+func (s Shape) IsMatrix() bool { return !s.Rows.IsOne() && !s.Cols.IsOne() }
+
+// IsSquare reports whether the dimensions are equal.
+func (s Shape) IsSquare() bool { return s.Rows == s.Cols }
+
+// T returns the shape of the transpose.
+func (s Shape) T() Shape { return Shape{s.Cols, s.Rows} }
+
+// Dims lists the dimensions as JSON and text show them: [] for a scalar,
+// [n] for a vector, [1, n] for a row vector, [r, c] for a matrix.
+func (s Shape) Dims() []Dim {
+	switch {
+	case s.IsScalar():
+		return []Dim{}
+	case s.IsVector():
+		return []Dim{s.Rows}
+	}
+	return []Dim{s.Rows, s.Cols}
+}
+
+// String returns "scalar", "n" for a vector, "1×n" for a row vector and
+// "n×m" for a matrix.
+func (s Shape) String() string {
+	switch {
+	case s.IsScalar():
+		return "scalar"
+	case s.IsVector():
+		return s.Rows.String()
+	}
+	return fmt.Sprintf("%v×%v", s.Rows, s.Cols)
+}
+
+// A VarInfo describes one variable of a formula after shape inference.
+type VarInfo struct {
+	Name      string // canonical spelling
+	Shape     Shape
+	Symmetric bool // declared symmetric(n)
+}
+
+// Info is the result of shape inference over a formula.
+type Info struct {
+	// Vars lists the variables in order of first appearance.
+	Vars []VarInfo
+	// Shapes holds the shape of every node of the inferred tree.
+	Shapes map[Expr]Shape
+	// Funcs lists the declared generic function names (besides f g h φ ψ).
+	Funcs []string
+}
+
+// Var returns the variable called name, or nil.
+func (in *Info) Var(name string) *VarInfo {
+	for i := range in.Vars {
+		if in.Vars[i].Name == name {
+			return &in.Vars[i]
+		}
+	}
+	return nil
+}
+
+// Env maps variable names to their shapes.
+func (in *Info) Env() map[string]Shape {
+	env := make(map[string]Shape, len(in.Vars))
+	for _, v := range in.Vars {
+		env[v.Name] = v.Shape
+	}
+	return env
+}
+
+// DeclKind is what a declaration declares.
+type DeclKind int
+
+const (
+	DeclScalar DeclKind = iota + 1
+	DeclVector
+	DeclMatrix
+	DeclSymmetric
+	DeclFunction
+)
+
+// A Decl is one declaration, `x, y: scalar`, `W: matrix(n, m)`,
+// `x: vector(3)`, `S: symmetric(n)` or `k: function`. Dims holds the
+// dimensions given (none, one or two; unknown dims are open).
+type Decl struct {
+	DeclPos Pos
+	Names   []string // canonical spellings
+	Kind    DeclKind
+	Dims    []Dim
+}
