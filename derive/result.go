@@ -1,0 +1,79 @@
+package derive
+
+import "github.com/matcalc/matcalc/ast"
+
+// Kind names what a derivative is (SPEC §3).
+type Kind string
+
+const (
+	Gradient   Kind = "gradient"   // scalar by anything: shape of the variable
+	Derivative Kind = "derivative" // vector or matrix by a scalar: shape of the function
+	Jacobian   Kind = "jacobian"   // vector (m) by vector (n): m×n, numerator layout
+	Hessian    Kind = "hessian"    // scalar by vector, second order: n×n
+)
+
+// A Def names a shared subexpression: Name = Expr. Later definitions, the
+// function and the derivatives refer to it as ast.Var(Name).
+type Def struct {
+	Name  string
+	Expr  ast.Expr
+	Shape ast.Shape
+}
+
+// A Deriv is one derivative of the function.
+type Deriv struct {
+	Wrt   string // canonical variable name
+	Kind  Kind
+	Order int // 1 or 2
+	Expr  ast.Expr
+	Shape ast.Shape
+}
+
+// A Result is the function and its derivatives after simplification and
+// naming of shared pieces.
+type Result struct {
+	Input     string        // the formula as given
+	FuncName  string        // "s" unless the formula file names it
+	Func      ast.Expr      // the function, possibly referring to Defs
+	FuncShape ast.Shape     //
+	Vars      []ast.VarInfo // the inputs, in order of first appearance
+	Defs      []Def         // in dependency order
+	Derivs    []Deriv       // in --wrt order
+}
+
+// Env returns the shapes of the variables and of the definitions, for
+// ast.Check on any expression of the result.
+func (r *Result) Env() map[string]ast.Shape {
+	env := map[string]ast.Shape{}
+	for _, v := range r.Vars {
+		env[v.Name] = v.Shape
+	}
+	for _, d := range r.Defs {
+		env[d.Name] = d.Shape
+	}
+	return env
+}
+
+// Expand replaces every reference to a definition in e by its expression,
+// giving a tree over the input variables only.
+func (r *Result) Expand(e ast.Expr) ast.Expr {
+	defs := map[string]ast.Expr{}
+	for _, d := range r.Defs {
+		defs[d.Name] = ast.Rewrite(d.Expr, func(n ast.Expr) ast.Expr {
+			if id, ok := n.(*ast.Ident); ok {
+				if x, ok := defs[id.Name]; ok {
+					return x
+				}
+			}
+			return n
+		})
+	}
+	return ast.Rewrite(e, func(n ast.Expr) ast.Expr {
+		if id, ok := n.(*ast.Ident); ok {
+			if x, ok := defs[id.Name]; ok {
+				return x
+			}
+		}
+		return n
+	})
+}
