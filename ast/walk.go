@@ -89,6 +89,9 @@ func Rewrite(e Expr, f func(Expr) Expr) Expr {
 // Identity dimensions and Ones shapes are ignored as well: they are
 // annotations, not part of what is written.
 func Equal(a, b Expr) bool {
+	if a == b {
+		return true
+	}
 	switch a := a.(type) {
 	case *Ident:
 		b, ok := b.(*Ident)
