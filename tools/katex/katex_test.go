@@ -1,0 +1,36 @@
+package katex
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestRenderAcceptsGoodLaTeX(t *testing.T) {
+	Check(t, []string{
+		`\frac{\partial s}{\partial \mathbf{W}} = \boldsymbol{\delta}\mathbf{x}^\top`,
+		`\begin{aligned} z &= \mathbf{W}\mathbf{x} \\ s &= z \end{aligned}`,
+	})
+}
+
+func TestRenderNamesTheBadString(t *testing.T) {
+	err := Render([]string{`x^2`, `\frac{a`, `\notacommand{x}`})
+	if err == nil {
+		t.Fatal("Render accepted broken LaTeX")
+	}
+	for _, want := range []string{`\\frac{a`, `\\notacommand{x}`, "1 passed, 2 failed"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), `"x^2"`) {
+		t.Errorf("error names a string that renders:\n%v", err)
+	}
+}
+
+func TestRenderWithoutNodeSaysHowToInstall(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	err := Render([]string{`x`})
+	if err == nil || !strings.Contains(err.Error(), "scripts/katex-setup.sh") {
+		t.Fatalf("Render without node: %v, want a hint to run scripts/katex-setup.sh", err)
+	}
+}
