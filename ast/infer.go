@@ -1,0 +1,815 @@
+package ast
+
+import (
+	"fmt"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Infer computes the shape of every variable and every node of e (SPEC §2):
+// dimensions are unified across the tree, declarations and the shapes of
+// given values (fixed, from --at) fix them, and defaults settle the rest:
+// an uppercase letter is a matrix, a lowercase Latin letter a column vector,
+// a lowercase Greek letter a scalar unless the formula makes it a vector.
+//
+// Every dimension is either rigid (a size, or a name from a declaration such
+// as matrix(n,m)) or flexible. Flexible dimensions are unified like type
+// variables, and may become 1: a vector of dimension 1 is a scalar, which is
+// how (x+y)*max(y,z) makes x, y and z scalars. Dimensions still flexible at
+// the end are named n, m, k, p, … in order of first appearance, skipping
+// names that declarations or variables use.
+//
+// Operators are decided bottom-up (the first applicable rule wins):
+//   - + − ∘ ./ max min [≥]: a definite scalar broadcasts, else both shapes
+//     are unified;
+//   - product: with a definite scalar factor it is scalar multiplication;
+//     a left factor whose shape depends on lowercase Greek variables only
+//     (λ, −α, 2λ, θ+μ) becomes a scalar (λx, αA); otherwise it is the matrix
+//     product and the inner dimensions are unified;
+//   - / and .^: a definite scalar (or Greek-only) divisor or exponent
+//     scales, else elementwise;
+//   - ^: the exponent is a scalar and the base square;
+//   - calls follow Builtins; generic and declared functions are elementwise.
+//
+// The left-only Greek rule is deliberate: in λx the λ is a scale factor, but
+// in Xθ the θ is the parameter vector of a linear model.
+//
+// A shape conflict is an *Error at the operator (or function) that names both
+// operands with their shapes, dimensions named as in the final result.
+func Infer(e Expr, decls []Decl, fixed map[string]Shape) (*Info, error) {
+	in := &inferer{
+		vars:   map[string]*varState{},
+		named:  map[string]int{},
+		taken:  map[string]bool{},
+		shapes: map[Expr]shp{},
+		funcs:  map[string]bool{},
+	}
+	in.dims.fresh(0) // index 0 is the constant dimension 1
+	in.dims.size[0] = 1
+	if err := in.collect(e); err != nil {
+		return nil, err
+	}
+	if err := in.declare(decls); err != nil {
+		return nil, err
+	}
+	if err := in.initVars(fixed); err != nil {
+		return nil, err
+	}
+	if _, err := in.shape(e); err != nil {
+		return nil, err
+	}
+	// A lowercase Greek variable whose dimension nothing else pins down is
+	// a scalar (the default of SPEC §2).
+	for _, name := range in.order {
+		v := in.vars[name]
+		for _, d := range []int{v.s.r, v.s.c} {
+			if r := in.dims.find(d); !in.dims.rigid(r) && in.dims.flags[r] == usedByGreek {
+				in.dims.unify(d, 0, false)
+			}
+		}
+	}
+	names := in.nameDims()
+	info := &Info{Shapes: make(map[Expr]Shape, len(in.shapes))}
+	for _, name := range in.order {
+		v := in.vars[name]
+		info.Vars = append(info.Vars, VarInfo{Name: name, Shape: in.resolve(v.s, names), Symmetric: v.symmetric})
+	}
+	for n, s := range in.shapes {
+		info.Shapes[n] = in.resolve(s, names)
+	}
+	info.Funcs = in.funcList
+	return info, nil
+}
+
+// Names returns the names of the variables of in, in order of first
+// appearance.
+func Names(in *Info) []string {
+	if in == nil {
+		return nil
+	}
+	names := make([]string, len(in.Vars))
+	for i, v := range in.Vars {
+		names[i] = v.Name
+	}
+	return names
+}
+
+// dimFlag records which kinds of variables use a flexible dimension, which
+// decides whether the Greek-scalar default may apply to it.
+type dimFlag uint8
+
+const (
+	// usedByGreek: a lowercase Greek variable (scalar preferred) uses it.
+	usedByGreek dimFlag = 1 << iota
+	// usedByOther: another variable uses it, or it is the dimension of the
+	// argument of a function that only makes sense on vectors (‖θ‖, sum(θ)).
+	usedByOther
+)
+
+// dimTable is a union-find over dimensions, with an undo trail so that a
+// failed shape unification leaves no half-unified state behind (the error
+// message then shows the shapes as they were).
+type dimTable struct {
+	parent []int
+	size   []int    // > 0: a rigid size
+	name   []string // != "": a rigid declared name
+	flags  []dimFlag
+	trail  []dimUndo
+}
+
+type dimUndo struct {
+	i, parent, size int
+	name            string
+	flags           dimFlag
+}
+
+func (t *dimTable) fresh(f dimFlag) int {
+	t.parent = append(t.parent, len(t.parent))
+	t.size = append(t.size, 0)
+	t.name = append(t.name, "")
+	t.flags = append(t.flags, f)
+	return len(t.parent) - 1
+}
+
+func (t *dimTable) find(i int) int {
+	for t.parent[i] != i {
+		i = t.parent[i]
+	}
+	return i
+}
+
+func (t *dimTable) save(i int) {
+	t.trail = append(t.trail, dimUndo{i, t.parent[i], t.size[i], t.name[i], t.flags[i]})
+}
+
+func (t *dimTable) mark() int { return len(t.trail) }
+
+func (t *dimTable) rollback(m int) {
+	for len(t.trail) > m {
+		u := t.trail[len(t.trail)-1]
+		t.trail = t.trail[:len(t.trail)-1]
+		t.parent[u.i], t.size[u.i], t.name[u.i], t.flags[u.i] = u.parent, u.size, u.name, u.flags
+	}
+}
+
+func (t *dimTable) rigid(r int) bool { return t.size[r] > 0 || t.name[r] != "" }
+
+// isOne reports whether dimension i is definitely 1.
+func (t *dimTable) isOne(i int) bool { return t.size[t.find(i)] == 1 }
+
+// flexible reports whether dimension i is still open.
+func (t *dimTable) flexible(i int) bool { return !t.rigid(t.find(i)) }
+
+// unify makes a and b the same dimension. Two rigid dimensions unify only
+// when equal, except that with bind a declared name takes the size of a
+// given value (W: matrix(n,m) with a 3×2 value makes n 3).
+func (t *dimTable) unify(a, b int, bind bool) bool {
+	ra, rb := t.find(a), t.find(b)
+	if ra == rb {
+		return true
+	}
+	switch {
+	case !t.rigid(ra):
+		// link ra under rb
+	case !t.rigid(rb):
+		ra, rb = rb, ra
+	case t.size[ra] > 0 && t.size[ra] == t.size[rb]:
+	case bind && t.size[rb] > 0 && t.name[ra] != "":
+	case bind && t.size[ra] > 0 && t.name[rb] != "":
+		ra, rb = rb, ra
+	default:
+		return false
+	}
+	t.save(ra)
+	t.save(rb)
+	t.parent[ra] = rb
+	t.flags[rb] |= t.flags[ra]
+	return true
+}
+
+// shp is a shape whose dimensions are indices into the dimTable.
+type shp struct{ r, c int }
+
+type varState struct {
+	s         shp
+	pos       Pos // first appearance
+	declared  bool
+	symmetric bool
+	decl      string // the declaration as written, for messages
+}
+
+type inferer struct {
+	dims     dimTable
+	vars     map[string]*varState
+	order    []string        // variables in order of first appearance
+	named    map[string]int  // declared dimension names
+	taken    map[string]bool // names a generated dimension must not use
+	shapes   map[Expr]shp
+	visited  []Expr // nodes in the order shapes were computed, for naming
+	funcs    map[string]bool
+	funcList []string
+}
+
+var scalarShp = shp{0, 0}
+
+// collect records the variables in order of first appearance and rejects
+// malformed trees (nil children), so that the rest can walk without checks.
+func (in *inferer) collect(e Expr) error {
+	if e == nil || isNilNode(e) {
+		return Errorf(NoPos, "missing expression")
+	}
+	switch e := e.(type) {
+	case *Ident:
+		if _, ok := in.vars[e.Name]; !ok {
+			in.vars[e.Name] = &varState{pos: e.Pos()}
+			in.order = append(in.order, e.Name)
+			in.taken[e.Name] = true
+		}
+		return nil
+	case *Identity:
+		if e.N.Name != "" {
+			in.taken[e.N.Name] = true
+		}
+	case *Ones:
+		in.taken[e.Shape.Rows.Name] = true
+		in.taken[e.Shape.Cols.Name] = true
+	case *Call:
+		if len(e.Args) == 0 {
+			return Errorf(e.Pos(), "%s needs an argument", e.Fun)
+		}
+	}
+	for _, k := range Children(e) {
+		if err := in.collect(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isNilNode reports whether e is a typed nil pointer.
+func isNilNode(e Expr) bool {
+	switch e := e.(type) {
+	case *Ident:
+		return e == nil
+	case *Number:
+		return e == nil
+	case *Identity:
+		return e == nil
+	case *Ones:
+		return e == nil
+	case *Unary:
+		return e == nil
+	case *Binary:
+		return e == nil
+	case *Transpose:
+		return e == nil
+	case *Call:
+		return e == nil
+	case *Indicator:
+		return e == nil
+	}
+	return false
+}
+
+// dimFor returns the dimension a declaration or value gives: a size, a
+// shared rigid name, or a fresh flexible dimension when unknown.
+func (in *inferer) dimFor(d Dim) int {
+	switch {
+	case d.N == 1:
+		return 0
+	case d.N > 0:
+		i := in.dims.fresh(usedByOther)
+		in.dims.size[i] = d.N
+		return i
+	case d.Name != "":
+		if i, ok := in.named[d.Name]; ok {
+			return i
+		}
+		i := in.dims.fresh(usedByOther)
+		in.dims.name[i] = d.Name
+		in.named[d.Name] = i
+		in.taken[d.Name] = true
+		return i
+	}
+	return in.dims.fresh(usedByOther)
+}
+
+func declText(d Decl) string {
+	switch d.Kind {
+	case DeclScalar:
+		return "scalar"
+	case DeclVector:
+		if len(d.Dims) > 0 {
+			return fmt.Sprintf("vector(%v)", d.Dims[0])
+		}
+		return "vector"
+	case DeclMatrix:
+		if len(d.Dims) > 1 {
+			return fmt.Sprintf("matrix(%v,%v)", d.Dims[0], d.Dims[1])
+		}
+		return "matrix"
+	case DeclSymmetric:
+		if len(d.Dims) > 0 {
+			return fmt.Sprintf("symmetric(%v)", d.Dims[0])
+		}
+		return "symmetric"
+	case DeclFunction:
+		return "function"
+	}
+	return "?"
+}
+
+// declare applies the declarations to the variables of the formula (and
+// reserves the dimension names of all of them).
+func (in *inferer) declare(decls []Decl) error {
+	for _, d := range decls {
+		for _, name := range d.Names {
+			if d.Kind == DeclFunction {
+				if !in.funcs[name] {
+					in.funcs[name] = true
+					in.funcList = append(in.funcList, name)
+				}
+				continue
+			}
+			dim := func(i int) int {
+				if i < len(d.Dims) {
+					return in.dimFor(d.Dims[i])
+				}
+				return in.dims.fresh(usedByOther)
+			}
+			var s shp
+			switch d.Kind {
+			case DeclScalar:
+				s = scalarShp
+			case DeclVector:
+				s = shp{dim(0), 0}
+			case DeclMatrix:
+				s = shp{dim(0), dim(1)}
+			case DeclSymmetric:
+				n := dim(0)
+				if len(d.Dims) > 1 && !in.dims.unify(n, dim(1), false) {
+					return Errorf(d.DeclPos, "symmetric matrix %s must be square", name)
+				}
+				s = shp{n, n}
+			default:
+				return Errorf(d.DeclPos, "unknown declaration kind for %s", name)
+			}
+			v, ok := in.vars[name]
+			if !ok {
+				continue // declared but not used in this formula
+			}
+			if in.funcs[name] {
+				return Errorf(d.DeclPos, "%s is declared both a function and %s", name, declText(d))
+			}
+			if v.declared {
+				m := in.dims.mark()
+				if !in.dims.unify(v.s.r, s.r, false) || !in.dims.unify(v.s.c, s.c, false) {
+					in.dims.rollback(m)
+					return Errorf(d.DeclPos, "conflicting declarations of %s: %s and %s", name, v.decl, declText(d))
+				}
+			} else {
+				v.s = s
+				v.declared = true
+				v.decl = declText(d)
+			}
+			v.symmetric = v.symmetric || d.Kind == DeclSymmetric
+		}
+	}
+	return nil
+}
+
+// initVars gives every undeclared variable its default shape, then applies
+// the shapes of given values.
+func (in *inferer) initVars(fixed map[string]Shape) error {
+	for _, name := range in.order {
+		v := in.vars[name]
+		if in.funcs[name] {
+			return Errorf(v.pos, "%s is a function: call it as %s(…)", name, name)
+		}
+		if v.declared {
+			continue
+		}
+		if fs, ok := fixed[name]; ok {
+			v.s = shp{in.dimFor(fs.Rows), in.dimFor(fs.Cols)}
+			v.declared = true
+			continue
+		}
+		switch defaultKind(name) {
+		case kindMatrix:
+			v.s = shp{in.dims.fresh(usedByOther), in.dims.fresh(usedByOther)}
+		case kindGreek:
+			v.s = shp{in.dims.fresh(usedByGreek), 0}
+		default:
+			v.s = shp{in.dims.fresh(usedByOther), 0}
+		}
+	}
+	for _, name := range in.order {
+		v := in.vars[name]
+		fs, ok := fixed[name]
+		if !ok {
+			continue
+		}
+		given := shp{in.dimFor(fs.Rows), in.dimFor(fs.Cols)}
+		m := in.dims.mark()
+		if !in.dims.unify(v.s.r, given.r, true) || !in.dims.unify(v.s.c, given.c, true) {
+			in.dims.rollback(m)
+			return Errorf(v.pos, "the value of %s has shape %s, but %s is declared %s",
+				name, in.show(given), name, v.decl)
+		}
+	}
+	return nil
+}
+
+type varKind int
+
+const (
+	kindVector varKind = iota
+	kindMatrix
+	kindGreek
+)
+
+// defaultKind is the shape a variable has when nothing decides otherwise.
+func defaultKind(name string) varKind {
+	r, _ := utf8.DecodeRuneInString(name)
+	switch {
+	case unicode.IsUpper(r):
+		return kindMatrix
+	case unicode.Is(unicode.Greek, r):
+		return kindGreek
+	}
+	return kindVector
+}
+
+// isScalar reports whether s is definitely a scalar.
+func (in *inferer) isScalar(s shp) bool { return in.dims.isOne(s.r) && in.dims.isOne(s.c) }
+
+// greekOnly reports whether s can be made a scalar because its open
+// dimensions belong to lowercase Greek variables only.
+func (in *inferer) greekOnly(s shp) bool {
+	for _, d := range []int{s.r, s.c} {
+		r := in.dims.find(d)
+		if in.dims.size[r] != 1 && (in.dims.rigid(r) || in.dims.flags[r] != usedByGreek) {
+			return false
+		}
+	}
+	return true
+}
+
+// toScalar makes s a scalar; it must be greekOnly.
+func (in *inferer) toScalar(s shp) {
+	in.dims.unify(s.r, 0, false)
+	in.dims.unify(s.c, 0, false)
+}
+
+// unifyShapes unifies a and b, all or nothing.
+func (in *inferer) unifyShapes(a, b shp) bool {
+	m := in.dims.mark()
+	if in.dims.unify(a.r, b.r, false) && in.dims.unify(a.c, b.c, false) {
+		return true
+	}
+	in.dims.rollback(m)
+	return false
+}
+
+// preferVector marks the open dimensions of s as those of a vector, so that
+// the Greek-scalar default leaves them alone (‖θ‖, softmax(θ)).
+func (in *inferer) preferVector(s shp) {
+	for _, d := range []int{s.r, s.c} {
+		r := in.dims.find(d)
+		if !in.dims.rigid(r) && in.dims.flags[r]&usedByOther == 0 {
+			in.dims.save(r)
+			in.dims.flags[r] |= usedByOther
+		}
+	}
+}
+
+func opPos(e *Binary) Pos {
+	switch {
+	case e.OpPos.IsValid():
+		return e.OpPos
+	case e.Y.Pos().IsValid():
+		return e.Y.Pos()
+	}
+	return e.X.Pos()
+}
+
+func (in *inferer) shape(e Expr) (s shp, err error) {
+	if s, ok := in.shapes[e]; ok {
+		return s, nil
+	}
+	in.visited = append(in.visited, e)
+	defer func() {
+		if err == nil {
+			in.shapes[e] = s
+		}
+	}()
+	switch e := e.(type) {
+	case *Ident:
+		return in.vars[e.Name].s, nil
+	case *Number:
+		return scalarShp, nil
+	case *Identity:
+		var n int
+		if e.N.Known() {
+			n = in.dimFor(e.N)
+		} else {
+			n = in.dims.fresh(0)
+		}
+		return shp{n, n}, nil
+	case *Ones:
+		dim := func(d Dim) int {
+			if d.Known() {
+				return in.dimFor(d)
+			}
+			return in.dims.fresh(0)
+		}
+		return shp{dim(e.Shape.Rows), dim(e.Shape.Cols)}, nil
+	}
+	kids := Children(e)
+	ks := make([]shp, len(kids))
+	for i, k := range kids {
+		if ks[i], err = in.shape(k); err != nil {
+			return shp{}, err
+		}
+	}
+	switch e := e.(type) {
+	case *Unary:
+		if e.Op != Neg {
+			return shp{}, Errorf(e.Pos(), "unknown unary operator %v", e.Op)
+		}
+		return ks[0], nil
+	case *Transpose:
+		return shp{ks[0].c, ks[0].r}, nil
+	case *Indicator:
+		if s, ok := in.broadcast(ks[0], ks[1]); ok {
+			return s, nil
+		}
+		return shp{}, in.errorf(e.Pos(), "cannot compare %s with %s: shapes differ", in.operand(e.X), in.operand(e.Y))
+	case *Binary:
+		return in.binary(e, ks[0], ks[1])
+	case *Call:
+		return in.call(e, ks)
+	}
+	return shp{}, Errorf(e.Pos(), "no shape rule for %T", e)
+}
+
+// broadcast is the rule of + − ∘ ./ max min: a definite scalar goes with
+// anything, otherwise the shapes are the same.
+func (in *inferer) broadcast(x, y shp) (shp, bool) {
+	switch {
+	case in.isScalar(x):
+		return y, true
+	case in.isScalar(y):
+		return x, true
+	case in.unifyShapes(x, y):
+		return x, true
+	}
+	return shp{}, false
+}
+
+func (in *inferer) binary(e *Binary, x, y shp) (shp, error) {
+	pos := opPos(e)
+	switch e.Op {
+	case Add, Sub, Hadamard, ElemDiv:
+		if s, ok := in.broadcast(x, y); ok {
+			return s, nil
+		}
+		var verb string
+		switch e.Op {
+		case Add:
+			verb = "cannot add %s and %s: shapes differ"
+		case Sub:
+			verb = "cannot subtract %[2]s from %[1]s: shapes differ"
+		case Hadamard:
+			verb = "cannot multiply %s and %s elementwise: shapes differ"
+		default:
+			verb = "cannot divide %s by %s elementwise: shapes differ"
+		}
+		return shp{}, in.errorf(pos, verb, in.operand(e.X), in.operand(e.Y))
+	case Mul:
+		switch {
+		case in.isScalar(x):
+			return y, nil
+		case in.isScalar(y):
+			return x, nil
+		case in.greekOnly(x):
+			in.toScalar(x)
+			return y, nil
+		}
+		if in.dims.unify(x.c, y.r, false) {
+			return shp{x.r, y.c}, nil
+		}
+		return shp{}, in.errorf(pos, "cannot multiply %s by %s: inner dimensions %s and %s differ",
+			in.operand(e.X), in.operand(e.Y), in.showDim(x.c), in.showDim(y.r))
+	case Div, ElemPow:
+		switch {
+		case in.isScalar(y):
+			return x, nil
+		case in.isScalar(x):
+			return y, nil
+		case in.greekOnly(y):
+			in.toScalar(y)
+			return x, nil
+		case in.unifyShapes(x, y):
+			return x, nil
+		}
+		if e.Op == Div {
+			return shp{}, in.errorf(pos, "cannot divide %s by %s: shapes differ", in.operand(e.X), in.operand(e.Y))
+		}
+		return shp{}, in.errorf(pos, "cannot raise %s to %s elementwise: shapes differ", in.operand(e.X), in.operand(e.Y))
+	case Pow:
+		if !in.isScalar(y) {
+			m := in.dims.mark()
+			if !in.dims.unify(y.r, 0, false) || !in.dims.unify(y.c, 0, false) {
+				in.dims.rollback(m)
+				return shp{}, in.errorf(pos, "the exponent of %s must be a scalar, not %s", String(e), in.operand(e.Y))
+			}
+		}
+		if in.isScalar(x) || in.dims.unify(x.r, x.c, false) {
+			return x, nil
+		}
+		return shp{}, in.powError(e, pos, x)
+	}
+	return shp{}, Errorf(pos, "unknown operator %v", e.Op)
+}
+
+// powError explains why a power of a non-square base is refused, and what
+// was probably meant for a vector.
+func (in *inferer) powError(e *Binary, pos Pos, x shp) error {
+	head := fmt.Sprintf("%s needs a scalar or square matrix, but %s", String(e), String(e.X))
+	switch {
+	case in.dims.isOne(x.c):
+		alts := String(Bin(ElemPow, e.X, e.Y))
+		if n, ok := e.Y.(*Number); ok && n.Value == 2 {
+			xs := String(e.X)
+			if Precedence(e.X) <= PrecHadamard {
+				xs = "(" + xs + ")"
+			}
+			alts += ", " + xs + "∘" + xs + " or " + String(Bin(Pow, Fn("norm", 0, e.X), e.Y))
+		}
+		return in.errorf(pos, "%s is a vector (%s): use %s", head, in.show(x), alts)
+	case in.dims.isOne(x.r):
+		return in.errorf(pos, "%s is a row vector (%s)", head, in.show(x))
+	}
+	return in.errorf(pos, "%s is %s, not square", head, in.show(x))
+}
+
+func (in *inferer) call(e *Call, ks []shp) (shp, error) {
+	b := Builtins[e.Fun]
+	if b == nil || b.Kind == Elementwise {
+		arity := 1
+		if b != nil {
+			arity = b.Arity
+		}
+		if len(ks) != arity {
+			return shp{}, in.errorf(e.Pos(), "%s takes %s, not %d", e.Fun, plural(arity, "argument"), len(ks))
+		}
+		if arity == 1 {
+			return ks[0], nil
+		}
+		if s, ok := in.broadcast(ks[0], ks[1]); ok {
+			return s, nil
+		}
+		return shp{}, in.errorf(e.Pos(), "cannot take %s of %s and %s: shapes differ", e.Fun, in.operand(e.Args[0]), in.operand(e.Args[1]))
+	}
+	if len(ks) != 1 {
+		return shp{}, in.errorf(e.Pos(), "%s takes %s, not %d", e.Fun, plural(b.Arity, "argument"), len(ks))
+	}
+	x := ks[0]
+	arg := e.Args[0]
+	switch e.Fun {
+	case "sum", "norm", "norm1", "logsumexp":
+		in.preferVector(x)
+		return scalarShp, nil
+	case "tr", "det", "logdet":
+		if in.dims.unify(x.r, x.c, false) {
+			return scalarShp, nil
+		}
+		return shp{}, in.errorf(e.Pos(), "%s needs a square matrix, not %s", e.Fun, in.operand(arg))
+	case "inv":
+		if in.dims.unify(x.r, x.c, false) {
+			return x, nil
+		}
+		return shp{}, in.errorf(e.Pos(), "cannot invert %s: not square", in.operand(arg))
+	case "diag":
+		if in.isScalar(x) {
+			return x, nil
+		}
+		if in.dims.isOne(x.c) {
+			in.preferVector(x)
+			return shp{x.r, x.r}, nil
+		}
+		if in.dims.unify(x.r, x.c, false) {
+			return shp{x.r, 0}, nil
+		}
+		return shp{}, in.errorf(e.Pos(), "diag needs a vector or a square matrix, not %s", in.operand(arg))
+	case "softmax":
+		if in.dims.unify(x.c, 0, false) {
+			in.preferVector(x)
+			return x, nil
+		}
+		return shp{}, in.errorf(e.Pos(), "softmax needs a vector, not %s", in.operand(arg))
+	}
+	return shp{}, Errorf(e.Pos(), "no shape rule for %s", e.Fun)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "one " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// errorf returns an *Error at pos. Messages are built with operand and show,
+// which name open dimensions as the final result would.
+func (in *inferer) errorf(pos Pos, format string, args ...any) error {
+	return Errorf(pos, format, args...)
+}
+
+// operand returns "x (n)": the expression and its current shape.
+func (in *inferer) operand(e Expr) string {
+	s, ok := in.shapes[e]
+	if !ok {
+		return String(e)
+	}
+	return fmt.Sprintf("%s (%s)", String(e), in.show(s))
+}
+
+// show formats a shape with the dimension names the result would use now.
+func (in *inferer) show(s shp) string {
+	return in.resolve(s, in.nameDims()).String()
+}
+
+func (in *inferer) showDim(d int) string {
+	return in.dimValue(d, in.nameDims()).String()
+}
+
+// dimNames are the names given to open dimensions, in this order.
+var dimNames = []string{"n", "m", "k", "p", "q", "r", "s", "t", "d", "l"}
+
+// nameDims names every open dimension: those of the variables first, in
+// order of first appearance (rows before columns), then those of other
+// nodes (I, 𝟙) in the order they were visited.
+func (in *inferer) nameDims() map[int]Dim {
+	names := map[int]Dim{}
+	next := 0
+	newName := func() string {
+		for {
+			i := next
+			next++
+			name := dimNames[i%len(dimNames)]
+			if i >= len(dimNames) {
+				name += subscript(i / len(dimNames))
+			}
+			if !in.taken[name] {
+				return name
+			}
+		}
+	}
+	visit := func(d int) {
+		r := in.dims.find(d)
+		if _, ok := names[r]; ok || in.dims.rigid(r) {
+			return
+		}
+		names[r] = Sym(newName())
+	}
+	for _, name := range in.order {
+		v := in.vars[name]
+		visit(v.s.r)
+		visit(v.s.c)
+	}
+	for _, n := range in.visited {
+		if s, ok := in.shapes[n]; ok {
+			visit(s.r)
+			visit(s.c)
+		}
+	}
+	return names
+}
+
+func subscript(n int) string {
+	var b []rune
+	for _, d := range strconv.Itoa(n) {
+		b = append(b, '₀'+(d-'0'))
+	}
+	return string(b)
+}
+
+func (in *inferer) dimValue(d int, names map[int]Dim) Dim {
+	r := in.dims.find(d)
+	switch {
+	case in.dims.size[r] > 0:
+		return Size(in.dims.size[r])
+	case in.dims.name[r] != "":
+		return Sym(in.dims.name[r])
+	}
+	if n, ok := names[r]; ok {
+		return n
+	}
+	return Dim{}
+}
+
+func (in *inferer) resolve(s shp, names map[int]Dim) Shape {
+	return Shape{in.dimValue(s.r, names), in.dimValue(s.c, names)}
+}
