@@ -542,7 +542,7 @@ func (in *inferer) shape(e Expr) (s shp, err error) {
 	case *Transpose:
 		return shp{ks[0].c, ks[0].r}, nil
 	case *Indicator:
-		if s, ok := in.broadcast(ks[0], ks[1]); ok {
+		if s, ok := in.broadcast(e.X, e.Y, ks[0], ks[1]); ok {
 			return s, nil
 		}
 		return shp{}, in.errorf(e.Pos(), "cannot compare %s with %s: shapes differ", in.operand(e.X), in.operand(e.Y))
@@ -554,13 +554,26 @@ func (in *inferer) shape(e Expr) (s shp, err error) {
 	return shp{}, Errorf(e.Pos(), "no shape rule for %T", e)
 }
 
-// broadcast is the rule of + − ∘ ./ max min: a definite scalar goes with
-// anything, otherwise the shapes are the same.
-func (in *inferer) broadcast(x, y shp) (shp, bool) {
+// broadcast is the rule of + − ∘ ./ max min [≥]: a definite scalar goes with
+// anything, otherwise the shapes are the same. A constant (1 + exp(v))
+// broadcasts over whatever the other side is; a scalar that depends on
+// variables makes an open other side a scalar too (the b of σ(wᵀx + b) is a
+// scalar bias), and broadcasts only over a side that must be a vector or
+// matrix.
+func (in *inferer) broadcast(ex, ey Expr, x, y shp) (shp, bool) {
+	xs, ys := in.isScalar(x), in.isScalar(y)
 	switch {
-	case in.isScalar(x):
+	case xs && ys:
+		return x, true
+	case xs:
+		if !isConstant(ex) && in.unifyShapes(x, y) {
+			return x, true
+		}
 		return y, true
-	case in.isScalar(y):
+	case ys:
+		if !isConstant(ey) && in.unifyShapes(x, y) {
+			return x, true
+		}
 		return x, true
 	case in.unifyShapes(x, y):
 		return x, true
@@ -568,11 +581,23 @@ func (in *inferer) broadcast(x, y shp) (shp, bool) {
 	return shp{}, false
 }
 
+// isConstant reports whether e has no variables.
+func isConstant(e Expr) bool {
+	constant := true
+	Inspect(e, func(n Expr) bool {
+		if _, ok := n.(*Ident); ok {
+			constant = false
+		}
+		return constant
+	})
+	return constant
+}
+
 func (in *inferer) binary(e *Binary, x, y shp) (shp, error) {
 	pos := opPos(e)
 	switch e.Op {
 	case Add, Sub, Hadamard, ElemDiv:
-		if s, ok := in.broadcast(x, y); ok {
+		if s, ok := in.broadcast(e.X, e.Y, x, y); ok {
 			return s, nil
 		}
 		var verb string
@@ -668,7 +693,7 @@ func (in *inferer) call(e *Call, ks []shp) (shp, error) {
 		if arity == 1 {
 			return ks[0], nil
 		}
-		if s, ok := in.broadcast(ks[0], ks[1]); ok {
+		if s, ok := in.broadcast(e.Args[0], e.Args[1], ks[0], ks[1]); ok {
 			return s, nil
 		}
 		return shp{}, in.errorf(e.Pos(), "cannot take %s of %s and %s: shapes differ", e.Fun, in.operand(e.Args[0]), in.operand(e.Args[1]))
