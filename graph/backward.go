@@ -1,0 +1,429 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/eval"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Backward runs the backward pass after Forward: the output gets gradient 1
+// (an all-ones seed when the output is not a scalar, which gives the
+// gradients of the sum of its entries), and every gate, from the output
+// down, hands each input its gradient times the local gradient. A node that
+// feeds several others gets the sum of what arrives along each use; the
+// parts stay in Branches. It counts the operations in BackwardFlops.
+func (g *Graph) Backward() error {
+	if !g.forward {
+		return errors.New("graph: Backward before Forward")
+	}
+	fl := &flops{}
+	arrived := make([][]Edge, len(g.Nodes)) // edges into each node, by input
+	for _, n := range g.Nodes {
+		n.Grad, n.Branches, n.Edges, n.Rule = nil, nil, nil, ""
+	}
+	out := g.Nodes[g.Output]
+	r, c := out.Value.Dims()
+	out.Branches = []*mat.Dense{ones(r, c)}
+	for i := len(g.Nodes) - 1; i >= 0; i-- {
+		n := g.Nodes[i]
+		if i != g.Output {
+			es := arrived[i]
+			sort.SliceStable(es, func(a, b int) bool {
+				if es[a].To != es[b].To {
+					return es[a].To < es[b].To
+				}
+				return es[a].Slot < es[b].Slot
+			})
+			for _, e := range es {
+				n.Branches = append(n.Branches, e.Downstream)
+			}
+		}
+		if len(n.Branches) == 0 {
+			// Unreachable from the output: cannot happen for a graph made
+			// by Build, but keep the gradient well defined.
+			r, c := n.Value.Dims()
+			n.Grad = mat.NewDense(r, c, nil)
+		} else {
+			n.Grad = mat.DenseCopyOf(n.Branches[0])
+			for _, b := range n.Branches[1:] {
+				if !same(b, n.Grad) {
+					return fmt.Errorf("graph: gradient of %s is %s along one branch and %s along another", n.Name, dims(n.Grad), dims(b))
+				}
+				n.Grad.Add(n.Grad, b)
+				fl.add(size(b))
+			}
+		}
+		if n.IsLeaf() {
+			continue
+		}
+		if err := g.gate(n, fl); err != nil {
+			return fmt.Errorf("%s = %s: %w", n.Name, n.Def, err)
+		}
+		for _, e := range n.Edges {
+			arrived[e.From] = append(arrived[e.From], e)
+		}
+	}
+	g.BackwardFlops = fl.n
+	g.backward = true
+	return nil
+}
+
+// Gradients returns the gradient of the output with respect to every
+// variable, in order of first appearance. For a variable that Build's Info
+// declares symmetric it is the symmetric gradient (G + Gᵀ)/2 (SPEC §7).
+func (g *Graph) Gradients() []VarGrad {
+	var out []VarGrad
+	for _, n := range g.Variables() {
+		grad := n.Grad
+		if g.info != nil && grad != nil {
+			if v := g.info.Var(n.Name); v != nil && v.Symmetric {
+				var s mat.Dense
+				s.Add(grad, grad.T())
+				s.Scale(0.5, &s)
+				grad = &s
+			}
+		}
+		out = append(out, VarGrad{Name: n.Name, Grad: grad})
+	}
+	return out
+}
+
+// A VarGrad is the gradient of the output with respect to one variable.
+type VarGrad struct {
+	Name string
+	Grad *mat.Dense
+}
+
+// gate fills n.Edges and n.Rule from n.Grad and the values.
+func (g *Graph) gate(n *Node, fl *flops) error {
+	G := n.Grad
+	vals := make([]*mat.Dense, len(n.Inputs))
+	names := make([]string, len(n.Inputs))
+	for i, in := range n.Inputs {
+		vals[i] = g.Nodes[in].Value
+		names[i] = g.Nodes[in].Name
+	}
+	edge := func(slot int, local string, localValue, down *mat.Dense) {
+		if localValue != nil && size(localValue) > maxShownLocal {
+			localValue = nil
+		}
+		n.Edges = append(n.Edges, Edge{
+			From: n.Inputs[slot], To: n.ID, Slot: slot,
+			Upstream: G, Local: local, LocalValue: localValue, Downstream: down,
+		})
+	}
+	// elementwise handles every gate that works entry by entry with
+	// broadcast scalars: partial[i] gives ∂z/∂(input i) at one entry, and
+	// text[i] writes it.
+	elementwise := func(rule string, text []string, partial ...func(x, y, z float64) float64) error {
+		n.Rule = rule
+		r, c := n.Value.Dims()
+		at2 := func(i, j int) (float64, float64) {
+			x := at(vals[0], i, j)
+			if len(vals) == 1 {
+				return x, 0
+			}
+			return x, at(vals[1], i, j)
+		}
+		for k, d := range partial {
+			local := mat.NewDense(r, c, nil)
+			for i := 0; i < r; i++ {
+				for j := 0; j < c; j++ {
+					x, y := at2(i, j)
+					local.Set(i, j, d(x, y, n.Value.At(i, j)))
+				}
+			}
+			fl.add(r * c)
+			var down mat.Dense
+			down.MulElem(G, local)
+			fl.add(r * c)
+			edge(k, describeElementwise(text[k], vals[k], n.Value, local), local, reduceTo(&down, vals[k], fl))
+		}
+		return nil
+	}
+	one := func(x, y, z float64) float64 { return 1 }
+
+	switch e := n.Expr.(type) {
+	case *ast.Unary:
+		return elementwise("negation: hands back −Ḡ", []string{"−1"},
+			func(x, y, z float64) float64 { return -1 })
+	case *ast.Transpose:
+		n.Rule = "transpose: transposes the gradient"
+		edge(0, "Ḡᵀ", nil, transpose(G))
+		return nil
+	case *ast.Indicator:
+		n.Rule = "indicator: piecewise constant, hands back 0"
+		for k := range vals {
+			r, c := vals[k].Dims()
+			edge(k, "0", nil, mat.NewDense(r, c, nil))
+		}
+		return nil
+	case *ast.Binary:
+		x, y := vals[0], vals[1]
+		a, b := names[0], names[1]
+		switch e.Op {
+		case ast.Add:
+			return elementwise("sum: hands the gradient to every input"+broadcastNote(vals, n.Value), []string{"1", "1"}, one, one)
+		case ast.Sub:
+			return elementwise(fmt.Sprintf("difference: hands Ḡ to %s and −Ḡ to %s", a, b)+broadcastNote(vals, n.Value), []string{"1", "−1"},
+				one, func(x, y, z float64) float64 { return -1 })
+		case ast.Hadamard:
+			return elementwise("product: swaps, each input gets Ḡ ∘ the other input", []string{b, a},
+				func(x, y, z float64) float64 { return y }, func(x, y, z float64) float64 { return x })
+		case ast.Mul:
+			if isScalar(x) || isScalar(y) {
+				return elementwise("product: swaps, each input gets the gradient times the other input"+broadcastNote(vals, n.Value), []string{b, a},
+					func(x, y, z float64) float64 { return y }, func(x, y, z float64) float64 { return x })
+			}
+			n.Rule = fmt.Sprintf("product: swaps, %s gets Ḡ %sᵀ and %s gets %sᵀ Ḡ", a, b, b, a)
+			edge(0, "Ḡ "+b+"ᵀ", transpose(y), mul(G, y.T(), fl))
+			edge(1, a+"ᵀ Ḡ", transpose(x), mul(x.T(), G, fl))
+			return nil
+		case ast.Div, ast.ElemDiv:
+			return elementwise(fmt.Sprintf("quotient: %s gets Ḡ / %s, %s gets −Ḡ %s / %s²", a, b, b, a, b)+broadcastNote(vals, n.Value),
+				[]string{"1 / " + b, "−" + a + " / " + b + "²"},
+				func(x, y, z float64) float64 { return 1 / y }, func(x, y, z float64) float64 { return -x / (y * y) })
+		case ast.ElemPow:
+			return g.powerGate(n, elementwise, a, b)
+		case ast.Pow:
+			if isScalar(x) {
+				return g.powerGate(n, elementwise, a, b)
+			}
+			return g.matrixPowerGate(n, edge, fl)
+		}
+	case *ast.Call:
+		return g.callGate(n, e, vals, names, edge, elementwise, fl)
+	}
+	return fmt.Errorf("no backward rule for %s", n.Text)
+}
+
+// maxShownLocal is the largest number of entries a local gradient may have
+// to be kept on an edge.
+const maxShownLocal = 16
+
+type edgeFunc func(slot int, local string, localValue, down *mat.Dense)
+type elementwiseFunc func(rule string, text []string, partial ...func(x, y, z float64) float64) error
+
+func (g *Graph) powerGate(n *Node, elementwise elementwiseFunc, a, b string) error {
+	return elementwise(fmt.Sprintf("power: %s gets Ḡ %s %s^(%s−1), %s gets Ḡ %s^%s log %s", a, b, a, b, b, a, b, a),
+		[]string{b + " " + a + "^(" + b + "−1)", a + "^" + b + " log " + a},
+		func(x, y, z float64) float64 {
+			if y == 0 {
+				return 0
+			}
+			return y * math.Pow(x, y-1)
+		},
+		func(x, y, z float64) float64 {
+			if x <= 0 {
+				return 0 // the exponent is a constant in practice; x^y is not smooth in y here
+			}
+			return z * math.Log(x)
+		})
+}
+
+// matrixPowerGate: Z = Aᵖ, Ḡ_A = Σₖ (Aᵏ)ᵀ Ḡ (Aᵖ⁻¹⁻ᵏ)ᵀ; the integer exponent
+// gets 0.
+func (g *Graph) matrixPowerGate(n *Node, edge edgeFunc, fl *flops) error {
+	a := g.Nodes[n.Inputs[0]]
+	A := a.Value
+	p := int(g.Nodes[n.Inputs[1]].Value.At(0, 0))
+	r, _ := A.Dims()
+	powers := []*mat.Dense{identity(r)}
+	for k := 1; k < p; k++ {
+		powers = append(powers, mul(powers[k-1], A, fl))
+	}
+	down := mat.NewDense(r, r, nil)
+	for k := 0; k < p; k++ {
+		down = plus(down, mul(mul(powers[k].T(), n.Grad, fl), powers[p-1-k].T(), fl), fl)
+	}
+	n.Rule = fmt.Sprintf("matrix power: %s gets Σₖ (%sᵏ)ᵀ Ḡ (%s^(p−1−k))ᵀ, the integer exponent gets 0", a.Name, a.Name, a.Name)
+	edge(0, fmt.Sprintf("Σₖ (%sᵏ)ᵀ Ḡ (%s^(p−1−k))ᵀ", a.Name, a.Name), nil, down)
+	edge(1, "0", nil, num(0))
+	return nil
+}
+
+func (g *Graph) callGate(n *Node, e *ast.Call, vals []*mat.Dense, names []string, edge edgeFunc, elementwise elementwiseFunc, fl *flops) error {
+	G := n.Grad
+	x := vals[0]
+	a := names[0]
+	if len(vals) == 2 && (e.Fun == "max" || e.Fun == "min") {
+		first := func(x, y, z float64) float64 {
+			if x >= y && e.Fun == "max" || x <= y && e.Fun == "min" {
+				return 1
+			}
+			return 0
+		}
+		other := func(x, y, z float64) float64 { return 1 - first(x, y, z) }
+		larger := "larger"
+		if e.Fun == "min" {
+			larger = "smaller"
+		}
+		rule := fmt.Sprintf("%s: routes the gradient to the %s input (to %s on a tie)", e.Fun, larger, a)
+		if isScalar(n.Value) {
+			winner := names[1]
+			if first(x.At(0, 0), vals[1].At(0, 0), 0) == 1 {
+				winner = a
+			}
+			rule = fmt.Sprintf("%s: routes the gradient to the %s input, %s", e.Fun, larger, winner)
+		}
+		op := "≥"
+		if e.Fun == "min" {
+			op = "≤"
+		}
+		return elementwise(rule+broadcastNote(vals, n.Value),
+			[]string{fmt.Sprintf("[%s %s %s]", a, op, names[1]), fmt.Sprintf("1 − [%s %s %s]", a, op, names[1])},
+			first, other)
+	}
+	if e.IsElementwise() {
+		fun, err := g.builtinOf(e)
+		if err != nil {
+			return err
+		}
+		d, err := derivative(fun, e.Primes+1)
+		if err != nil {
+			return err
+		}
+		prime := e.Fun + primes(e.Primes+1)
+		rule := fmt.Sprintf("elementwise %s: multiplies by %s", e.Fun+primes(e.Primes), prime)
+		if fun != e.Fun {
+			rule += fmt.Sprintf(" (%s is %s)", e.Fun, fun)
+		}
+		return elementwise(rule, []string{prime + "(" + a + ")"}, func(x, y, z float64) float64 { return d(x) })
+	}
+	r, c := x.Dims()
+	gs := G.At(0, 0) // the structural functions below but diag, inv, softmax give scalars
+	switch e.Fun {
+	case "sum":
+		n.Rule = "sum: hands Ḡ to every entry"
+		edge(0, "Ḡ 𝟙", nil, scale(gs, ones(r, c), fl))
+	case "tr":
+		n.Rule = "trace: hands Ḡ to the diagonal"
+		edge(0, "Ḡ I", nil, scale(gs, identity(r), fl))
+	case "det":
+		inv, err := inverse(x, fl)
+		if err != nil {
+			return err
+		}
+		n.Rule = fmt.Sprintf("determinant: %s gets Ḡ det(%s) %s⁻ᵀ", a, a, a)
+		d := n.Value.At(0, 0)
+		edge(0, fmt.Sprintf("Ḡ det(%s) %s⁻ᵀ", a, a), nil, scale(gs*d, inv.T(), fl))
+	case "logdet":
+		inv, err := inverse(x, fl)
+		if err != nil {
+			return err
+		}
+		n.Rule = fmt.Sprintf("log-determinant: %s gets Ḡ %s⁻ᵀ", a, a)
+		edge(0, fmt.Sprintf("Ḡ %s⁻ᵀ", a), nil, scale(gs, inv.T(), fl))
+	case "inv":
+		z := n.Value
+		n.Rule = fmt.Sprintf("inverse: %s gets −%s⁻ᵀ Ḡ %s⁻ᵀ", a, a, a)
+		edge(0, fmt.Sprintf("−%s⁻ᵀ Ḡ %s⁻ᵀ", a, a), nil, scale(-1, mul(mul(z.T(), G, fl), z.T(), fl), fl))
+	case "diag":
+		switch {
+		case r == 1 && c == 1:
+			n.Rule = "diag of a scalar: hands Ḡ back"
+			edge(0, "Ḡ", nil, mat.DenseCopyOf(G))
+		case c == 1:
+			d := mat.NewDense(r, 1, nil)
+			for i := 0; i < r; i++ {
+				d.Set(i, 0, G.At(i, i))
+			}
+			n.Rule = "diag of a vector: hands back the diagonal of Ḡ"
+			edge(0, "diag(Ḡ)", nil, d)
+		default:
+			d := mat.NewDense(r, r, nil)
+			for i := 0; i < r; i++ {
+				d.Set(i, i, G.At(i, 0))
+			}
+			n.Rule = "diag of a matrix: hands back Ḡ on the diagonal"
+			edge(0, "diag(Ḡ)", nil, d)
+		}
+	case "softmax":
+		s := n.Value
+		sg := mul(s.T(), G, fl).At(0, 0)
+		down := each(G, fl, func(v float64) float64 { return v - sg })
+		down.MulElem(s, down)
+		fl.add(size(s))
+		n.Rule = "softmax: s ∘ (Ḡ − sᵀḠ), with s = softmax(" + a + ")"
+		edge(0, "s ∘ (Ḡ − sᵀḠ)", nil, down)
+	case "logsumexp":
+		sm := softmaxOf(x, fl)
+		n.Rule = fmt.Sprintf("logsumexp: %s gets Ḡ softmax(%s)", a, a)
+		edge(0, fmt.Sprintf("Ḡ softmax(%s)", a), smallOrNil(sm), scale(gs, sm, fl))
+	case "norm":
+		nv := n.Value.At(0, 0)
+		local := mat.NewDense(r, c, nil)
+		if nv != 0 {
+			local = scale(1/nv, x, fl)
+		}
+		n.Rule = fmt.Sprintf("norm: %s gets Ḡ %s / ‖%s‖ (0 at 0)", a, a, a)
+		edge(0, fmt.Sprintf("Ḡ %s / ‖%s‖", a, a), smallOrNil(local), scale(gs, local, fl))
+	case "norm1":
+		local := each(x, fl, sign)
+		n.Rule = fmt.Sprintf("1-norm: %s gets Ḡ sign(%s)", a, a)
+		edge(0, fmt.Sprintf("Ḡ sign(%s)", a), smallOrNil(local), scale(gs, local, fl))
+	default:
+		return fmt.Errorf("no backward rule for %s", e.Fun)
+	}
+	return nil
+}
+
+func primes(k int) string {
+	s := ""
+	for i := 0; i < k; i++ {
+		s += "′"
+	}
+	return s
+}
+
+func smallOrNil(m *mat.Dense) *mat.Dense {
+	if size(m) > maxShownLocal {
+		return nil
+	}
+	return m
+}
+
+// broadcastNote says that a scalar operand of a larger result gets the sum
+// of its gradient's entries.
+func broadcastNote(vals []*mat.Dense, out *mat.Dense) string {
+	if isScalar(out) {
+		return ""
+	}
+	for _, v := range vals {
+		if isScalar(v) {
+			return "; a broadcast scalar gets the sum of the entries"
+		}
+	}
+	return ""
+}
+
+// describeElementwise writes the local gradient of an elementwise gate:
+// the partial derivative itself for scalars, else the downstream gradient in
+// terms of Ḡ.
+func describeElementwise(partial string, operand, out, local *mat.Dense) string {
+	if isScalar(out) {
+		v := eval.Compact(local)
+		if v == partial || partial == "−1" {
+			return v
+		}
+		return partial + " = " + v
+	}
+	var s string
+	switch partial {
+	case "1":
+		s = "Ḡ"
+	case "−1":
+		s = "−Ḡ"
+	default:
+		s = "Ḡ ∘ " + partial
+	}
+	if isScalar(operand) {
+		return "sum(" + s + ")"
+	}
+	return s
+}
