@@ -1,0 +1,3 @@
+// Package parser reads matcalc formulas, declarations and formula files into
+// ast trees.
+package parser

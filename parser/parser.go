@@ -1,0 +1,680 @@
+package parser
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/matcalc/matcalc/ast"
+)
+
+// Config holds what the parser needs to know beyond the notation itself:
+// the declarations of the formula's names.
+//
+// A declared multi-letter variable (Wout) is read whole instead of as a
+// product of letters; a name declared `function` is a generic elementwise
+// function when it is immediately followed by "("; a declared I is a
+// variable, not the identity; a declared f, g, h, φ or ψ that is not a
+// function is a variable.
+type Config struct {
+	Decls []ast.Decl
+}
+
+// ParseExpr parses a formula with no declarations.
+func ParseExpr(src string) (ast.Expr, error) {
+	var c Config
+	return c.ParseExpr(src)
+}
+
+// ParseExpr parses a formula using the declarations of c. The error, if any,
+// is an *ast.Error at the offending token; ast.FormatError shows it with a
+// caret.
+func (c *Config) ParseExpr(src string) (ast.Expr, error) {
+	var decls []ast.Decl
+	if c != nil {
+		decls = c.Decls
+	}
+	cfg := newConfig(decls, nil)
+	return cfg.parseExpr(src, 0, len(src))
+}
+
+// config is the parser's view of the declarations.
+type config struct {
+	vars  map[string]bool // declared variables (canonical names)
+	funcs map[string]bool // declared generic functions
+	cands []candidate     // prefixes to look for when splitting words
+}
+
+func newConfig(decls []ast.Decl, extraVars []string) *config {
+	c := &config{vars: map[string]bool{}, funcs: map[string]bool{}}
+	c.cands = append(c.cands, baseCandidates...)
+	add := func(name string, fn bool) {
+		if fn {
+			c.funcs[name] = true
+			delete(c.vars, name)
+		} else {
+			c.vars[name] = true
+			delete(c.funcs, name)
+		}
+		base := stripSubscript(name)
+		c.cands = append(c.cands, candidate{base, base, candDeclared})
+		if a := ast.ASCIIName(base); a != base {
+			c.cands = append(c.cands, candidate{a, base, candDeclared})
+		}
+	}
+	for _, d := range decls {
+		for _, n := range d.Names {
+			add(n, d.Kind == ast.DeclFunction)
+		}
+	}
+	for _, n := range extraVars {
+		add(n, false)
+	}
+	return c
+}
+
+// stripSubscript returns name without its subscript (₁₂ or _L).
+func stripSubscript(name string) string {
+	if i := strings.IndexByte(name, '_'); i > 0 {
+		return name[:i]
+	}
+	return strings.TrimRightFunc(name, isSubDigit)
+}
+
+// maxDepth bounds the nesting of brackets and signs, so that no input can
+// exhaust the stack.
+const maxDepth = 200
+
+type parser struct {
+	src   string
+	toks  []token
+	i     int
+	cfg   *config
+	ctx   []string // open brackets, innermost last: ( [ ‖ ||
+	depth int
+}
+
+func (c *config) parseExpr(src string, start, end int) (ast.Expr, error) {
+	p := &parser{src: src, cfg: c, toks: c.tokens(src, start, end)}
+	if p.peek().kind == tEOF {
+		return nil, ast.Errorf(ast.Pos(start), "empty input")
+	}
+	x, err := p.sum()
+	if err != nil {
+		return nil, err
+	}
+	if t := p.peek(); t.kind != tEOF {
+		return nil, p.unexpected(t, "")
+	}
+	return x, nil
+}
+
+func (p *parser) peek() token { return p.toks[p.i] }
+
+func (p *parser) peekAt(k int) token {
+	if p.i+k >= len(p.toks) {
+		return p.toks[len(p.toks)-1]
+	}
+	return p.toks[p.i+k]
+}
+
+func (p *parser) next() token {
+	t := p.toks[p.i]
+	if p.i < len(p.toks)-1 {
+		p.i++
+	}
+	return t
+}
+
+func (p *parser) isOp(t token, ops ...string) bool {
+	if t.kind != tOp {
+		return false
+	}
+	for _, op := range ops {
+		if t.text == op {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *parser) top() string {
+	if len(p.ctx) == 0 {
+		return ""
+	}
+	return p.ctx[len(p.ctx)-1]
+}
+
+func isComparison(t token) bool {
+	if t.kind != tOp {
+		return false
+	}
+	switch t.text {
+	case "≥", ">=", ">", "≤", "<=", "<":
+		return true
+	}
+	return false
+}
+
+// unexpected is the error for a token that cannot come next. want, if not
+// empty, says what was expected instead.
+func (p *parser) unexpected(t token, want string) error {
+	switch {
+	case t.kind == tBad:
+		return ast.Errorf(t.pos, "%s", t.msg)
+	case t.kind == tEOF && want != "":
+		return ast.Errorf(t.pos, "unexpected end of input, expected %s", want)
+	case t.kind == tEOF:
+		return ast.Errorf(t.pos, "unexpected end of input")
+	case isComparison(t) && p.top() != "[":
+		return ast.Errorf(t.pos, "a comparison %q is allowed only inside an indicator, as in [a ≥ b]", t.text)
+	case t.kind == tPrime:
+		return ast.Errorf(t.pos, "a prime %q marks the derivative of a function, as in f′(z); write ᵀ or ' for a transpose", t.text)
+	case want != "":
+		return ast.Errorf(t.pos, "unexpected %q, expected %s", t.text, want)
+	}
+	return ast.Errorf(t.pos, "unexpected %q", t.text)
+}
+
+// operandError is the error for a missing operand.
+func (p *parser) operandError(what string) error {
+	want := what
+	if p.i > 0 {
+		want += fmt.Sprintf(" after %q", p.toks[p.i-1].text)
+	}
+	return p.unexpected(p.peek(), want)
+}
+
+func (p *parser) enter() error {
+	p.depth++
+	if p.depth > maxDepth {
+		return ast.Errorf(p.peek().pos, "expression nested too deeply")
+	}
+	return nil
+}
+
+func (p *parser) leave() { p.depth-- }
+
+// sum = hadamard { ("+" | "-" | "−") hadamard } .
+func (p *parser) sum() (ast.Expr, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	x, err := p.hadamard()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		t := p.peek()
+		var op ast.Op
+		switch {
+		case p.isOp(t, "+"):
+			op = ast.Add
+		case p.isOp(t, "-", "−"):
+			op = ast.Sub
+		default:
+			return x, nil
+		}
+		p.next()
+		y, err := p.hadamard()
+		if err != nil {
+			return nil, err
+		}
+		x = &ast.Binary{X: x, OpPos: t.pos, Op: op, Y: y}
+	}
+}
+
+// hadamard = product { ("∘" | "⊙" | ".*" | "./") product } .
+func (p *parser) hadamard() (ast.Expr, error) {
+	x, err := p.product()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		t := p.peek()
+		var op ast.Op
+		switch {
+		case p.isOp(t, "∘", "⊙", ".*"):
+			op = ast.Hadamard
+		case p.isOp(t, "./"):
+			op = ast.ElemDiv
+		default:
+			return x, nil
+		}
+		p.next()
+		y, err := p.product()
+		if err != nil {
+			return nil, err
+		}
+		x = &ast.Binary{X: x, OpPos: t.pos, Op: op, Y: y}
+	}
+}
+
+// product = unary { ("*" | "·" | "/") unary | postfix } .
+//
+// The second alternative is juxtaposition; it never starts with a minus, so
+// that "W -x" is a difference.
+func (p *parser) product() (ast.Expr, error) {
+	x, err := p.unary()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		t := p.peek()
+		switch {
+		case p.isOp(t, "*", "·", "/"):
+			p.next()
+			op := ast.Mul
+			if t.text == "/" {
+				op = ast.Div
+			}
+			y, err := p.unary()
+			if err != nil {
+				return nil, err
+			}
+			x = &ast.Binary{X: x, OpPos: t.pos, Op: op, Y: y}
+		case p.startsOperand(t):
+			y, err := p.postfix()
+			if err != nil {
+				return nil, err
+			}
+			// A juxtaposition has no operator: OpPos is where the right
+			// operand starts.
+			x = &ast.Binary{X: x, OpPos: t.pos, Op: ast.Mul, Y: y}
+		default:
+			return x, nil
+		}
+	}
+}
+
+// startsOperand reports whether t can start the right operand of a
+// juxtaposition. A norm bar closes the innermost open norm of its kind
+// rather than opening a new one.
+func (p *parser) startsOperand(t token) bool {
+	switch t.kind {
+	case tNumber, tName, tFunc, tOnes:
+		return true
+	case tOp:
+		switch t.text {
+		case "(", "[":
+			return true
+		case "‖", "||":
+			return p.top() != t.text
+		}
+	}
+	return false
+}
+
+// unary = ("-" | "−") unary | postfix .
+func (p *parser) unary() (ast.Expr, error) {
+	t := p.peek()
+	if !p.isOp(t, "-", "−") {
+		return p.postfix()
+	}
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	p.next()
+	x, err := p.unary()
+	if err != nil {
+		return nil, err
+	}
+	return &ast.Unary{OpPos: t.pos, Op: ast.Neg, X: x}, nil
+}
+
+// postfix = primary { "ᵀ" | "'" | ".T" | "^T" | "⁻ᵀ" | superscript
+//
+//	| ("^" | ".^") exponent } .
+func (p *parser) postfix() (ast.Expr, error) {
+	start := p.peek().pos
+	x, err := p.primary()
+	if err != nil {
+		return nil, err
+	}
+	powered := false // x is a power: a second one is ambiguous
+	for {
+		t := p.peek()
+		switch {
+		case t.kind == tTranspose || t.kind == tQuote:
+			p.next()
+			x = &ast.Transpose{X: x, OpEnd: t.end}
+			powered = false
+		case t.kind == tInvT:
+			p.next()
+			inv := &ast.Call{FunPos: start, Fun: "inv", Args: []ast.Expr{x}, Rparen: t.end - 1}
+			x = &ast.Transpose{X: inv, OpEnd: t.end}
+			powered = false
+		case t.kind == tSuper:
+			if powered {
+				return nil, p.ambiguousPower(t)
+			}
+			p.next()
+			x = p.superscript(x, start, t)
+			powered = true
+		case p.isOp(t, "^") && p.peekAt(1).kind == tName && p.peekAt(1).name == "T" && !p.cfg.vars["T"]:
+			p.next()
+			u := p.next()
+			x = &ast.Transpose{X: x, OpEnd: u.end}
+			powered = false
+		case p.isOp(t, "^", ".^"):
+			if powered {
+				return nil, p.ambiguousPower(t)
+			}
+			p.next()
+			y, inverse, err := p.exponent()
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case inverse && t.text == "^":
+				x = &ast.Call{FunPos: start, Fun: "inv", Args: []ast.Expr{x}, Rparen: y.End() - 1}
+			case t.text == "^":
+				x = &ast.Binary{X: x, OpPos: t.pos, Op: ast.Pow, Y: y}
+			default:
+				x = &ast.Binary{X: x, OpPos: t.pos, Op: ast.ElemPow, Y: y}
+			}
+			powered = true
+		default:
+			return x, nil
+		}
+	}
+}
+
+func (p *parser) ambiguousPower(t token) error {
+	return ast.Errorf(t.pos, "a power of a power is ambiguous: write (a^b)^c or a^(b^c)")
+}
+
+var superValue = map[rune]int{'⁰': 0, '¹': 1, '²': 2, '³': 3, '⁴': 4, '⁵': 5, '⁶': 6, '⁷': 7, '⁸': 8, '⁹': 9}
+
+// superscript applies the superscript t (², ⁻¹, ⁻²) to x.
+func (p *parser) superscript(x ast.Expr, start ast.Pos, t token) ast.Expr {
+	if t.text == "⁻¹" {
+		return &ast.Call{FunPos: start, Fun: "inv", Args: []ast.Expr{x}, Rparen: t.end - 1}
+	}
+	digits := strings.TrimPrefix(t.text, "⁻")
+	v := 0.0
+	for _, r := range digits {
+		v = v*10 + float64(superValue[r])
+	}
+	numPos := t.pos + ast.Pos(len(t.text)-len(digits))
+	var y ast.Expr = &ast.Number{ValuePos: numPos, Value: v, ValueEnd: t.end}
+	if numPos != t.pos {
+		y = &ast.Unary{OpPos: t.pos, Op: ast.Neg, X: y}
+	}
+	return &ast.Binary{X: x, OpPos: t.pos, Op: ast.Pow, Y: y}
+}
+
+// exponent = [ "-" | "−" ] primary .
+//
+// inverse reports the exponent -1 written as such (A^-1).
+func (p *parser) exponent() (y ast.Expr, inverse bool, err error) {
+	t := p.peek()
+	if !p.isOp(t, "-", "−") {
+		if !p.startsPrimary(t) {
+			return nil, false, p.operandError("an exponent")
+		}
+		y, err = p.primary()
+		return y, false, err
+	}
+	p.next()
+	if !p.startsPrimary(p.peek()) {
+		return nil, false, p.operandError("an exponent")
+	}
+	n := p.peek()
+	x, err := p.primary()
+	if err != nil {
+		return nil, false, err
+	}
+	return &ast.Unary{OpPos: t.pos, Op: ast.Neg, X: x}, n.kind == tNumber && n.text == "1", nil
+}
+
+func (p *parser) startsPrimary(t token) bool {
+	switch t.kind {
+	case tNumber, tName, tFunc, tOnes:
+		return true
+	case tOp:
+		switch t.text {
+		case "(", "[", "‖", "||":
+			return true
+		}
+	}
+	return false
+}
+
+// primary = number | "𝟙" | "ones" | name | call | "(" sum ")"
+//
+//	| "[" sum [ comparison sum ] "]" | "‖" sum "‖" | "||" sum "||" .
+func (p *parser) primary() (ast.Expr, error) {
+	t := p.peek()
+	switch t.kind {
+	case tNumber:
+		p.next()
+		v, err := strconv.ParseFloat(t.text, 64)
+		if err != nil || math.IsInf(v, 0) {
+			return nil, ast.Errorf(t.pos, "number %s is too large", t.text)
+		}
+		return &ast.Number{ValuePos: t.pos, Value: v, ValueEnd: t.end}, nil
+	case tOnes:
+		p.next()
+		return &ast.Ones{OnesPos: t.pos}, nil
+	case tFunc:
+		return p.call(ast.Builtins[t.name])
+	case tName:
+		return p.name()
+	case tOp:
+		switch t.text {
+		case "(":
+			return p.group(")")
+		case "[":
+			return p.bracket()
+		case "‖", "||":
+			return p.norm()
+		}
+	}
+	return nil, p.operandError("an operand")
+}
+
+// name parses a name: a variable, I, or the name of a generic function
+// immediately followed by "(".
+func (p *parser) name() (ast.Expr, error) {
+	t := p.peek()
+	cfg := p.cfg
+	isVar := cfg.vars[t.name]
+	switch {
+	case t.name == "I" && !isVar:
+		p.next()
+		return &ast.Identity{IPos: t.pos}, nil
+	case cfg.funcs[t.name]:
+		if !p.gluedCall() {
+			return nil, ast.Errorf(t.pos, "%s is declared a function: write %s(…)", t.name, t.name)
+		}
+		return p.call(nil)
+	case !isVar && t.name == "σ" && p.gluedCall():
+		return p.call(ast.Builtins["σ"])
+	case !isVar && isGenericLetter(t.base) && p.gluedCall():
+		return p.call(nil)
+	case t.lastPiece && t.plainWord && p.isOp(p.peekAt(1), "(") && t.end == p.peekAt(1).pos:
+		return nil, ast.Errorf(t.pos-ast.Pos(len(t.word)-1), "unknown function %s: declare it (%s: function), or write %s (…) with a space for a product",
+			t.word, t.word, strings.Join(strings.Split(t.word, ""), " "))
+	}
+	p.next()
+	return &ast.Ident{NamePos: t.pos, Name: t.name, NameEnd: t.end}, nil
+}
+
+func isGenericLetter(base string) bool {
+	for _, l := range ast.GenericFuncLetters {
+		if base == l {
+			return true
+		}
+	}
+	return false
+}
+
+// gluedCall reports whether the name at the current token is immediately
+// followed by "(", or by primes and then "(", without spaces.
+func (p *parser) gluedCall() bool {
+	k := 0
+	for {
+		cur, nxt := p.peekAt(k), p.peekAt(k+1)
+		if cur.end != nxt.pos {
+			return false
+		}
+		switch {
+		case nxt.kind == tPrime || nxt.kind == tQuote:
+			k++
+		case p.isOp(nxt, "("):
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// primeCount returns how many primes t writes.
+func primeCount(t token) int {
+	switch t.text {
+	case "″":
+		return 2
+	case "‴":
+		return 3
+	}
+	return 1
+}
+
+// call parses a function application; b is nil for a generic function.
+func (p *parser) call(b *ast.Builtin) (ast.Expr, error) {
+	nameTok := p.next()
+	fun := nameTok.name
+	arity := 1
+	if b != nil {
+		fun, arity = b.Name, b.Arity
+	}
+	primes := 0
+	for t := p.peek(); t.kind == tPrime || t.kind == tQuote; t = p.peek() {
+		primes += primeCount(t)
+		p.next()
+	}
+	written := nameTok.text + strings.Repeat("′", primes)
+	if t := p.peek(); t.kind == tSuper || t.kind == tInvT {
+		return nil, ast.Errorf(t.pos, "a superscript goes after the argument: write %s(x)%s", written, t.text)
+	}
+	if !p.isOp(p.peek(), "(") {
+		return nil, ast.Errorf(nameTok.pos, "%s needs its argument in parentheses: %s(…)", written, written)
+	}
+	if primes > 0 && b != nil && (b.Kind != ast.Elementwise || b.Arity != 1) {
+		return nil, ast.Errorf(nameTok.pos, "%s is not defined: primes mark the derivative of an elementwise function of one argument", written)
+	}
+	open := p.next()
+	p.ctx = append(p.ctx, "(")
+	defer func() { p.ctx = p.ctx[:len(p.ctx)-1] }()
+	var args []ast.Expr
+	if !p.isOp(p.peek(), ")") {
+		for {
+			a, err := p.sum()
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, a)
+			if !p.isOp(p.peek(), ",") {
+				break
+			}
+			p.next()
+		}
+	}
+	closing, err := p.closing(")", open, fmt.Sprintf("for the \"(\" of %s opened here", nameTok.text))
+	if err != nil {
+		return nil, err
+	}
+	if len(args) != arity {
+		s := "s"
+		if arity == 1 {
+			s = ""
+		}
+		return nil, ast.Errorf(nameTok.pos, "%s takes %d argument%s, not %d", written, arity, s, len(args))
+	}
+	return &ast.Call{FunPos: nameTok.pos, Fun: fun, Primes: primes, Args: args, Rparen: closing.pos}, nil
+}
+
+// closing consumes the closing bracket want of the bracket open.
+func (p *parser) closing(want string, open token, where string) (token, error) {
+	t := p.peek()
+	if p.isOp(t, want) {
+		return p.next(), nil
+	}
+	if t.kind == tEOF {
+		return t, ast.Errorf(open.pos, "missing closing %q %s", want, where)
+	}
+	return t, p.unexpected(t, fmt.Sprintf("%q", want))
+}
+
+// group parses "(" sum ")": the parentheses leave no node.
+func (p *parser) group(want string) (ast.Expr, error) {
+	open := p.next()
+	p.ctx = append(p.ctx, open.text)
+	defer func() { p.ctx = p.ctx[:len(p.ctx)-1] }()
+	x, err := p.sum()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.closing(want, open, fmt.Sprintf("for the %q opened here", open.text)); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// bracket parses an indicator [a ≥ b] or a group [a].
+func (p *parser) bracket() (ast.Expr, error) {
+	open := p.next()
+	p.ctx = append(p.ctx, "[")
+	defer func() { p.ctx = p.ctx[:len(p.ctx)-1] }()
+	x, err := p.sum()
+	if err != nil {
+		return nil, err
+	}
+	t := p.peek()
+	if !isComparison(t) {
+		if _, err := p.closing("]", open, `for the "[" opened here`); err != nil {
+			return nil, err
+		}
+		return x, nil
+	}
+	p.next()
+	y, err := p.sum()
+	if err != nil {
+		return nil, err
+	}
+	closing, err := p.closing("]", open, `for the indicator opened here`)
+	if err != nil {
+		return nil, err
+	}
+	op := ast.GE
+	switch t.text {
+	case ">":
+		op = ast.GT
+	case "≤", "<=":
+		x, y = y, x
+	case "<":
+		op = ast.GT
+		x, y = y, x
+	}
+	return &ast.Indicator{Lbrack: open.pos, X: x, Op: op, Y: y, Rbrack: closing.pos}, nil
+}
+
+// norm parses ‖x‖ or ||x|| into Call{Fun: "norm"}.
+func (p *parser) norm() (ast.Expr, error) {
+	open := p.next()
+	p.ctx = append(p.ctx, open.text)
+	defer func() { p.ctx = p.ctx[:len(p.ctx)-1] }()
+	x, err := p.sum()
+	if err != nil {
+		return nil, err
+	}
+	closing, err := p.closing(open.text, open, "for the norm opened here")
+	if err != nil {
+		return nil, err
+	}
+	return &ast.Call{FunPos: open.pos, Fun: "norm", Args: []ast.Expr{x}, Rparen: closing.pos}, nil
+}
