@@ -1,4 +1,4 @@
-package simplify
+package simplify_test
 
 import (
 	"fmt"
@@ -8,18 +8,19 @@ import (
 	"testing"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/simplify"
 	"pgregory.net/rapid"
 )
 
 var (
-	v   = ast.Var
-	bin = ast.Bin
-	tr  = ast.T
-	fn  = ast.Fn
+	cv   = ast.Var
+	cbin = ast.Bin
+	ctr  = ast.T
+	cfn  = ast.Fn
 )
 
 // sub returns name with subscript k, independently of the code under test.
-func sub(name string, k int) string {
+func csub(name string, k int) string {
 	const digits = "₀₁₂₃₄₅₆₇₈₉"
 	ds := []rune(digits)
 	var b strings.Builder
@@ -36,14 +37,14 @@ func sub(name string, k int) string {
 // node pointers within the forward pass and within the derivatives, as an
 // engine would; the two halves never share pointers, so Share must match
 // them structurally. Without share every subtree is a fresh tree.
-type network struct {
+type cseNet struct {
 	layers int
 	act    string // elementwise activation
 	share  bool
 	memo   map[string]ast.Expr
 }
 
-func (n *network) cached(key string, build func() ast.Expr) ast.Expr {
+func (n *cseNet) cached(key string, build func() ast.Expr) ast.Expr {
 	if !n.share {
 		return build()
 	}
@@ -55,46 +56,46 @@ func (n *network) cached(key string, build func() ast.Expr) ast.Expr {
 	return e
 }
 
-func (n *network) W(k int) ast.Expr { return v(sub("W", k)) }
-func (n *network) b(k int) ast.Expr { return v(sub("b", k)) }
+func (n *cseNet) W(k int) ast.Expr { return cv(csub("W", k)) }
+func (n *cseNet) b(k int) ast.Expr { return cv(csub("b", k)) }
 
 // z is the pre-activation of layer k: W_k h_{k−1} + b_k.
-func (n *network) z(k int) ast.Expr {
+func (n *cseNet) z(k int) ast.Expr {
 	return n.cached("z"+strconv.Itoa(k), func() ast.Expr {
-		return bin(ast.Add, bin(ast.Mul, n.W(k), n.h(k-1)), n.b(k))
+		return cbin(ast.Add, cbin(ast.Mul, n.W(k), n.h(k-1)), n.b(k))
 	})
 }
 
 // h is the activation of layer k (h₀ = x).
-func (n *network) h(k int) ast.Expr {
+func (n *cseNet) h(k int) ast.Expr {
 	if k == 0 {
-		return v("x")
+		return cv("x")
 	}
-	return n.cached("h"+strconv.Itoa(k), func() ast.Expr { return fn(n.act, 0, n.z(k)) })
+	return n.cached("h"+strconv.Itoa(k), func() ast.Expr { return cfn(n.act, 0, n.z(k)) })
 }
 
 // delta is ∂s/∂z_k: u ∘ act′(z_L) at the top, W_{k+1}ᵀδ_{k+1} ∘ act′(z_k) below.
-func (n *network) delta(k int) ast.Expr {
+func (n *cseNet) delta(k int) ast.Expr {
 	return n.cached("d"+strconv.Itoa(k), func() ast.Expr {
-		var back ast.Expr = v("u")
+		var back ast.Expr = cv("u")
 		if k < n.layers {
-			back = bin(ast.Mul, tr(n.W(k+1)), n.delta(k+1))
+			back = cbin(ast.Mul, ctr(n.W(k+1)), n.delta(k+1))
 		}
-		return bin(ast.Hadamard, back, fn(n.act, 1, n.z(k)))
+		return cbin(ast.Hadamard, back, cfn(n.act, 1, n.z(k)))
 	})
 }
 
-func (n *network) exprs() []ast.Expr {
+func (n *cseNet) exprs() []ast.Expr {
 	n.memo = map[string]ast.Expr{}
-	exprs := []ast.Expr{bin(ast.Mul, tr(v("u")), n.h(n.layers))}
+	exprs := []ast.Expr{cbin(ast.Mul, ctr(cv("u")), n.h(n.layers))}
 	n.memo = map[string]ast.Expr{} // the derivatives share nothing with s
 	for k := 1; k <= n.layers; k++ {
-		exprs = append(exprs, bin(ast.Mul, n.delta(k), tr(n.h(k-1))), n.delta(k))
+		exprs = append(exprs, cbin(ast.Mul, n.delta(k), ctr(n.h(k-1))), n.delta(k))
 	}
-	return append(exprs, bin(ast.Mul, tr(n.W(1)), n.delta(1)), n.h(n.layers))
+	return append(exprs, cbin(ast.Mul, ctr(n.W(1)), n.delta(1)), n.h(n.layers))
 }
 
-func defStrings(defs []Def) []string {
+func cseDefStrings(defs []simplify.Def) []string {
 	var s []string
 	for _, d := range defs {
 		s = append(s, d.Name+" = "+ast.String(d.Expr))
@@ -102,7 +103,7 @@ func defStrings(defs []Def) []string {
 	return s
 }
 
-func exprStrings(es []ast.Expr) []string {
+func cseExprStrings(es []ast.Expr) []string {
 	var s []string
 	for _, e := range es {
 		s = append(s, ast.String(e))
@@ -110,7 +111,7 @@ func exprStrings(es []ast.Expr) []string {
 	return s
 }
 
-func sameStrings(t *testing.T, what string, got, want []string) {
+func cseSameStrings(t *testing.T, what string, got, want []string) {
 	t.Helper()
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("%s:\ngot\n\t%s\nwant\n\t%s", what, strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
@@ -118,13 +119,13 @@ func sameStrings(t *testing.T, what string, got, want []string) {
 }
 
 // checkExpands checks that the definitions expanded into out give exprs back.
-func checkExpands(t *testing.T, exprs []ast.Expr, defs []Def, out []ast.Expr) {
+func cseCheckExpands(t *testing.T, exprs []ast.Expr, defs []simplify.Def, out []ast.Expr) {
 	t.Helper()
 	if len(out) != len(exprs) {
 		t.Fatalf("%d outputs for %d inputs", len(out), len(exprs))
 	}
 	for i := range exprs {
-		if got := Expand(defs, out[i]); !ast.Equal(got, exprs[i]) {
+		if got := simplify.Expand(defs, out[i]); !ast.Equal(got, exprs[i]) {
 			t.Errorf("expr %d: expands to %s, want %s", i, ast.String(got), ast.String(exprs[i]))
 		}
 	}
@@ -133,44 +134,44 @@ func checkExpands(t *testing.T, exprs []ast.Expr, defs []Def, out []ast.Expr) {
 // singleLayer is uᵀf(Wx+b) with its gradients in the closed form of the
 // notes: ∂W = (u ∘ f′(Wx + b))xᵀ, ∂b = u ∘ f′(Wx + b),
 // ∂x = Wᵀ(u ∘ f′(Wx + b)), ∂u = f(Wx + b).
-func singleLayer(x, f string) []ast.Expr {
-	z := func() ast.Expr { return bin(ast.Add, bin(ast.Mul, v("W"), v(x)), v("b")) }
-	delta := func() ast.Expr { return bin(ast.Hadamard, v("u"), fn(f, 1, z())) }
+func cseSingleLayer(x, f string) []ast.Expr {
+	z := func() ast.Expr { return cbin(ast.Add, cbin(ast.Mul, cv("W"), cv(x)), cv("b")) }
+	delta := func() ast.Expr { return cbin(ast.Hadamard, cv("u"), cfn(f, 1, z())) }
 	return []ast.Expr{
-		bin(ast.Mul, tr(v("u")), fn(f, 0, z())),
-		bin(ast.Mul, delta(), tr(v(x))),
+		cbin(ast.Mul, ctr(cv("u")), cfn(f, 0, z())),
+		cbin(ast.Mul, delta(), ctr(cv(x))),
 		delta(),
-		bin(ast.Mul, tr(v("W")), delta()),
-		fn(f, 0, z()),
+		cbin(ast.Mul, ctr(cv("W")), delta()),
+		cfn(f, 0, z()),
 	}
 }
 
 func TestShareSingleLayer(t *testing.T) {
-	exprs := singleLayer("x", "f")
-	defs, out := Share(exprs, nil)
+	exprs := cseSingleLayer("x", "f")
+	defs, out := simplify.Share(exprs, nil)
 	// f(z) occurs in s and is the whole of ∂u: it is shared, so it is named
 	// too (h), as the forward pass of the notes names the activation.
-	sameStrings(t, "defs", defStrings(defs), []string{
+	cseSameStrings(t, "defs", cseDefStrings(defs), []string{
 		"z = Wx + b",
 		"h = f(z)",
 		"δ = u ∘ f′(z)",
 	})
-	sameStrings(t, "out", exprStrings(out), []string{
+	cseSameStrings(t, "out", cseExprStrings(out), []string{
 		"uᵀ h", // s
 		"δxᵀ",  // ∂W
 		"δ",    // ∂b
 		"Wᵀ δ", // ∂x
 		"h",    // ∂u
 	})
-	checkExpands(t, exprs, defs, out)
+	cseCheckExpands(t, exprs, defs, out)
 }
 
 func TestShareThreeLayerTanh(t *testing.T) {
 	for _, share := range []bool{false, true} {
 		t.Run(fmt.Sprintf("pointers shared=%v", share), func(t *testing.T) {
-			exprs := (&network{layers: 3, act: "tanh", share: share}).exprs()
-			defs, out := Share(exprs, func(n string) bool { return false })
-			sameStrings(t, "defs", defStrings(defs), []string{
+			exprs := (&cseNet{layers: 3, act: "tanh", share: share}).exprs()
+			defs, out := simplify.Share(exprs, func(n string) bool { return false })
+			cseSameStrings(t, "defs", cseDefStrings(defs), []string{
 				"z₁ = W₁x + b₁",
 				"h₁ = tanh(z₁)",
 				"z₂ = W₂h₁ + b₂",
@@ -181,7 +182,7 @@ func TestShareThreeLayerTanh(t *testing.T) {
 				"δ₂ = W₃ᵀ δ₃ ∘ tanh′(z₂)",
 				"δ₁ = W₂ᵀ δ₂ ∘ tanh′(z₁)",
 			})
-			sameStrings(t, "out", exprStrings(out), []string{
+			cseSameStrings(t, "out", cseExprStrings(out), []string{
 				"uᵀ h₃",
 				"δ₁xᵀ", "δ₁",
 				"δ₂h₁ᵀ", "δ₂",
@@ -189,7 +190,7 @@ func TestShareThreeLayerTanh(t *testing.T) {
 				"W₁ᵀ δ₁",
 				"h₃",
 			})
-			checkExpands(t, exprs, defs, out)
+			cseCheckExpands(t, exprs, defs, out)
 		})
 	}
 }
@@ -199,26 +200,26 @@ func TestShareThreeLayerTanh(t *testing.T) {
 // with two-digit subscripts.
 func TestShareDeepNetwork(t *testing.T) {
 	const L = 64
-	exprs := (&network{layers: L, act: "tanh", share: true}).exprs()
-	defs, out := Share(exprs, nil)
+	exprs := (&cseNet{layers: L, act: "tanh", share: true}).exprs()
+	defs, out := simplify.Share(exprs, nil)
 	h := func(k int) ast.Expr {
 		if k == 0 {
-			return v("x")
+			return cv("x")
 		}
-		return v(sub("h", k))
+		return cv(csub("h", k))
 	}
-	var want []Def
+	var want []simplify.Def
 	for k := 1; k <= L; k++ {
 		want = append(want,
-			Def{sub("z", k), bin(ast.Add, bin(ast.Mul, v(sub("W", k)), h(k-1)), v(sub("b", k)))},
-			Def{sub("h", k), fn("tanh", 0, v(sub("z", k)))})
+			simplify.Def{Name: csub("z", k), Expr: cbin(ast.Add, cbin(ast.Mul, cv(csub("W", k)), h(k-1)), cv(csub("b", k)))},
+			simplify.Def{Name: csub("h", k), Expr: cfn("tanh", 0, cv(csub("z", k)))})
 	}
 	for k := L; k >= 1; k-- {
-		var back ast.Expr = v("u")
+		var back ast.Expr = cv("u")
 		if k < L {
-			back = bin(ast.Mul, tr(v(sub("W", k+1))), v(sub("δ", k+1)))
+			back = cbin(ast.Mul, ctr(cv(csub("W", k+1))), cv(csub("δ", k+1)))
 		}
-		want = append(want, Def{sub("δ", k), bin(ast.Hadamard, back, fn("tanh", 1, v(sub("z", k))))})
+		want = append(want, simplify.Def{Name: csub("δ", k), Expr: cbin(ast.Hadamard, back, cfn("tanh", 1, cv(csub("z", k))))})
 	}
 	if len(defs) != len(want) {
 		t.Fatalf("%d defs, want %d", len(defs), len(want))
@@ -228,17 +229,17 @@ func TestShareDeepNetwork(t *testing.T) {
 			t.Errorf("def %d: %s = %s, want %s = %s", i, defs[i].Name, ast.String(defs[i].Expr), want[i].Name, ast.String(want[i].Expr))
 		}
 	}
-	wantOut := []ast.Expr{bin(ast.Mul, tr(v("u")), h(L))}
+	wantOut := []ast.Expr{cbin(ast.Mul, ctr(cv("u")), h(L))}
 	for k := 1; k <= L; k++ {
-		wantOut = append(wantOut, bin(ast.Mul, v(sub("δ", k)), tr(h(k-1))), v(sub("δ", k)))
+		wantOut = append(wantOut, cbin(ast.Mul, cv(csub("δ", k)), ctr(h(k-1))), cv(csub("δ", k)))
 	}
-	wantOut = append(wantOut, bin(ast.Mul, tr(v("W₁")), v("δ₁")), h(L))
+	wantOut = append(wantOut, cbin(ast.Mul, ctr(cv("W₁")), cv("δ₁")), h(L))
 	for i := range wantOut {
 		if !ast.Equal(out[i], wantOut[i]) {
 			t.Errorf("out %d: %s, want %s", i, ast.String(out[i]), ast.String(wantOut[i]))
 		}
 	}
-	checkExpands(t, exprs, defs, out)
+	cseCheckExpands(t, exprs, defs, out)
 }
 
 func TestShareNameClashes(t *testing.T) {
@@ -253,7 +254,7 @@ func TestShareNameClashes(t *testing.T) {
 	}{
 		{
 			name:  "user variable z",
-			exprs: singleLayer("z", "f"),
+			exprs: cseSingleLayer("z", "f"),
 			taken: func(n string) bool { return n == "z" },
 			defs:  []string{"ζ = Wz + b", "h = f(ζ)", "δ = u ∘ f′(ζ)"},
 			outs:  []string{"uᵀ h", "δzᵀ", "δ", "Wᵀ δ", "h"},
@@ -262,28 +263,28 @@ func TestShareNameClashes(t *testing.T) {
 			// taken is nil-safe in spirit: the variables of exprs are
 			// avoided even when taken does not mention them.
 			name:  "variable z not reported by taken",
-			exprs: singleLayer("z", "f"),
+			exprs: cseSingleLayer("z", "f"),
 			taken: none,
 			defs:  []string{"ζ = Wz + b", "h = f(ζ)", "δ = u ∘ f′(ζ)"},
 			outs:  []string{"uᵀ h", "δzᵀ", "δ", "Wᵀ δ", "h"},
 		},
 		{
 			name:  "declared h and δ",
-			exprs: singleLayer("x", "f"),
+			exprs: cseSingleLayer("x", "f"),
 			taken: func(n string) bool { return n == "h" || n == "δ" },
 			defs:  []string{"z = Wx + b", "a = f(z)", "ε = u ∘ f′(z)"},
 			outs:  []string{"uᵀ a", "εxᵀ", "ε", "Wᵀ ε", "a"},
 		},
 		{
 			name:  "generic function h",
-			exprs: singleLayer("x", "h"),
+			exprs: cseSingleLayer("x", "h"),
 			taken: none,
 			defs:  []string{"z = Wx + b", "a = h(z)", "δ = u ∘ h′(z)"},
 			outs:  []string{"uᵀ a", "δxᵀ", "δ", "Wᵀ δ", "a"},
 		},
 		{
 			name:  "every preferred letter taken",
-			exprs: singleLayer("x", "f"),
+			exprs: cseSingleLayer("x", "f"),
 			taken: func(n string) bool {
 				switch n {
 				case "z", "ζ", "q", "h", "a", "η", "δ", "ε", "γ":
@@ -298,63 +299,63 @@ func TestShareNameClashes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			defs, out := Share(tt.exprs, tt.taken)
-			sameStrings(t, "defs", defStrings(defs), tt.defs)
-			sameStrings(t, "out", exprStrings(out), tt.outs)
-			checkExpands(t, tt.exprs, defs, out)
+			defs, out := simplify.Share(tt.exprs, tt.taken)
+			cseSameStrings(t, "defs", cseDefStrings(defs), tt.defs)
+			cseSameStrings(t, "out", cseExprStrings(out), tt.outs)
+			cseCheckExpands(t, tt.exprs, defs, out)
 		})
 	}
 }
 
 func TestShareSubscriptedVariableRulesOutLetter(t *testing.T) {
 	// The input is called z₂: z₁, z₃ would read as its siblings.
-	n := &network{layers: 3, act: "tanh"}
+	n := &cseNet{layers: 3, act: "tanh"}
 	exprs := n.exprs()
 	for i, e := range exprs {
 		exprs[i] = ast.Rewrite(e, func(e ast.Expr) ast.Expr {
 			if id, ok := e.(*ast.Ident); ok && id.Name == "x" {
-				return v("z₂")
+				return cv("z₂")
 			}
 			return e
 		})
 	}
-	defs, out := Share(exprs, nil)
+	defs, out := simplify.Share(exprs, nil)
 	var names []string
 	for _, d := range defs {
 		names = append(names, d.Name)
 	}
-	sameStrings(t, "names", names, []string{"ζ₁", "h₁", "ζ₂", "h₂", "ζ₃", "h₃", "δ₃", "δ₂", "δ₁"})
-	checkExpands(t, exprs, defs, out)
+	cseSameStrings(t, "names", names, []string{"ζ₁", "h₁", "ζ₂", "h₂", "ζ₃", "h₃", "δ₃", "δ₂", "δ₁"})
+	cseCheckExpands(t, exprs, defs, out)
 }
 
 func TestShareSubscriptOffsetWhenLettersRunOut(t *testing.T) {
 	// Two pieces of role t; every letter is taken but t, t₃ and t₄.
 	exprs := []ast.Expr{
-		bin(ast.Add, bin(ast.Add, v("x"), v("y")), v("c")),
-		bin(ast.Add, v("x"), v("y")),
-		bin(ast.Add, bin(ast.Add, v("x"), v("y")), v("c")),
+		cbin(ast.Add, cbin(ast.Add, cv("x"), cv("y")), cv("c")),
+		cbin(ast.Add, cv("x"), cv("y")),
+		cbin(ast.Add, cbin(ast.Add, cv("x"), cv("y")), cv("c")),
 	}
 	taken := func(n string) bool { return n != "t" && n != "t₃" && n != "t₄" }
-	defs, out := Share(exprs, taken)
-	sameStrings(t, "defs", defStrings(defs), []string{"t₃ = x + y", "t₄ = t₃ + c"})
-	sameStrings(t, "out", exprStrings(out), []string{"t₄", "t₃", "t₄"})
-	checkExpands(t, exprs, defs, out)
+	defs, out := simplify.Share(exprs, taken)
+	cseSameStrings(t, "defs", cseDefStrings(defs), []string{"t₃ = x + y", "t₄ = t₃ + c"})
+	cseSameStrings(t, "out", cseExprStrings(out), []string{"t₄", "t₃", "t₄"})
+	cseCheckExpands(t, exprs, defs, out)
 
 	defer func() {
 		if recover() == nil {
 			t.Error("Share did not panic when every name is taken")
 		}
 	}()
-	Share(exprs, func(string) bool { return true })
+	simplify.Share(exprs, func(string) bool { return true })
 }
 
 func TestShareStructure(t *testing.T) {
-	ab := func() ast.Expr { return bin(ast.Add, v("a"), v("b")) }
-	cd := func() ast.Expr { return bin(ast.Add, v("c"), v("d")) }
-	prod := func() ast.Expr { return bin(ast.Hadamard, ab(), cd()) }
-	xy := func() ast.Expr { return bin(ast.Add, v("x"), v("y")) }
-	sq := func() ast.Expr { return bin(ast.Hadamard, xy(), xy()) }
-	wxb := func() ast.Expr { return bin(ast.Add, bin(ast.Mul, v("W"), v("x")), v("b")) }
+	ab := func() ast.Expr { return cbin(ast.Add, cv("a"), cv("b")) }
+	cd := func() ast.Expr { return cbin(ast.Add, cv("c"), cv("d")) }
+	prod := func() ast.Expr { return cbin(ast.Hadamard, ab(), cd()) }
+	xy := func() ast.Expr { return cbin(ast.Add, cv("x"), cv("y")) }
+	sq := func() ast.Expr { return cbin(ast.Hadamard, xy(), xy()) }
+	wxb := func() ast.Expr { return cbin(ast.Add, cbin(ast.Mul, cv("W"), cv("x")), cv("b")) }
 	tests := []struct {
 		name  string
 		exprs []ast.Expr
@@ -364,7 +365,7 @@ func TestShareStructure(t *testing.T) {
 		{
 			// a + b occurs twice, but both times inside the shared product.
 			name:  "inner occurrences count once",
-			exprs: []ast.Expr{bin(ast.Add, prod(), v("x")), tr(prod())},
+			exprs: []ast.Expr{cbin(ast.Add, prod(), cv("x")), ctr(prod())},
 			defs:  []string{"t = (a + b) ∘ (c + d)"},
 			outs:  []string{"t + x", "tᵀ"},
 		},
@@ -376,21 +377,21 @@ func TestShareStructure(t *testing.T) {
 		},
 		{
 			name:  "used twice by a named one",
-			exprs: []ast.Expr{fn("sum", 0, sq()), sq()},
+			exprs: []ast.Expr{cfn("sum", 0, sq()), sq()},
 			defs:  []string{"t₁ = x + y", "t₂ = t₁ ∘ t₁"},
 			outs:  []string{"sum(t₂)", "t₂"},
 		},
 		{
 			name:  "transpose and negation name their operand",
-			exprs: []ast.Expr{ast.Negate(wxb()), bin(ast.Mul, tr(wxb()), v("v")), bin(ast.Mul, tr(wxb()), v("w"))},
+			exprs: []ast.Expr{ast.Negate(wxb()), cbin(ast.Mul, ctr(wxb()), cv("v")), cbin(ast.Mul, ctr(wxb()), cv("w"))},
 			defs:  []string{"z = Wx + b"},
 			outs:  []string{"−z", "zᵀ v", "zᵀ w"},
 		},
 		{
 			name: "softmax",
 			exprs: []ast.Expr{
-				fn("log", 0, fn("softmax", 0, bin(ast.Mul, v("W"), v("x")))),
-				bin(ast.Sub, fn("softmax", 0, bin(ast.Mul, v("W"), v("x"))), v("y")),
+				cfn("log", 0, cfn("softmax", 0, cbin(ast.Mul, cv("W"), cv("x")))),
+				cbin(ast.Sub, cfn("softmax", 0, cbin(ast.Mul, cv("W"), cv("x"))), cv("y")),
 			},
 			defs: []string{"p = softmax(Wx)"},
 			outs: []string{"log(p)", "p − y"},
@@ -398,9 +399,9 @@ func TestShareStructure(t *testing.T) {
 		{
 			name: "indicator signal",
 			exprs: []ast.Expr{
-				bin(ast.Mul, tr(v("u")), fn("relu", 0, wxb())),
-				bin(ast.Mul, bin(ast.Hadamard, v("u"), ast.Ind(ast.GT, wxb(), ast.Num(0))), tr(v("x"))),
-				bin(ast.Hadamard, v("u"), ast.Ind(ast.GT, wxb(), ast.Num(0))),
+				cbin(ast.Mul, ctr(cv("u")), cfn("relu", 0, wxb())),
+				cbin(ast.Mul, cbin(ast.Hadamard, cv("u"), ast.Ind(ast.GT, wxb(), ast.Num(0))), ctr(cv("x"))),
+				cbin(ast.Hadamard, cv("u"), ast.Ind(ast.GT, wxb(), ast.Num(0))),
 			},
 			defs: []string{"z = Wx + b", "δ = u ∘ [z > 0]"},
 			outs: []string{"uᵀ relu(z)", "δxᵀ", "δ"},
@@ -408,16 +409,16 @@ func TestShareStructure(t *testing.T) {
 		{
 			name: "pre-activation without bias",
 			exprs: []ast.Expr{
-				bin(ast.Mul, tr(v("u")), fn("tanh", 0, bin(ast.Mul, v("W"), v("x")))),
-				bin(ast.Mul, bin(ast.Hadamard, v("u"), fn("tanh", 1, bin(ast.Mul, v("W"), v("x")))), tr(v("x"))),
-				bin(ast.Mul, tr(v("W")), bin(ast.Hadamard, v("u"), fn("tanh", 1, bin(ast.Mul, v("W"), v("x"))))),
+				cbin(ast.Mul, ctr(cv("u")), cfn("tanh", 0, cbin(ast.Mul, cv("W"), cv("x")))),
+				cbin(ast.Mul, cbin(ast.Hadamard, cv("u"), cfn("tanh", 1, cbin(ast.Mul, cv("W"), cv("x")))), ctr(cv("x"))),
+				cbin(ast.Mul, ctr(cv("W")), cbin(ast.Hadamard, cv("u"), cfn("tanh", 1, cbin(ast.Mul, cv("W"), cv("x"))))),
 			},
 			defs: []string{"z = Wx", "δ = u ∘ tanh′(z)"},
 			outs: []string{"uᵀ tanh(z)", "δxᵀ", "Wᵀ δ"},
 		},
 		{
 			name:  "function equal to its derivative",
-			exprs: []ast.Expr{fn("exp", 0, bin(ast.Mul, v("α"), v("β"))), fn("exp", 0, bin(ast.Mul, v("α"), v("β")))},
+			exprs: []ast.Expr{cfn("exp", 0, cbin(ast.Mul, cv("α"), cv("β"))), cfn("exp", 0, cbin(ast.Mul, cv("α"), cv("β")))},
 			defs:  []string{"h = exp(αβ)"},
 			outs:  []string{"h", "h"},
 		},
@@ -425,14 +426,14 @@ func TestShareStructure(t *testing.T) {
 		{
 			name: "quadratic form",
 			exprs: []ast.Expr{
-				bin(ast.Mul, bin(ast.Mul, tr(v("x")), v("A")), v("x")),
-				bin(ast.Mul, bin(ast.Add, v("A"), tr(v("A"))), v("x")),
+				cbin(ast.Mul, cbin(ast.Mul, ctr(cv("x")), cv("A")), cv("x")),
+				cbin(ast.Mul, cbin(ast.Add, cv("A"), ctr(cv("A"))), cv("x")),
 			},
 			outs: []string{"xᵀ Ax", "(A + Aᵀ)x"},
 		},
 		{
 			name:  "only trivial repeats",
-			exprs: []ast.Expr{bin(ast.Mul, tr(v("x")), v("x")), bin(ast.Mul, ast.Num(2), v("x")), ast.Negate(v("x")), ast.Negate(v("x")), ast.Eye(ast.Sym("n")), ast.Eye(ast.Sym("m"))},
+			exprs: []ast.Expr{cbin(ast.Mul, ctr(cv("x")), cv("x")), cbin(ast.Mul, ast.Num(2), cv("x")), ast.Negate(cv("x")), ast.Negate(cv("x")), ast.Eye(ast.Sym("n")), ast.Eye(ast.Sym("m"))},
 			outs:  []string{"xᵀ x", "2x", "−x", "−x", "I", "I"},
 		},
 		{
@@ -442,10 +443,10 @@ func TestShareStructure(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			defs, out := Share(tt.exprs, nil)
-			sameStrings(t, "defs", defStrings(defs), tt.defs)
-			sameStrings(t, "out", exprStrings(out), tt.outs)
-			checkExpands(t, tt.exprs, defs, out)
+			defs, out := simplify.Share(tt.exprs, nil)
+			cseSameStrings(t, "defs", cseDefStrings(defs), tt.defs)
+			cseSameStrings(t, "out", cseExprStrings(out), tt.outs)
+			cseCheckExpands(t, tt.exprs, defs, out)
 			if len(defs) == 0 {
 				for i := range out {
 					if out[i] != tt.exprs[i] {
@@ -460,9 +461,9 @@ func TestShareStructure(t *testing.T) {
 func TestShareKeepsAnnotationsOfLeaves(t *testing.T) {
 	// I of different sizes is one class for ast.Equal; each place keeps its own.
 	in, im := ast.Eye(ast.Sym("n")), ast.Eye(ast.Sym("m"))
-	shared := func() ast.Expr { return bin(ast.Add, v("x"), v("y")) }
-	exprs := []ast.Expr{bin(ast.Mul, in, shared()), bin(ast.Sub, im, shared())}
-	_, out := Share(exprs, nil)
+	shared := func() ast.Expr { return cbin(ast.Add, cv("x"), cv("y")) }
+	exprs := []ast.Expr{cbin(ast.Mul, in, shared()), cbin(ast.Sub, im, shared())}
+	_, out := simplify.Share(exprs, nil)
 	if out[0].(*ast.Binary).X != in || out[1].(*ast.Binary).X != im {
 		t.Error("identity nodes were replaced")
 	}
@@ -470,7 +471,7 @@ func TestShareKeepsAnnotationsOfLeaves(t *testing.T) {
 
 // genExpr draws a random tree over a small alphabet, so that repeats are
 // common. With some probability it reuses an earlier subtree by pointer.
-func genExpr(t *rapid.T, depth int, pool *[]ast.Expr) ast.Expr {
+func genCSEExpr(t *rapid.T, depth int, pool *[]ast.Expr) ast.Expr {
 	if len(*pool) > 0 && rapid.IntRange(0, 6).Draw(t, "reuse") == 0 {
 		return (*pool)[rapid.IntRange(0, len(*pool)-1).Draw(t, "which")]
 	}
@@ -478,11 +479,11 @@ func genExpr(t *rapid.T, depth int, pool *[]ast.Expr) ast.Expr {
 	if depth == 0 || rapid.IntRange(0, 3).Draw(t, "leaf") == 0 {
 		switch rapid.IntRange(0, 8).Draw(t, "leafKind") {
 		case 0, 1:
-			e = v("x")
+			e = cv("x")
 		case 2:
-			e = v("y")
+			e = cv("y")
 		case 3:
-			e = v("W")
+			e = cv("W")
 		case 4:
 			e = &ast.Number{ValuePos: ast.NoPos, Value: 2, ValueEnd: ast.NoPos}
 		case 5:
@@ -496,26 +497,26 @@ func genExpr(t *rapid.T, depth int, pool *[]ast.Expr) ast.Expr {
 			e = ast.OnesOf(ast.Scalar)
 		}
 	} else {
-		sub := func() ast.Expr { return genExpr(t, depth-1, pool) }
+		csub := func() ast.Expr { return genCSEExpr(t, depth-1, pool) }
 		switch rapid.IntRange(0, 6).Draw(t, "kind") {
 		case 0:
-			e = ast.Negate(sub())
+			e = ast.Negate(csub())
 		case 1:
-			e = tr(sub())
+			e = ctr(csub())
 		case 2, 3:
 			ops := []ast.Op{ast.Add, ast.Sub, ast.Mul, ast.Div, ast.Hadamard, ast.ElemDiv, ast.Pow}
-			e = bin(rapid.SampledFrom(ops).Draw(t, "op"), sub(), sub())
+			e = cbin(rapid.SampledFrom(ops).Draw(t, "op"), csub(), csub())
 		case 4:
 			f := rapid.SampledFrom([]string{"tanh", "f", "softmax", "h"}).Draw(t, "fun")
-			e = fn(f, rapid.IntRange(0, 1).Draw(t, "primes"), sub())
+			e = cfn(f, rapid.IntRange(0, 1).Draw(t, "primes"), csub())
 		case 5:
 			args := make([]ast.Expr, rapid.IntRange(2, 4).Draw(t, "arity"))
 			for i := range args {
-				args[i] = sub()
+				args[i] = csub()
 			}
-			e = fn(rapid.SampledFrom([]string{"max", "g"}).Draw(t, "fun2"), 0, args...)
+			e = cfn(rapid.SampledFrom([]string{"max", "g"}).Draw(t, "fun2"), 0, args...)
 		default:
-			e = ast.Ind(rapid.SampledFrom([]ast.Op{ast.GE, ast.GT}).Draw(t, "cmp"), sub(), sub())
+			e = ast.Ind(rapid.SampledFrom([]ast.Op{ast.GE, ast.GT}).Draw(t, "cmp"), csub(), csub())
 		}
 	}
 	*pool = append(*pool, e)
@@ -524,7 +525,7 @@ func genExpr(t *rapid.T, depth int, pool *[]ast.Expr) ast.Expr {
 
 // isTrivialOutput reports whether e is a leaf under transposes and negations,
 // the only kind of subtree that may repeat after Share.
-func isTrivialOutput(e ast.Expr) bool {
+func cseTrivialOutput(e ast.Expr) bool {
 	for {
 		switch x := e.(type) {
 		case *ast.Transpose:
@@ -542,17 +543,17 @@ func TestShareProperties(t *testing.T) {
 		var pool []ast.Expr
 		exprs := make([]ast.Expr, rapid.IntRange(1, 4).Draw(t, "n"))
 		for i := range exprs {
-			exprs[i] = genExpr(t, rapid.IntRange(0, 5).Draw(t, "depth"), &pool)
+			exprs[i] = genCSEExpr(t, rapid.IntRange(0, 5).Draw(t, "depth"), &pool)
 		}
 		takenSet := map[string]bool{}
 		for _, n := range rapid.SliceOf(rapid.SampledFrom([]string{"t", "t₁", "t₂", "z", "h", "δ", "τ", "a"})).Draw(t, "taken") {
 			takenSet[n] = true
 		}
-		defs, out := Share(exprs, func(n string) bool { return takenSet[n] })
+		defs, out := simplify.Share(exprs, func(n string) bool { return takenSet[n] })
 
 		// Expanding gives the inputs back.
 		for i := range exprs {
-			if got := Expand(defs, out[i]); !ast.Equal(got, exprs[i]) {
+			if got := simplify.Expand(defs, out[i]); !ast.Equal(got, exprs[i]) {
 				t.Fatalf("expr %d: expands to %s, want %s", i, ast.String(got), ast.String(exprs[i]))
 			}
 		}
@@ -596,7 +597,7 @@ func TestShareProperties(t *testing.T) {
 			})
 		}
 		for i, d := range defs {
-			if isTrivialOutput(d.Expr) {
+			if cseTrivialOutput(d.Expr) {
 				t.Fatalf("def %s = %s names a trivial expression", d.Name, ast.String(d.Expr))
 			}
 			countUses(d.Expr, i)
@@ -619,7 +620,7 @@ func TestShareProperties(t *testing.T) {
 			ast.Inspect(e, func(n ast.Expr) bool { subtrees = append(subtrees, n); return true })
 		}
 		for i := range subtrees {
-			if isTrivialOutput(subtrees[i]) {
+			if cseTrivialOutput(subtrees[i]) {
 				continue
 			}
 			for j := i + 1; j < len(subtrees); j++ {
@@ -640,7 +641,7 @@ func ExampleShare() {
 		delta(), // ∂s/∂b
 		ast.Bin(ast.Mul, ast.T(ast.Var("W")), delta()), // ∂s/∂x
 	}
-	defs, out := Share(exprs, nil)
+	defs, out := simplify.Share(exprs, nil)
 	for _, d := range defs {
 		fmt.Println(d.Name, "=", ast.String(d.Expr))
 	}
@@ -658,7 +659,7 @@ func ExampleShare() {
 
 func BenchmarkShareChain(b *testing.B) {
 	for _, layers := range []int{64, 128, 256, 512} {
-		exprs := (&network{layers: layers, act: "tanh", share: true}).exprs()
+		exprs := (&cseNet{layers: layers, act: "tanh", share: true}).exprs()
 		nodes := map[ast.Expr]bool{}
 		for _, e := range exprs {
 			ast.Inspect(e, func(n ast.Expr) bool {
@@ -671,7 +672,7 @@ func BenchmarkShareChain(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("layers=%d", layers), func(b *testing.B) {
 			for b.Loop() {
-				Share(exprs, nil)
+				simplify.Share(exprs, nil)
 			}
 			b.ReportMetric(float64(len(nodes)), "nodes")
 		})
@@ -681,16 +682,16 @@ func BenchmarkShareChain(b *testing.B) {
 func TestShareNumbersAsEqualComparesThem(t *testing.T) {
 	num := func(x float64) ast.Expr { return &ast.Number{ValuePos: ast.NoPos, Value: x, ValueEnd: ast.NoPos} }
 	for _, pair := range [][2]float64{{0, math.Copysign(0, -1)}, {math.NaN(), math.NaN()}, {2, 2}} {
-		exprs := []ast.Expr{bin(ast.Add, v("x"), num(pair[0])), bin(ast.Add, v("x"), num(pair[1]))}
-		defs, out := Share(exprs, nil)
+		exprs := []ast.Expr{cbin(ast.Add, cv("x"), num(pair[0])), cbin(ast.Add, cv("x"), num(pair[1]))}
+		defs, out := simplify.Share(exprs, nil)
 		if len(defs) != 1 {
 			t.Errorf("x + %v and x + %v: %d defs, want 1", pair[0], pair[1], len(defs))
 			continue
 		}
-		checkExpands(t, exprs, defs, out)
+		cseCheckExpands(t, exprs, defs, out)
 	}
-	exprs := []ast.Expr{bin(ast.Add, v("x"), num(1)), bin(ast.Add, v("x"), num(2))}
-	if defs, _ := Share(exprs, nil); len(defs) != 0 {
-		t.Errorf("x + 1 and x + 2 share %s", defStrings(defs))
+	exprs := []ast.Expr{cbin(ast.Add, cv("x"), num(1)), cbin(ast.Add, cv("x"), num(2))}
+	if defs, _ := simplify.Share(exprs, nil); len(defs) != 0 {
+		t.Errorf("x + 1 and x + 2 share %s", cseDefStrings(defs))
 	}
 }
