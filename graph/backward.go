@@ -138,11 +138,20 @@ func (g *Graph) gate(n *Node, fl *flops) error {
 					local.Set(i, j, d(x, y, n.Value.At(i, j)))
 				}
 			}
-			fl.add(r * c)
 			var down mat.Dense
 			down.MulElem(G, local)
-			fl.add(r * c)
-			edge(k, describeElementwise(text[k], vals[k], n.Value, local), local, reduceTo(&down, vals[k], fl))
+			switch text[k] {
+			case "1": // Ḡ passes through: nothing to compute
+			case "−1":
+				fl.add(r * c)
+			default:
+				fl.add(2 * r * c) // the local gradient, then the product
+			}
+			shown := local
+			if text[k] == "1" || text[k] == "−1" {
+				shown = nil // the description says it all
+			}
+			edge(k, describeElementwise(text[k], vals[k], n.Value, local), shown, reduceTo(&down, vals[k], fl))
 		}
 		return nil
 	}

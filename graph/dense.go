@@ -42,42 +42,12 @@ func dims(m mat.Matrix) string {
 	return fmt.Sprintf("%d×%d", r, c)
 }
 
-// broadcastDims returns the shape of an elementwise operation on a and b:
-// equal shapes, or a scalar with anything.
-func broadcastDims(a, b mat.Matrix) (r, c int, err error) {
-	switch {
-	case isScalar(a):
-		r, c = b.Dims()
-	case isScalar(b), same(a, b):
-		r, c = a.Dims()
-	default:
-		return 0, 0, fmt.Errorf("graph: shapes %s and %s differ", dims(a), dims(b))
-	}
-	return r, c, nil
-}
-
 // at returns m(i, j), or m's only entry for a scalar (broadcasting).
 func at(m mat.Matrix, i, j int) float64 {
 	if isScalar(m) {
 		return m.At(0, 0)
 	}
 	return m.At(i, j)
-}
-
-// zip applies f entry by entry to a and b, broadcasting a scalar.
-func zip(a, b mat.Matrix, fl *flops, f func(x, y float64) float64) (*mat.Dense, error) {
-	r, c, err := broadcastDims(a, b)
-	if err != nil {
-		return nil, err
-	}
-	out := mat.NewDense(r, c, nil)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			out.Set(i, j, f(at(a, i, j), at(b, i, j)))
-		}
-	}
-	fl.add(r * c)
-	return out, nil
 }
 
 // each applies f to every entry of a.
