@@ -1,0 +1,203 @@
+package render
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/derive"
+)
+
+// resultOptions returns o with the shapes of r's variables, definitions and
+// function added (those in o.Shapes win).
+func resultOptions(r *derive.Result, o LaTeXOptions) LaTeXOptions {
+	shapes := r.Env()
+	shapes[funcName0(r)] = r.FuncShape
+	for k, v := range o.Shapes {
+		shapes[k] = v
+	}
+	o.Shapes = shapes
+	return o
+}
+
+func funcName0(r *derive.Result) string {
+	if r.FuncName == "" {
+		return "s"
+	}
+	return r.FuncName
+}
+
+// LaTeXResult returns r as one aligned block: the definitions the function
+// uses, the function, the other definitions (such as δ), then each
+// derivative, one per line:
+//
+//	\begin{aligned}
+//	\mathbf{z} &= \mathbf{W}\mathbf{x} + \mathbf{b} \\
+//	s &= \mathbf{u}^\top f(\mathbf{z}) \\
+//	\boldsymbol{\delta} &= \mathbf{u} \odot f'(\mathbf{z}) \\
+//	\frac{\partial s}{\partial \mathbf{W}} &= \boldsymbol{\delta}\mathbf{x}^\top
+//	\end{aligned}
+//
+// Variables are bold by the shapes in r unless o.Plain.
+func LaTeXResult(r *derive.Result, o LaTeXOptions) string {
+	o = resultOptions(r, o)
+	fn := funcName0(r)
+	var lines []string
+	def := func(d derive.Def) {
+		lines = append(lines, Name(d.Name, o)+" &= "+LaTeX(d.Expr, o))
+	}
+	before, after := splitDefs(r)
+	for _, d := range before {
+		def(d)
+	}
+	if r.Func != nil {
+		lines = append(lines, Name(fn, o)+" &= "+LaTeX(r.Func, o))
+	}
+	for _, d := range after {
+		def(d)
+	}
+	for _, d := range r.Derivs {
+		lines = append(lines, Partial(fn, d.Wrt, d.Order, o)+" &= "+LaTeX(d.Expr, o))
+	}
+	return aligned(lines)
+}
+
+func aligned(lines []string) string {
+	return "\\begin{aligned}\n" + strings.Join(lines, " \\\\\n") + "\n\\end{aligned}"
+}
+
+// splitDefs parts r.Defs into those the function refers to, directly or
+// through other definitions, and the rest, keeping dependency order.
+func splitDefs(r *derive.Result) (before, after []derive.Def) {
+	if r.Func == nil {
+		return nil, r.Defs
+	}
+	byName := map[string]derive.Def{}
+	for _, d := range r.Defs {
+		byName[d.Name] = d
+	}
+	used := map[string]bool{}
+	var mark func(e ast.Expr)
+	mark = func(e ast.Expr) {
+		for _, v := range ast.Vars(e) {
+			if d, ok := byName[v]; ok && !used[v] {
+				used[v] = true
+				mark(d.Expr)
+			}
+		}
+	}
+	mark(r.Func)
+	for _, d := range r.Defs {
+		if used[d.Name] {
+			before = append(before, d)
+		} else {
+			after = append(after, d)
+		}
+	}
+	return before, after
+}
+
+// Standalone returns a complete LaTeX document that shows body (LaTeX math,
+// such as LaTeXResult's) as display math. pdflatex compiles it with the
+// packages of Debian's texlive-latex-base: amsmath, amssymb, bm.
+func Standalone(body string) string {
+	return `\documentclass{article}
+\usepackage{amsmath}
+\usepackage{amssymb}
+\usepackage{bm}
+\usepackage[margin=2cm]{geometry}
+\pagestyle{empty}
+\begin{document}
+\[
+` + body + `
+\]
+\end{document}
+`
+}
+
+// A Step is one line of a derivation shown step by step (`derive --steps`).
+type Step struct {
+	// Label is the left-hand side in LaTeX, such as
+	// Frac("s", `\mathbf{h}`); empty continues the line above ("= …").
+	Label string
+	// Expr is the right-hand side.
+	Expr ast.Expr
+	// Shape is the shape of Expr, shown as (n \times m) when known.
+	Shape ast.Shape
+	// Rule names the rule applied, in plain text (Unicode allowed).
+	Rule string
+}
+
+// LaTeXSteps returns steps as one aligned block, one step a line:
+//
+//	\frac{\partial s}{\partial \mathbf{h}} &= \mathbf{u}^\top && (1 \times n) && \text{product rule}
+func LaTeXSteps(steps []Step, o LaTeXOptions) string {
+	lines := make([]string, len(steps))
+	for i, s := range steps {
+		line := s.Label + " &= " + LaTeX(s.Expr, o)
+		if s.Shape.Rows.Known() && s.Shape.Cols.Known() {
+			line += " && (" + ShapeLaTeX(s.Shape) + ")"
+		} else if s.Rule != "" {
+			line += " &&"
+		}
+		if s.Rule != "" {
+			line += " && " + Text(s.Rule)
+		}
+		lines[i] = line
+	}
+	return aligned(lines)
+}
+
+// Text returns s as LaTeX text inside math: \text{…}, with LaTeX's special
+// characters escaped and the mathematical symbols matcalc's rules use
+// (ᵀ ∘ ′ ∂ → Greek letters …) set as inline math, so that the result is
+// ASCII and compiles with pdflatex.
+func Text(s string) string {
+	var b strings.Builder
+	b.WriteString(`\text{`)
+	for len(s) > 0 {
+		r, size := utf8.DecodeRuneInString(s)
+		s = s[size:]
+		if m, ok := textMath(r); ok {
+			b.WriteString("$" + m + "$")
+			continue
+		}
+		switch r {
+		case '\\':
+			b.WriteString(`\textbackslash{}`)
+		case '{', '}', '_', '&', '%', '#', '$':
+			b.WriteString(`\` + string(r))
+		case '^':
+			b.WriteString(`\textasciicircum{}`)
+		case '~':
+			b.WriteString(`\textasciitilde{}`)
+		default:
+			if r >= utf8.RuneSelf {
+				b.WriteString("?")
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+func textMath(r rune) (string, bool) {
+	if g, ok := greekTeX[r]; ok {
+		return g, true
+	}
+	if r >= '₀' && r <= '₉' {
+		return "_{" + string('0'+(r-'₀')) + "}", true
+	}
+	m, ok := symbolTeX[r]
+	return m, ok
+}
+
+var symbolTeX = map[rune]string{
+	'ᵀ': `^\top`, '∘': `\circ`, '⊙': `\odot`, '′': `'`, '″': `''`, '∂': `\partial`,
+	'→': `\to`, '←': `\leftarrow`, '⇒': `\Rightarrow`, '×': `\times`, '·': `\cdot`,
+	'≥': `\geq`, '≤': `\leq`, '≠': `\neq`, '−': `-`, '‖': `\|`, '𝟙': `\mathbf{1}`,
+	'⁻': `^{-}`, '¹': `^{1}`, '²': `^{2}`, '³': `^{3}`, '∑': `\sum`, '∇': `\nabla`,
+	'…': `\ldots`,
+}
