@@ -158,9 +158,6 @@ func (t *dimTable) rigid(r int) bool { return t.size[r] > 0 || t.name[r] != "" }
 // isOne reports whether dimension i is definitely 1.
 func (t *dimTable) isOne(i int) bool { return t.size[t.find(i)] == 1 }
 
-// flexible reports whether dimension i is still open.
-func (t *dimTable) flexible(i int) bool { return !t.rigid(t.find(i)) }
-
 // unify makes a and b the same dimension. Two rigid dimensions unify only
 // when equal, except that with bind a declared name takes the size of a
 // given value (W: matrix(n,m) with a 3×2 value makes n 3).
@@ -444,16 +441,15 @@ func defaultKind(name string) varKind {
 // isScalar reports whether s is definitely a scalar.
 func (in *inferer) isScalar(s shp) bool { return in.dims.isOne(s.r) && in.dims.isOne(s.c) }
 
-// greekOnly reports whether s can be made a scalar because its open
-// dimensions belong to lowercase Greek variables only.
+// greekOnly reports whether s is column-shaped (λ, 2λ, θ+μ, f(α)) and
+// can be made a scalar because its open dimension belongs to lowercase
+// Greek variables only. A row such as θᵀ is not: θᵀx is a dot product.
 func (in *inferer) greekOnly(s shp) bool {
-	for _, d := range []int{s.r, s.c} {
-		r := in.dims.find(d)
-		if in.dims.size[r] != 1 && (in.dims.rigid(r) || in.dims.flags[r] != usedByGreek) {
-			return false
-		}
+	if !in.dims.isOne(s.c) {
+		return false
 	}
-	return true
+	r := in.dims.find(s.r)
+	return in.dims.size[r] == 1 || !in.dims.rigid(r) && in.dims.flags[r] == usedByGreek
 }
 
 // toScalar makes s a scalar; it must be greekOnly.
@@ -668,7 +664,7 @@ func (in *inferer) powError(e *Binary, pos Pos, x shp) error {
 		alts := String(Bin(ElemPow, e.X, e.Y))
 		if n, ok := e.Y.(*Number); ok && n.Value == 2 {
 			xs := String(e.X)
-			if Precedence(e.X) <= PrecHadamard {
+			if Precedence(e.X) < PrecPostfix {
 				xs = "(" + xs + ")"
 			}
 			alts += ", " + xs + "∘" + xs + " or " + String(Bin(Pow, Fn("norm", 0, e.X), e.Y))

@@ -1,0 +1,266 @@
+package ast_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/parser"
+)
+
+// inferSrc parses decls and src and infers the shapes.
+func inferSrc(t *testing.T, decls, src string, fixed map[string]ast.Shape) (ast.Expr, *ast.Info, error) {
+	t.Helper()
+	ds := parseDecls(t, decls)
+	e, err := (&parser.Config{Decls: ds}).ParseExpr(src)
+	if err != nil {
+		t.Fatalf("ParseExpr(%q): %v", src, err)
+	}
+	in, err := ast.Infer(e, ds, fixed)
+	return e, in, err
+}
+
+// parseDecls reads declarations such as "x, y: scalar; W: matrix(n,3)".
+// (A small reader of its own keeps these tests independent of the parser's
+// declaration syntax, which parser tests cover.)
+func parseDecls(t *testing.T, src string) []ast.Decl {
+	t.Helper()
+	var ds []ast.Decl
+	for _, part := range strings.Split(src, ";") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		names, kind, ok := strings.Cut(part, ":")
+		if !ok {
+			t.Fatalf("bad declaration %q", part)
+		}
+		d := ast.Decl{DeclPos: ast.NoPos}
+		for _, n := range strings.Split(names, ",") {
+			d.Names = append(d.Names, strings.TrimSpace(n))
+		}
+		kind, args, _ := strings.Cut(strings.TrimSuffix(strings.TrimSpace(kind), ")"), "(")
+		d.Kind = map[string]ast.DeclKind{"scalar": ast.DeclScalar, "vector": ast.DeclVector,
+			"matrix": ast.DeclMatrix, "symmetric": ast.DeclSymmetric, "function": ast.DeclFunction}[kind]
+		if d.Kind == 0 {
+			t.Fatalf("bad declaration kind %q", kind)
+		}
+		for _, a := range strings.Split(args, ",") {
+			a = strings.TrimSpace(a)
+			if n, err := strconv.Atoi(a); err == nil {
+				d.Dims = append(d.Dims, ast.Size(n))
+			} else if a != "" {
+				d.Dims = append(d.Dims, ast.Sym(a))
+			}
+		}
+		ds = append(ds, d)
+	}
+	return ds
+}
+
+// shapesText lists the variables as "u: n, W: n×m" and the result's shape.
+func shapesText(e ast.Expr, in *ast.Info) string {
+	var parts []string
+	for _, v := range in.Vars {
+		s := v.Name + ": " + v.Shape.String()
+		if v.Symmetric {
+			s += " sym"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, ", ") + " → " + in.Shapes[e].String()
+}
+
+// The Done-when list of issue 2 and SPEC §2, from source text.
+func TestInfer(t *testing.T) {
+	tests := []struct {
+		decls, src string
+		want       string
+	}{
+		{"", "uᵀf(Wx+b)", "u: n, W: n×m, x: m, b: n → scalar"},
+		{"", "u'*f(W*x+b)", "u: n, W: n×m, x: m, b: n → scalar"},
+		{"", "(x+y)*max(y,z)", "x: scalar, y: scalar, z: scalar → scalar"},
+		{"", "xᵀAx", "x: n, A: n×n → scalar"},
+		{"", "2x", "x: n → n"},
+		{"", "λ‖w‖²", "λ: scalar, w: n → scalar"},
+		{"", "lambda*norm(w)^2", "λ: scalar, w: n → scalar"},
+		{"", "(xᵀy) z", "x: n, y: n, z: m → m"},
+		{"", "W(x+b)", "W: n×m, x: m, b: m → n"},
+		{"", "-yᵀlog(softmax(θ))", "y: n, θ: n → scalar"},
+		{"", "‖Ax−b‖² + λ‖x‖²", "A: n×m, x: m, b: n, λ: scalar → scalar"},
+		{"X: matrix(m,p)", "tr(AXB)", "A: n×m, X: m×p, B: p×n → scalar"},
+		{"", "x^3", "x: scalar → scalar"},
+		{"", "αx + βy", "α: scalar, x: n, β: scalar, y: n → n"},
+		{"", "-λx", "λ: scalar, x: n → n"},
+		{"", "2λx", "λ: scalar, x: n → n"},
+		{"", "(α+β)A", "α: scalar, β: scalar, A: n×m → n×m"},
+		{"", "Xθ", "X: n×m, θ: m → n"},
+		{"", "θᵀx", "θ: n, x: n → scalar"},
+		{"", "(x−μ)ᵀΣ⁻¹(x−μ)", "x: n, μ: n, Σ: n×n → scalar"},
+		{"", "σ(wᵀx + b)", "w: n, x: n, b: scalar → scalar"},
+		{"", "1 + exp(v)", "v: n → n"},
+		{"", "x xᵀ", "x: n → n×n"},
+		{"", "xᵀW", "x: n, W: n×m → 1×m"},
+		{"", "A⁻¹b", "A: n×n, b: n → n"},
+		{"", "logdet(S) + tr(S⁻¹C)", "S: n×n, C: n×n → scalar"},
+		{"", "diag(x)A", "x: n, A: n×m → n×m"},
+		{"", "diag(A) + x", "A: n×n, x: n → n"},
+		{"", "sum(I)", " → scalar"},
+		{"", "W₂ relu(W₁x + b₁) + b₂", "W₂: n×m, W₁: m×k, x: k, b₁: m, b₂: n → n"},
+		{"", "x_1 + x1", "x₁: n → n"},
+		{"", "‖θ‖", "θ: n → scalar"},
+		{"", "λ", "λ: scalar → scalar"},
+		{"", "x / ‖x‖", "x: n → n"},
+		{"", "softmax(x/τ)", "x: n, τ: scalar → n"},
+		{"", "[x ≥ 0] ∘ y", "x: n, y: n → n"},
+		// declarations
+		{"x, y: scalar", "x + y", "x: scalar, y: scalar → scalar"},
+		{"W: matrix(n,m)", "Wx", "W: n×m, x: m → n"},
+		{"x: vector(n)", "Ax", "A: m×n, x: n → m"},
+		{"x: vector(3)", "Ax", "A: n×3, x: 3 → n"},
+		{"S: symmetric(n)", "xᵀSx", "x: n, S: n×n sym → scalar"},
+		{"k: function", "k(Wx)", "W: n×m, x: m → n"},
+		{"θ: vector(d)", "λθ", "λ: scalar, θ: d → d"},
+		{"λ: vector(n)", "λ xᵀ", "λ: n, x: m → n×m"},
+	}
+	for _, tt := range tests {
+		e, in, err := inferSrc(t, tt.decls, tt.src, nil)
+		if err != nil {
+			t.Errorf("%s [%s]: %v", tt.src, tt.decls, err)
+			continue
+		}
+		if got := shapesText(e, in); got != tt.want {
+			t.Errorf("%s [%s]:\n got %s\nwant %s", tt.src, tt.decls, got, tt.want)
+		}
+		// Check agrees on the inferred variable shapes (Check leaves the
+		// size of a parsed I open, so compare known dimensions only).
+		shapes, err := ast.Check(e, in.Env())
+		if err != nil {
+			t.Errorf("%s: Check with the inferred shapes: %v", tt.src, err)
+			continue
+		}
+		ast.Inspect(e, func(n ast.Expr) bool {
+			got, want := shapes[n], in.Shapes[n]
+			if got.Rows.Known() && got.Rows != want.Rows || got.Cols.Known() && got.Cols != want.Cols {
+				t.Errorf("%s: node %s: Check %v, Infer %v", tt.src, ast.String(n), got, want)
+			}
+			return true
+		})
+	}
+}
+
+func TestInferValues(t *testing.T) {
+	tests := []struct {
+		decls, src string
+		fixed      map[string]ast.Shape
+		want       string
+	}{
+		// An array is a vector even where the default was scalar.
+		{"", "λ‖w‖²", map[string]ast.Shape{"λ": ast.Vector(ast.Size(3)), "w": ast.Vector(ast.Size(1))}, "λ: 3, w: scalar → 3"},
+		{"", "(x+y)*max(y,z)", map[string]ast.Shape{"x": ast.Scalar, "y": ast.Scalar, "z": ast.Scalar}, "x: scalar, y: scalar, z: scalar → scalar"},
+		{"", "uᵀf(Wx+b)", map[string]ast.Shape{"W": ast.Matrix(ast.Size(3), ast.Size(2))}, "u: 3, W: 3×2, x: 2, b: 3 → scalar"},
+		{"W: matrix(n,m)", "Wx", map[string]ast.Shape{"W": ast.Matrix(ast.Size(3), ast.Size(2))}, "W: 3×2, x: 2 → 3"},
+		{"", "θᵀθ", map[string]ast.Shape{"θ": ast.Vector(ast.Size(4))}, "θ: 4 → scalar"},
+		{"", "x²", map[string]ast.Shape{"x": ast.Scalar}, "x: scalar → scalar"},
+	}
+	for _, tt := range tests {
+		e, in, err := inferSrc(t, tt.decls, tt.src, tt.fixed)
+		if err != nil {
+			t.Errorf("%s: %v", tt.src, err)
+			continue
+		}
+		if got := shapesText(e, in); got != tt.want {
+			t.Errorf("%s:\n got %s\nwant %s", tt.src, got, tt.want)
+		}
+	}
+}
+
+// Ill-shaped inputs: the exact message, and the caret under the operator
+// (or the function) at fault.
+func TestInferErrors(t *testing.T) {
+	tests := []struct {
+		decls, src string
+		fixed      map[string]ast.Shape
+		want       string
+	}{
+		{"W: matrix(n,m); b: vector(n)", "Wb", nil, `
+1:2: cannot multiply W (n×m) by b (n): inner dimensions m and n differ
+  Wb
+   ^`},
+		{"W: matrix(n,m); b: vector(n)", "W * b", nil, `
+1:3: cannot multiply W (n×m) by b (n): inner dimensions m and n differ
+  W * b
+    ^`},
+		{"x: vector(3); A: matrix(3,3)", "x + A", nil, `
+1:3: cannot add x (3) and A (3×3): shapes differ
+  x + A
+    ^`},
+		{"x: vector(3); y: vector(4)", "x - y", nil, `
+1:3: cannot subtract y (4) from x (3): shapes differ
+  x - y
+    ^`},
+		{"W: matrix(n,m)", "tr(W)", nil, `
+1:1: tr needs a square matrix, not W (n×m)
+  tr(W)
+  ^`},
+		{"W: matrix(n,m)", "det(W) + 1", nil, `
+1:1: det needs a square matrix, not W (n×m)
+  det(W) + 1
+  ^`},
+		{"x: vector(n)", "x²", nil, `
+1:2: x² needs a scalar or square matrix, but x is a vector (n): use x.^2, x∘x or ‖x‖²`},
+		{"A: matrix(n,m)", "Ax + x²", nil, `
+1:7: x² needs a scalar or square matrix, but x is a vector (m): use x.^2, x∘x or ‖x‖²`},
+		{"W: matrix(n,m)", "(Wx)²", nil, `
+1:5: (Wx)² needs a scalar or square matrix, but Wx is a vector (n): use (Wx).^2, (Wx)∘(Wx) or ‖Wx‖²`},
+		{"x: vector(n)", "x^3", nil, `
+1:2: x³ needs a scalar or square matrix, but x is a vector (n): use x.^3`},
+		{"W: matrix(n,m)", "W^2", nil, `
+1:2: W² needs a scalar or square matrix, but W is n×m, not square`},
+		{"x: vector(n); A: matrix(n,n)", "x ∘ A", nil, `
+1:3: cannot multiply x (n) and A (n×n) elementwise: shapes differ`},
+		{"x: vector(n); y: vector(m)", "x ./ y", nil, `
+1:3: cannot divide x (n) by y (m) elementwise: shapes differ`},
+		{"x: vector(n); y: vector(m)", "x / y", nil, `
+1:3: cannot divide x (n) by y (m): shapes differ`},
+		{"W: matrix(n,m)", "W⁻¹", nil, `
+1:1: cannot invert W (n×m): not square`},
+		{"W: matrix(n,m)", "softmax(W)", nil, `
+1:1: softmax needs a vector, not W (n×m)`},
+		{"W: matrix(n,m)", "diag(W)", nil, `
+1:1: diag needs a vector or a square matrix, not W (n×m)`},
+		{"x: vector(n); y: vector(m)", "max(x, y)", nil, `
+1:1: cannot take max of x (n) and y (m): shapes differ`},
+		{"y: vector(n)", "x^y", nil, `
+1:2: the exponent of x^y must be a scalar, not y (n)`},
+		{"x: vector(3); A: matrix(2,2)", "xᵀAx", nil, `
+1:3: cannot multiply xᵀ (1×3) by A (2×2): inner dimensions 3 and 2 differ`},
+		{"W: matrix(n,3); x: vector(4)", "Bx + (B + W)y", nil, `
+1:9: cannot add B (m×4) and W (n×3): shapes differ`},
+		{"x: vector(3)", "x + y", map[string]ast.Shape{"y": ast.Vector(ast.Size(2))}, `
+1:3: cannot add x (3) and y (2): shapes differ`},
+		{"x: vector(3)", "[x ≥ y]", map[string]ast.Shape{"y": ast.Vector(ast.Size(2))}, `
+1:1: cannot compare x (3) with y (2): shapes differ`},
+		{"x: vector(n)", "sin(x) + x", map[string]ast.Shape{"x": ast.Vector(ast.Size(2)).T()}, `
+1:5: the value of x has shape 1×2, but x is declared vector(n)`},
+	}
+	for _, tt := range tests {
+		_, _, err := inferSrc(t, tt.decls, tt.src, tt.fixed)
+		if err == nil {
+			t.Errorf("%s [%s]: no error", tt.src, tt.decls)
+			continue
+		}
+		if _, ok := err.(*ast.Error); !ok {
+			t.Errorf("%s: error %T is not *ast.Error", tt.src, err)
+		}
+		got := ast.FormatError(tt.src, err)
+		want := strings.TrimPrefix(tt.want, "\n")
+		// Cases written as one line check the message and position only.
+		if !strings.Contains(want, "\n") {
+			got, _, _ = strings.Cut(got, "\n")
+		}
+		if got != want {
+			t.Errorf("%s [%s]:\n got %s\nwant %s", tt.src, tt.decls, got, want)
+		}
+	}
+}
