@@ -24,8 +24,8 @@ func ParseValues(spec string, stdin io.Reader) (map[string]*mat.Dense, error) {
 	switch {
 	case trimmed == "":
 		return nil, errors.New("no values given")
-	case strings.HasPrefix(trimmed, "{"):
-		return parseJSONValues([]byte(trimmed), "")
+	case strings.HasPrefix(trimmed, "{"), strings.HasPrefix(trimmed, "["):
+		return parseJSONValues([]byte(spec), "")
 	case trimmed == "-":
 		if stdin == nil {
 			return nil, errors.New("stdin: nothing to read")
@@ -40,6 +40,10 @@ func ParseValues(spec string, stdin io.Reader) (map[string]*mat.Dense, error) {
 	}
 	data, err := os.ReadFile(spec)
 	if err != nil {
+		if errors.Is(err, os.ErrNotExist) && strings.Contains(spec, "=") {
+			_, err := parseAssignments(trimmed) // say what is wrong with it
+			return nil, err
+		}
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%s: no such file (values are {…} JSON, name=number,… or a file)", spec)
 		}
@@ -54,6 +58,9 @@ func ParseValues(spec string, stdin io.Reader) (map[string]*mat.Dense, error) {
 // than a missing file.
 func looksLikeAssignments(s string) bool {
 	for _, item := range strings.Split(s, ",") {
+		if strings.TrimSpace(item) == "" {
+			continue // x=1,,y=2 and a trailing comma are harmless
+		}
 		name, _, ok := strings.Cut(item, "=")
 		if !ok || strings.TrimSpace(name) == "" || strings.ContainsAny(name, "/\\") {
 			return false
@@ -65,8 +72,14 @@ func looksLikeAssignments(s string) bool {
 func parseAssignments(s string) (map[string]*mat.Dense, error) {
 	vals := map[string]*mat.Dense{}
 	for _, item := range strings.Split(s, ",") {
-		name, text, _ := strings.Cut(item, "=")
+		if strings.TrimSpace(item) == "" {
+			continue
+		}
+		name, text, ok := strings.Cut(item, "=")
 		name, text = strings.TrimSpace(name), strings.TrimSpace(text)
+		if !ok || name == "" {
+			return nil, fmt.Errorf("%q is not name=number (inline values are name=number,…)", strings.TrimSpace(item))
+		}
 		if _, dup := vals[name]; dup {
 			return nil, fmt.Errorf("%s: given twice", name)
 		}
@@ -87,35 +100,41 @@ func parseAssignments(s string) (map[string]*mat.Dense, error) {
 // parseJSONValues decodes one JSON object of values. prefix names the
 // source in errors ("stdin: ", "vals.json: ").
 func parseJSONValues(data []byte, prefix string) (map[string]*mat.Dense, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	syntax := func(err error) error {
+	// A first pass finds syntax errors with encoding/json's clearest
+	// messages; the second walks the object in order to catch repeated keys.
+	var whole json.RawMessage
+	if err := json.Unmarshal(data, &whole); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return fmt.Errorf("%sinvalid JSON at offset %d: %v", prefix, se.Offset, se)
+			off := int(se.Offset)
+			if off > 0 && off <= len(data) && !strings.Contains(se.Error(), "end of JSON input") {
+				off-- // Offset counts the bytes read, the bad one included
+			}
+			line, col := lineCol(data, off)
+			return nil, fmt.Errorf("%sinvalid JSON at line %d, column %d (offset %d): %v", prefix, line, col, off, se)
 		}
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return fmt.Errorf("%sinvalid JSON at offset %d: unexpected end of input", prefix, len(data))
-		}
-		return fmt.Errorf("%sinvalid JSON at offset %d: %v", prefix, dec.InputOffset(), err)
+		return nil, fmt.Errorf("%sinvalid JSON: %v", prefix, err)
 	}
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, syntax(err)
+	if whole[0] != '{' {
+		var probe any
+		json.Unmarshal(whole, &probe) //nolint:errcheck // valid: only its kind matters
+		return nil, fmt.Errorf("%svalues must be a JSON object {\"name\": value, …}, not %s", prefix, jsonKind(probe))
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, fmt.Errorf("%svalues must be a JSON object {\"name\": value, …}, not %s", prefix, jsonKind(tok))
+	dec := json.NewDecoder(bytes.NewReader(whole))
+	dec.UseNumber()
+	if _, err := dec.Token(); err != nil { // the opening {
+		return nil, fmt.Errorf("%sinvalid JSON: %v", prefix, err)
 	}
 	vals := map[string]*mat.Dense{}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, syntax(err)
+			return nil, fmt.Errorf("%sinvalid JSON: %v", prefix, err)
 		}
-		name := tok.(string) // object keys are strings once Token succeeds
+		name, _ := tok.(string)
 		var raw any
 		if err := dec.Decode(&raw); err != nil {
-			return nil, syntax(err)
+			return nil, fmt.Errorf("%sinvalid JSON: %v", prefix, err)
 		}
 		if _, dup := vals[name]; dup {
 			return nil, fmt.Errorf("%s%s: given twice", prefix, name)
@@ -126,13 +145,17 @@ func parseJSONValues(data []byte, prefix string) (map[string]*mat.Dense, error) 
 		}
 		vals[name] = v
 	}
-	if _, err := dec.Token(); err != nil { // the closing }
-		return nil, syntax(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%sinvalid JSON at offset %d: data after the object", prefix, dec.InputOffset())
-	}
 	return vals, nil
+}
+
+// lineCol returns the 1-based line and column (in runes) of byte offset off.
+func lineCol(data []byte, off int) (line, col int) {
+	before := data[:off]
+	line = bytes.Count(before, []byte("\n")) + 1
+	if i := bytes.LastIndexByte(before, '\n'); i >= 0 {
+		before = before[i+1:]
+	}
+	return line, len([]rune(string(before))) + 1
 }
 
 // jsonKind names the kind of a decoded JSON value or token for errors.
@@ -211,7 +234,7 @@ func toDense(raw any) (*mat.Dense, error) {
 			if i == 0 {
 				cols = len(entries)
 			} else if len(entries) != cols {
-				return nil, fmt.Errorf("ragged rows: row %d has %d entries, row 1 has %d", i+1, len(entries), cols)
+				return nil, fmt.Errorf("ragged rows: row %d has %d entr%s, row 1 has %d", i+1, len(entries), ies(len(entries)), cols)
 			}
 			for j, x := range entries {
 				f, err := jsonNumber(x)
@@ -276,10 +299,12 @@ func EncodeChecked(v *mat.Dense) (any, error) {
 	return Encode(v), nil
 }
 
-// Compact limits: longer vectors and matrices are elided with "…".
+// Compact shows vectors of up to compactEntries entries whole, longer ones
+// as their first compactHead and last compactTail entries around "…"; the
+// rows of a matrix likewise with compactRows, compactRowHead, compactRowTail.
 const (
-	compactEntries = 8 // entries of a vector or a matrix row
-	compactRows    = 6 // rows of a matrix
+	compactEntries, compactHead, compactTail    = 8, 4, 2
+	compactRows, compactRowHead, compactRowTail = 6, 3, 2
 )
 
 // Compact returns a short human-readable form of v: "3", "[1 2 3]",
@@ -290,30 +315,27 @@ func Compact(v *mat.Dense) string {
 	if r == 1 && c == 1 {
 		return compactNumber(v.At(0, 0))
 	}
+	entries := func(n int, at func(int) float64) string {
+		return compactList(n, func(i int) string { return compactNumber(at(i)) }, compactEntries, compactHead, compactTail)
+	}
 	if c == 1 {
-		return compactList(r, func(i int) string { return compactNumber(v.At(i, 0)) }, compactEntries)
+		return entries(r, func(i int) float64 { return v.At(i, 0) })
 	}
 	return compactList(r, func(i int) string {
-		return compactList(c, func(j int) string { return compactNumber(v.At(i, j)) }, compactEntries)
-	}, compactRows)
+		return entries(c, func(j int) float64 { return v.At(i, j) })
+	}, compactRows, compactRowHead, compactRowTail)
 }
 
-// compactList brackets n items, keeping the first and last few when n > max.
-func compactList(n int, item func(int) string, max int) string {
+// compactList brackets n items, or the first head and last tail of them
+// around "…" when n > max.
+func compactList(n int, item func(int) string, max, head, tail int) string {
 	var parts []string
-	if n <= max {
-		for i := 0; i < n; i++ {
-			parts = append(parts, item(i))
+	for i := 0; i < n; i++ {
+		if n > max && i == head {
+			parts = append(parts, "…")
+			i = n - tail
 		}
-	} else {
-		head := max - max/3
-		for i := 0; i < head; i++ {
-			parts = append(parts, item(i))
-		}
-		parts = append(parts, "…")
-		for i := n - (max - head); i < n; i++ {
-			parts = append(parts, item(i))
-		}
+		parts = append(parts, item(i))
 	}
 	return "[" + strings.Join(parts, " ") + "]"
 }
@@ -327,4 +349,11 @@ func compactNumber(x float64) string {
 		s = short
 	}
 	return s
+}
+
+func ies(n int) string {
+	if n == 1 {
+		return "y"
+	}
+	return "ies"
 }
