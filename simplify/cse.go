@@ -47,12 +47,15 @@ type Def struct {
 // out (Expand) gives trees ast.Equal to exprs.
 //
 // Names follow the roles of the pieces:
-//   - z, an affine piece: a sum with a product term (Wx + b), or a product
-//     that is the argument of an elementwise function (a pre-activation);
+//   - z, an affine piece: a sum with a term that is a product with a
+//     variable on the left (Wx + b, Wᵀx − y, αh + η), or such a product as
+//     the argument of an elementwise function (the pre-activation Wx of a
+//     layer without bias);
 //   - h, an elementwise function of something (tanh(z), σ(z), f(z), max(a, b));
 //   - p, a softmax;
 //   - δ, an error signal: a Hadamard product with a derivative factor (a call
-//     with primes such as f′(z), or an indicator);
+//     with primes such as f′(z), or an indicator), or such a product of
+//     scalars (μ tanh′(z));
 //   - t, anything else.
 //
 // A role that occurs once gets the bare letter; several get subscripts ₁, ₂, …
@@ -339,11 +342,14 @@ func (s *sharer) role(c int32) role {
 				return roleAffine
 			}
 		case ast.Hadamard:
-			if s.hasDerivativeFactor(c) {
+			if s.hasDerivativeFactor(c, ast.Hadamard) {
 				return roleSignal
 			}
 		case ast.Mul:
-			if s.classes[c].actArg && !isNumber(e.X) {
+			switch {
+			case s.hasDerivativeFactor(c, ast.Mul):
+				return roleSignal
+			case s.classes[c].actArg && isWeighted(e):
 				return roleAffine
 			}
 		}
@@ -351,21 +357,27 @@ func (s *sharer) role(c int32) role {
 	return roleOther
 }
 
-func isNumber(e ast.Expr) bool {
-	_, ok := e.(*ast.Number)
+// isWeighted reports whether the product p has a variable (or its
+// transpose) on the left, as in Wx and Wᵀx: a weight applied to something,
+// unlike p(pᵀy) or 2x.
+func isWeighted(p *ast.Binary) bool {
+	x := p.X
+	if t, ok := x.(*ast.Transpose); ok {
+		x = t.X
+	}
+	_, ok := x.(*ast.Ident)
 	return ok
 }
 
 // hasProductTerm reports whether the sum c has a term (looking through
-// unnamed sums and negations) that is a product other than a scaling by a
-// number.
+// unnamed sums and negations) that is a weighted product (isWeighted).
 func (s *sharer) hasProductTerm(c int32) bool {
 	for _, k := range s.classes[c].kids {
 		switch e := s.classes[k].rep.(type) {
 		case *ast.Binary:
 			switch e.Op {
 			case ast.Mul:
-				if !isNumber(e.X) {
+				if isWeighted(e) {
 					return true
 				}
 			case ast.Add, ast.Sub:
@@ -382,10 +394,10 @@ func (s *sharer) hasProductTerm(c int32) bool {
 	return false
 }
 
-// hasDerivativeFactor reports whether the Hadamard product c has a factor
-// (looking through unnamed Hadamard products) that is a derivative: a call
-// with primes or an indicator.
-func (s *sharer) hasDerivativeFactor(c int32) bool {
+// hasDerivativeFactor reports whether the product c (of operator op, Hadamard
+// or Mul) has a factor, looking through unnamed products of the same
+// operator, that is a derivative: a call with primes or an indicator.
+func (s *sharer) hasDerivativeFactor(c int32, op ast.Op) bool {
 	for _, k := range s.classes[c].kids {
 		switch e := s.classes[k].rep.(type) {
 		case *ast.Call:
@@ -395,7 +407,7 @@ func (s *sharer) hasDerivativeFactor(c int32) bool {
 		case *ast.Indicator:
 			return true
 		case *ast.Binary:
-			if e.Op == ast.Hadamard && !s.classes[k].named && s.hasDerivativeFactor(k) {
+			if e.Op == op && !s.classes[k].named && s.hasDerivativeFactor(k, op) {
 				return true
 			}
 		}

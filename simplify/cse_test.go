@@ -111,9 +111,12 @@ func cseExprStrings(es []ast.Expr) []string {
 	return s
 }
 
+// cseSameStrings compares printed expressions, ignoring spaces: where the
+// printer puts optional spaces (uᵀ h or uᵀh) is its own business.
 func cseSameStrings(t *testing.T, what string, got, want []string) {
 	t.Helper()
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+	squash := func(s []string) string { return strings.ReplaceAll(strings.Join(s, "\n"), " ", "") }
+	if squash(got) != squash(want) {
 		t.Errorf("%s:\ngot\n\t%s\nwant\n\t%s", what, strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
 	}
 }
@@ -157,11 +160,11 @@ func TestShareSingleLayer(t *testing.T) {
 		"δ = u ∘ f′(z)",
 	})
 	cseSameStrings(t, "out", cseExprStrings(out), []string{
-		"uᵀ h", // s
-		"δxᵀ",  // ∂W
-		"δ",    // ∂b
-		"Wᵀ δ", // ∂x
-		"h",    // ∂u
+		"uᵀh", // s
+		"δxᵀ", // ∂W
+		"δ",   // ∂b
+		"Wᵀδ", // ∂x
+		"h",   // ∂u
 	})
 	cseCheckExpands(t, exprs, defs, out)
 }
@@ -179,15 +182,15 @@ func TestShareThreeLayerTanh(t *testing.T) {
 				"z₃ = W₃h₂ + b₃",
 				"h₃ = tanh(z₃)",
 				"δ₃ = u ∘ tanh′(z₃)",
-				"δ₂ = W₃ᵀ δ₃ ∘ tanh′(z₂)",
-				"δ₁ = W₂ᵀ δ₂ ∘ tanh′(z₁)",
+				"δ₂ = W₃ᵀδ₃ ∘ tanh′(z₂)",
+				"δ₁ = W₂ᵀδ₂ ∘ tanh′(z₁)",
 			})
 			cseSameStrings(t, "out", cseExprStrings(out), []string{
-				"uᵀ h₃",
+				"uᵀh₃",
 				"δ₁xᵀ", "δ₁",
 				"δ₂h₁ᵀ", "δ₂",
 				"δ₃h₂ᵀ", "δ₃",
-				"W₁ᵀ δ₁",
+				"W₁ᵀδ₁",
 				"h₃",
 			})
 			cseCheckExpands(t, exprs, defs, out)
@@ -257,7 +260,7 @@ func TestShareNameClashes(t *testing.T) {
 			exprs: cseSingleLayer("z", "f"),
 			taken: func(n string) bool { return n == "z" },
 			defs:  []string{"ζ = Wz + b", "h = f(ζ)", "δ = u ∘ f′(ζ)"},
-			outs:  []string{"uᵀ h", "δzᵀ", "δ", "Wᵀ δ", "h"},
+			outs:  []string{"uᵀh", "δzᵀ", "δ", "Wᵀδ", "h"},
 		},
 		{
 			// taken is nil-safe in spirit: the variables of exprs are
@@ -266,21 +269,21 @@ func TestShareNameClashes(t *testing.T) {
 			exprs: cseSingleLayer("z", "f"),
 			taken: none,
 			defs:  []string{"ζ = Wz + b", "h = f(ζ)", "δ = u ∘ f′(ζ)"},
-			outs:  []string{"uᵀ h", "δzᵀ", "δ", "Wᵀ δ", "h"},
+			outs:  []string{"uᵀh", "δzᵀ", "δ", "Wᵀδ", "h"},
 		},
 		{
 			name:  "declared h and δ",
 			exprs: cseSingleLayer("x", "f"),
 			taken: func(n string) bool { return n == "h" || n == "δ" },
 			defs:  []string{"z = Wx + b", "a = f(z)", "ε = u ∘ f′(z)"},
-			outs:  []string{"uᵀ a", "εxᵀ", "ε", "Wᵀ ε", "a"},
+			outs:  []string{"uᵀa", "εxᵀ", "ε", "Wᵀε", "a"},
 		},
 		{
 			name:  "generic function h",
 			exprs: cseSingleLayer("x", "h"),
 			taken: none,
 			defs:  []string{"z = Wx + b", "a = h(z)", "δ = u ∘ h′(z)"},
-			outs:  []string{"uᵀ a", "δxᵀ", "δ", "Wᵀ δ", "a"},
+			outs:  []string{"uᵀa", "δxᵀ", "δ", "Wᵀδ", "a"},
 		},
 		{
 			name:  "every preferred letter taken",
@@ -294,7 +297,7 @@ func TestShareNameClashes(t *testing.T) {
 			},
 			// spare letters in order: c, d, k
 			defs: []string{"c = Wx + b", "d = f(c)", "k = u ∘ f′(c)"},
-			outs: []string{"uᵀ d", "kxᵀ", "k", "Wᵀ k", "d"},
+			outs: []string{"uᵀd", "kxᵀ", "k", "Wᵀk", "d"},
 		},
 	}
 	for _, tt := range tests {
@@ -356,6 +359,11 @@ func TestShareStructure(t *testing.T) {
 	xy := func() ast.Expr { return cbin(ast.Add, cv("x"), cv("y")) }
 	sq := func() ast.Expr { return cbin(ast.Hadamard, xy(), xy()) }
 	wxb := func() ast.Expr { return cbin(ast.Add, cbin(ast.Mul, cv("W"), cv("x")), cv("b")) }
+	scalarZ := func() ast.Expr { return cbin(ast.Add, cbin(ast.Mul, cv("α"), cv("ξ")), cv("η")) }
+	weighted := func() ast.Expr { return cbin(ast.Sub, cbin(ast.Mul, ctr(cv("W")), cv("x")), cv("y")) }
+	unweighted := func() ast.Expr {
+		return cbin(ast.Sub, cv("y"), cbin(ast.Mul, cbin(ast.Add, cv("x"), cv("a")), cbin(ast.Mul, ctr(cv("x")), cv("y"))))
+	}
 	tests := []struct {
 		name  string
 		exprs []ast.Expr
@@ -385,7 +393,7 @@ func TestShareStructure(t *testing.T) {
 			name:  "transpose and negation name their operand",
 			exprs: []ast.Expr{ast.Negate(wxb()), cbin(ast.Mul, ctr(wxb()), cv("v")), cbin(ast.Mul, ctr(wxb()), cv("w"))},
 			defs:  []string{"z = Wx + b"},
-			outs:  []string{"−z", "zᵀ v", "zᵀ w"},
+			outs:  []string{"−z", "zᵀv", "zᵀw"},
 		},
 		{
 			name: "softmax",
@@ -404,7 +412,7 @@ func TestShareStructure(t *testing.T) {
 				cbin(ast.Hadamard, cv("u"), ast.Ind(ast.GT, wxb(), ast.Num(0))),
 			},
 			defs: []string{"z = Wx + b", "δ = u ∘ [z > 0]"},
-			outs: []string{"uᵀ relu(z)", "δxᵀ", "δ"},
+			outs: []string{"uᵀrelu(z)", "δxᵀ", "δ"},
 		},
 		{
 			name: "pre-activation without bias",
@@ -414,7 +422,32 @@ func TestShareStructure(t *testing.T) {
 				cbin(ast.Mul, ctr(cv("W")), cbin(ast.Hadamard, cv("u"), cfn("tanh", 1, cbin(ast.Mul, cv("W"), cv("x"))))),
 			},
 			defs: []string{"z = Wx", "δ = u ∘ tanh′(z)"},
-			outs: []string{"uᵀ tanh(z)", "δxᵀ", "Wᵀ δ"},
+			outs: []string{"uᵀtanh(z)", "δxᵀ", "Wᵀδ"},
+		},
+		{
+			// Scalars: the signal is a product, not a Hadamard product.
+			name: "scalar signal",
+			exprs: []ast.Expr{
+				cbin(ast.Mul, cv("μ"), cfn("tanh", 0, scalarZ())),
+				cfn("tanh", 0, scalarZ()),
+				cbin(ast.Mul, cbin(ast.Mul, cv("μ"), cfn("tanh", 1, scalarZ())), cv("ξ")),
+				cbin(ast.Mul, cv("α"), cbin(ast.Mul, cv("μ"), cfn("tanh", 1, scalarZ()))),
+				cbin(ast.Mul, cv("μ"), cfn("tanh", 1, scalarZ())),
+			},
+			defs: []string{"z = αξ + η", "h = tanh(z)", "δ = μ tanh′(z)"},
+			outs: []string{"μh", "h", "δξ", "αδ", "δ"},
+		},
+		{
+			name:  "affine: a weight on the left",
+			exprs: []ast.Expr{weighted(), cbin(ast.Mul, cv("A"), weighted())},
+			defs:  []string{"z = Wᵀx − y"},
+			outs:  []string{"z", "Az"},
+		},
+		{
+			name:  "not affine: no variable on the left",
+			exprs: []ast.Expr{unweighted(), cbin(ast.Mul, cv("A"), unweighted())},
+			defs:  []string{"t = y − (x + a)(xᵀy)"},
+			outs:  []string{"t", "At"},
 		},
 		{
 			name:  "function equal to its derivative",
@@ -429,12 +462,12 @@ func TestShareStructure(t *testing.T) {
 				cbin(ast.Mul, cbin(ast.Mul, ctr(cv("x")), cv("A")), cv("x")),
 				cbin(ast.Mul, cbin(ast.Add, cv("A"), ctr(cv("A"))), cv("x")),
 			},
-			outs: []string{"xᵀ Ax", "(A + Aᵀ)x"},
+			outs: []string{"xᵀAx", "(A + Aᵀ)x"},
 		},
 		{
 			name:  "only trivial repeats",
 			exprs: []ast.Expr{cbin(ast.Mul, ctr(cv("x")), cv("x")), cbin(ast.Mul, ast.Num(2), cv("x")), ast.Negate(cv("x")), ast.Negate(cv("x")), ast.Eye(ast.Sym("n")), ast.Eye(ast.Sym("m"))},
-			outs:  []string{"xᵀ x", "2x", "−x", "−x", "I", "I"},
+			outs:  []string{"xᵀx", "2x", "−x", "−x", "I", "I"},
 		},
 		{
 			name:  "empty",
@@ -651,10 +684,10 @@ func ExampleShare() {
 	// Output:
 	// z = Wx + b
 	// δ = u ∘ f′(z)
-	// uᵀ f(z)
+	// uᵀf(z)
 	// δxᵀ
 	// δ
-	// Wᵀ δ
+	// Wᵀδ
 }
 
 func BenchmarkShareChain(b *testing.B) {
