@@ -1,0 +1,298 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/eval"
+	"github.com/matcalc/matcalc/parser"
+	"github.com/spf13/cobra"
+	"gonum.org/v1/gonum/mat"
+)
+
+// A usageError is a mistake in how the command was called: exit status 2.
+type usageError struct{ err error }
+
+func (u *usageError) Error() string { return u.err.Error() }
+func (u *usageError) Unwrap() error { return u.err }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// A sourceError is an error positioned in a piece of input (the formula, a
+// --let declaration, a formula file), printed with the line and a caret.
+type sourceError struct {
+	what string // "formula", "--let", a file name
+	src  string
+	err  error
+}
+
+func (s *sourceError) Error() string {
+	msg := ast.FormatError(s.src, s.err)
+	if s.what != "" && s.what != "formula" {
+		return s.what + ":" + msg
+	}
+	return msg
+}
+
+func (s *sourceError) Unwrap() error { return s.err }
+
+// errCheckFailed marks a check whose error was above tolerance: exit 1,
+// nothing more to say.
+var errCheckFailed = errors.New("check failed")
+
+// common holds the flags every formula command shares.
+type common struct {
+	lets  []string
+	at    string
+	funcs []string // generic function bindings, "f=tanh"
+}
+
+func (c *common) addLet(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&c.lets, "let", nil, "declare shapes: 'W: matrix(n,m)', 'x,y: scalar', 'S: symmetric(n)', 'k: function' (repeatable)")
+}
+
+func (c *common) addAt(cmd *cobra.Command, usage string) {
+	cmd.Flags().StringVar(&c.at, "at", "", usage)
+}
+
+func (c *common) addFun(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&c.funcs, "fun", nil, "give a generic function a built-in meaning for evaluation: 'f=tanh' (repeatable)")
+}
+
+// formula is a parsed, shape-checked formula with its values.
+type formula struct {
+	src      string
+	expr     ast.Expr
+	decls    []ast.Decl
+	info     *ast.Info
+	vals     map[string]*mat.Dense // canonical names; nil without --at
+	funcs    map[string]string
+	funcName string
+	wrt      []string // from a formula file's request
+	order    int      // from a formula file's request
+}
+
+// readFormula returns the formula text of args: the argument, or stdin for "-".
+func readFormula(cmd *cobra.Command, args []string) (string, error) {
+	if len(args) != 1 {
+		return "", usagef("give one formula (use - to read it from stdin)")
+	}
+	if args[0] == "-" {
+		b, err := io.ReadAll(cmd.InOrStdin())
+		if err != nil {
+			return "", err
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	}
+	return args[0], nil
+}
+
+func (c *common) decls() ([]ast.Decl, error) {
+	var decls []ast.Decl
+	for _, l := range c.lets {
+		d, err := parser.ParseDecls(l)
+		if err != nil {
+			return nil, &sourceError{what: "--let", src: l, err: err}
+		}
+		decls = append(decls, d...)
+	}
+	return decls, nil
+}
+
+// load parses the formula, the declarations and the values, and infers the
+// shapes. stdinUsed says whether the formula came from stdin (then --at -
+// cannot read it too).
+func (c *common) load(cmd *cobra.Command, src string, extra []ast.Decl) (*formula, error) {
+	decls, err := c.decls()
+	if err != nil {
+		return nil, err
+	}
+	decls = append(extra, decls...)
+	e, err := (&parser.Config{Decls: decls}).ParseExpr(src)
+	if err != nil {
+		return nil, &sourceError{what: "formula", src: src, err: err}
+	}
+	return c.finish(cmd, src, e, decls)
+}
+
+func (c *common) finish(cmd *cobra.Command, src string, e ast.Expr, decls []ast.Decl) (*formula, error) {
+	f := &formula{src: src, expr: e, decls: decls, funcName: "s"}
+	var err error
+	if f.funcs, err = c.bindings(); err != nil {
+		return nil, err
+	}
+	var fixed map[string]ast.Shape
+	if c.at != "" {
+		raw, err := eval.ParseValues(c.at, cmd.InOrStdin())
+		if err != nil {
+			return nil, fmt.Errorf("--at: %v", err)
+		}
+		f.vals = map[string]*mat.Dense{}
+		fixed = map[string]ast.Shape{}
+		names := ast.Vars(e)
+		known := map[string]bool{}
+		for _, n := range names {
+			known[n] = true
+		}
+		keys := make([]string, 0, len(raw))
+		for k := range raw {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			name, err := parser.CanonicalName(k)
+			if err != nil {
+				return nil, fmt.Errorf("--at: %q is not a variable name: %v", k, err)
+			}
+			if !known[name] {
+				return nil, fmt.Errorf("--at: %s is not a variable of the formula (its variables are %s)", name, strings.Join(names, ", "))
+			}
+			if _, dup := f.vals[name]; dup {
+				return nil, fmt.Errorf("--at: %s is given twice", name)
+			}
+			v := raw[k]
+			f.vals[name] = v
+			r, cc := v.Dims()
+			switch {
+			case r == 1 && cc == 1:
+				fixed[name] = ast.Scalar
+			case cc == 1:
+				fixed[name] = ast.Vector(ast.Size(r))
+			default:
+				fixed[name] = ast.Matrix(ast.Size(r), ast.Size(cc))
+			}
+		}
+	}
+	if f.info, err = ast.Infer(e, decls, fixed); err != nil {
+		return nil, &sourceError{what: "formula", src: src, err: err}
+	}
+	if f.vals != nil {
+		for _, v := range f.info.Vars {
+			if _, ok := f.vals[v.Name]; !ok {
+				return nil, fmt.Errorf("--at: no value for %s (%v)", v.Name, v.Shape)
+			}
+		}
+	}
+	return f, nil
+}
+
+// bindings parses --fun f=tanh.
+func (c *common) bindings() (map[string]string, error) {
+	out := map[string]string{}
+	for _, b := range c.funcs {
+		for _, part := range strings.Split(b, ",") {
+			name, fn, ok := strings.Cut(part, "=")
+			name, fn = strings.TrimSpace(name), strings.TrimSpace(fn)
+			if !ok || name == "" || fn == "" {
+				return nil, usagef("--fun %q: write NAME=BUILTIN, for example f=tanh", part)
+			}
+			bi := ast.Builtins[fn]
+			if bi == nil || bi.Kind != ast.Elementwise || bi.Arity != 1 {
+				return nil, usagef("--fun %s=%s: %s is not a built-in elementwise function of one argument (exp log sin cos tan tanh sigmoid relu softplus sqrt abs)", name, fn, fn)
+			}
+			if cn, err := parser.CanonicalName(name); err == nil {
+				name = cn
+			}
+			out[name] = bi.Name
+		}
+	}
+	return out, nil
+}
+
+// env returns the evaluation environment of the formula's values.
+func (f *formula) env() (*eval.Env, error) {
+	sizes, err := eval.BindSizes(f.info.Vars, f.vals)
+	if err != nil {
+		return nil, err
+	}
+	return &eval.Env{Vars: f.vals, Funcs: f.funcs, Sizes: sizes}, nil
+}
+
+// canonicalWrt maps --wrt spellings to canonical names.
+func canonicalWrt(list []string) ([]string, error) {
+	var out []string
+	for _, item := range list {
+		for _, w := range strings.Split(item, ",") {
+			w = strings.TrimSpace(w)
+			if w == "" {
+				continue
+			}
+			n, err := parser.CanonicalName(w)
+			if err != nil {
+				return nil, usagef("--wrt %q: %v", w, err)
+			}
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// shapeJSON lists the dimensions of a shape for JSON: names as strings,
+// sizes as numbers, [] for a scalar.
+func shapeJSON(s ast.Shape) []any {
+	out := []any{}
+	for _, d := range s.Dims() {
+		if d.N > 0 {
+			out = append(out, d.N)
+		} else {
+			out = append(out, d.String())
+		}
+	}
+	return out
+}
+
+type varJSON struct {
+	Name  string `json:"name"`
+	Shape []any  `json:"shape"`
+}
+
+func varsJSON(info *ast.Info) []varJSON {
+	out := []varJSON{}
+	for _, v := range info.Vars {
+		out = append(out, varJSON{Name: v.Name, Shape: shapeJSON(v.Shape)})
+	}
+	return out
+}
+
+// writeOutput writes b to the -o file atomically (a temporary file in the
+// same folder, renamed over the target), or to the command's stdout.
+func writeOutput(cmd *cobra.Command, path string, b []byte) error {
+	if path == "" || path == "-" {
+		_, err := cmd.OutOrStdout().Write(b)
+		return err
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("-o: %v", err)
+	}
+	name := tmp.Name()
+	_, werr := io.Copy(tmp, bytes.NewReader(b))
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		if st, err := os.Stat(path); err == nil {
+			werr = os.Chmod(name, st.Mode().Perm())
+		} else {
+			werr = os.Chmod(name, 0o644)
+		}
+	}
+	if werr == nil {
+		werr = os.Rename(name, path)
+	}
+	if werr != nil {
+		os.Remove(name)
+		return fmt.Errorf("-o %s: %v", path, werr)
+	}
+	return nil
+}

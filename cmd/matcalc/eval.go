@@ -1,0 +1,91 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/eval"
+	"github.com/spf13/cobra"
+)
+
+type evalOptions struct {
+	common
+	format string
+}
+
+func newCmdEval() *cobra.Command {
+	o := &evalOptions{}
+	cmd := &cobra.Command{
+		Use:   "eval EXPR --at VALUES",
+		Short: "Evaluate a formula at given values",
+		Example: `  matcalc eval '(x+y)*max(y,z)' --at 'x=1,y=2,z=0'
+  matcalc eval 'xᵀAx' --at '{"x":[1,2],"A":[[1,0],[0,2]]}'
+  matcalc eval 'uᵀf(Wx+b)' --fun f=tanh --at vals.json --format json`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return o.run(cmd, args)
+		},
+	}
+	o.addLet(cmd)
+	o.addAt(cmd, "the values: inline JSON '{…}', 'x=1,y=2', a JSON file, or - for stdin (required)")
+	o.addFun(cmd)
+	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+func (o *evalOptions) run(cmd *cobra.Command, args []string) error {
+	if o.format != "text" && o.format != "json" {
+		return usagef("--format %q: use text or json", o.format)
+	}
+	if o.at == "" {
+		return usagef("eval needs --at VALUES")
+	}
+	src, err := readFormula(cmd, args)
+	if err != nil {
+		return err
+	}
+	f, err := o.load(cmd, src, nil)
+	if err != nil {
+		return err
+	}
+	env, err := f.env()
+	if err != nil {
+		return err
+	}
+	shape := f.info.Shapes[f.expr]
+	v, err := eval.EvalAs(f.expr, env, shape)
+	if err != nil {
+		return err
+	}
+	if o.format == "text" {
+		_, err = fmt.Fprintln(cmd.OutOrStdout(), eval.Compact(v))
+		return err
+	}
+	val, err := eval.EncodeChecked(v)
+	if err != nil {
+		return err
+	}
+	r, c := v.Dims()
+	doc := map[string]any{
+		"input":     src,
+		"variables": varsJSON(f.info),
+		"function": map[string]any{
+			"text":  ast.String(f.expr),
+			"ascii": ast.ASCII(f.expr),
+			"shape": shapeJSON(numericShape(shape, r, c)),
+			"value": val,
+		},
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s\n", b)
+	return err
+}
+
+// numericShape gives a shape the sizes of a value.
+func numericShape(s ast.Shape, r, c int) ast.Shape {
+	return ast.Shape{Rows: ast.Size(r), Cols: ast.Size(c)}
+}

@@ -1,0 +1,225 @@
+// Package derive differentiates matcalc formulas by the chain rule on
+// Jacobians: gradients of scalars by reverse accumulation (backprop),
+// Jacobians and derivatives by forward accumulation, Hessians as the
+// Jacobian of the gradient. Results are simplified (package simplify) and
+// their shared pieces named once.
+package derive
+
+import (
+	"fmt"
+
+	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/simplify"
+)
+
+// Options says which derivatives to take.
+type Options struct {
+	// Wrt lists canonical variable names; empty means every variable, in
+	// order of first appearance.
+	Wrt []string
+	// Order is 1 (default) or 2.
+	Order int
+	// FuncName names the function in ∂s/∂x; default "s".
+	FuncName string
+	// NoShare leaves shared subexpressions inline.
+	NoShare bool
+}
+
+// Derive returns the derivatives of e, whose shapes info gives (from
+// ast.Infer), as opts asks.
+func Derive(e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
+	env := info.Env()
+	fs, err := ast.ShapeOf(e, env)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{FuncName: opts.FuncName, Func: e, FuncShape: fs, Vars: info.Vars}
+	if res.FuncName == "" {
+		res.FuncName = "s"
+	}
+	wrt := opts.Wrt
+	if len(wrt) == 0 {
+		for _, v := range info.Vars {
+			wrt = append(wrt, v.Name)
+		}
+	}
+	order := opts.Order
+	if order == 0 {
+		order = 1
+	}
+	if order != 1 && order != 2 {
+		return nil, fmt.Errorf("--order must be 1 or 2, not %d", order)
+	}
+	for _, w := range wrt {
+		if info.Var(w) == nil {
+			return nil, fmt.Errorf("unknown variable %s in --wrt: the formula's variables are %s", w, varList(info))
+		}
+	}
+	s := simplify.New(env)
+	var grads map[string]ast.Expr
+	if fs.IsScalar() {
+		if grads, err = gradients(e, env, wrt); err != nil {
+			return nil, err
+		}
+	}
+	for _, w := range wrt {
+		v := info.Var(w)
+		d := Deriv{Wrt: w, Order: order}
+		switch {
+		case order == 1 && fs.IsScalar():
+			d.Kind, d.Shape = Gradient, v.Shape
+			d.Expr = grads[w]
+			if d.Expr != nil && v.Symmetric {
+				d.Expr = symmetrize(d.Expr)
+			}
+		case order == 1 && v.Shape.IsScalar():
+			d.Kind, d.Shape = Derivative, fs
+			d.Expr, err = jacobian(e, env, w)
+		case order == 1 && (fs.IsVector() || fs.IsRow()) && v.Shape.IsVector():
+			d.Kind, d.Shape = Jacobian, ast.Matrix(colDim(fs), v.Shape.Rows)
+			d.Expr, err = jacobian(e, env, w)
+		case order == 2 && fs.IsScalar() && (v.Shape.IsVector() || v.Shape.IsScalar()):
+			d.Kind, d.Shape = Hessian, ast.Matrix(v.Shape.Rows, v.Shape.Rows)
+			if v.Shape.IsScalar() {
+				d.Kind, d.Shape = Derivative, ast.Scalar
+			}
+			if g := grads[w]; g != nil {
+				d.Expr, err = jacobian(s.Simplify(g), env, w)
+			}
+		default:
+			return nil, tensorError(e, fs, v, order)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if d.Expr == nil {
+			d.Expr = ast.Num(0)
+		} else {
+			d.Expr = s.Simplify(d.Expr)
+		}
+		res.Derivs = append(res.Derivs, d)
+	}
+	if !opts.NoShare {
+		share(res, info)
+	}
+	return res, nil
+}
+
+func varList(info *ast.Info) string {
+	s := ""
+	for i, v := range info.Vars {
+		if i > 0 {
+			s += ", "
+		}
+		s += v.Name
+	}
+	return s
+}
+
+func tensorError(e ast.Expr, fs ast.Shape, v *ast.VarInfo, order int) error {
+	what := "function"
+	switch {
+	case fs.IsScalar():
+		what = "scalar"
+	case fs.IsVector(), fs.IsRow():
+		what = "vector"
+	case fs.IsMatrix():
+		what = "matrix"
+	}
+	kind := "scalar"
+	switch {
+	case v.Shape.IsVector():
+		kind = "vector"
+	case !v.Shape.IsScalar():
+		kind = "matrix"
+	}
+	tensor := 3
+	if order == 2 || what == "matrix" && kind == "matrix" {
+		tensor = 4
+	}
+	if order == 2 && fs.IsScalar() {
+		tensor = 4
+		if !v.Shape.IsScalar() && !v.Shape.IsVector() {
+			return fmt.Errorf("the second derivative of the scalar %s by the matrix %s (%v) is a 4th-order tensor (not supported yet); --order 2 takes scalar or vector variables", ast.String(e), v.Name, v.Shape)
+		}
+	}
+	if order == 2 {
+		return fmt.Errorf("the second derivative of the %s %s (%v) is a higher-order tensor (not supported yet): --order 2 needs a scalar function", what, ast.String(e), fs)
+	}
+	ord := "3rd"
+	if tensor == 4 {
+		ord = "4th"
+	}
+	return fmt.Errorf("the derivative of the %s %s (%v) by the %s %s (%v) is a %s-order tensor (not supported yet)",
+		what, ast.String(e), fs, kind, v.Name, v.Shape, ord)
+}
+
+// symmetrize returns (G + Gᵀ)/2, the gradient with respect to a symmetric
+// matrix (SPEC §7).
+func symmetrize(g ast.Expr) ast.Expr {
+	return ast.Bin(ast.Div, ast.Bin(ast.Add, g, ast.T(g)), ast.Num(2))
+}
+
+// share names the subexpressions used more than once across the
+// derivatives, then writes the function with those names too. The function
+// does not count towards sharing, so that ∂s/∂u = f(z) stays as the notes
+// write it rather than naming h = f(z).
+func share(res *Result, info *ast.Info) {
+	taken := map[string]bool{res.FuncName: true}
+	for _, v := range info.Vars {
+		taken[v.Name] = true
+	}
+	for _, f := range info.Funcs {
+		taken[f] = true
+	}
+	var exprs []ast.Expr
+	for _, d := range res.Derivs {
+		exprs = append(exprs, d.Expr)
+	}
+	defs, out := simplify.Share(exprs, func(n string) bool { return taken[n] })
+	if len(defs) == 0 {
+		return
+	}
+	env := info.Env()
+	fn := res.Func
+	for _, d := range defs {
+		sh, _ := ast.ShapeOf(d.Expr, env)
+		env[d.Name] = sh
+		res.Defs = append(res.Defs, Def{Name: d.Name, Expr: d.Expr, Shape: sh})
+		fn = replace(fn, d.Expr, ast.Var(d.Name))
+	}
+	res.Func = fn
+	for i := range res.Derivs {
+		res.Derivs[i].Expr = out[i]
+	}
+}
+
+// replace returns e with every subtree equal to old replaced by new.
+func replace(e, old, new ast.Expr) ast.Expr {
+	memo := map[ast.Expr]ast.Expr{}
+	var walk func(ast.Expr) ast.Expr
+	walk = func(n ast.Expr) ast.Expr {
+		if r, ok := memo[n]; ok {
+			return r
+		}
+		var r ast.Expr
+		if ast.Equal(n, old) {
+			r = new
+		} else {
+			kids := ast.Children(n)
+			nk := make([]ast.Expr, len(kids))
+			changed := false
+			for i, k := range kids {
+				nk[i] = walk(k)
+				changed = changed || nk[i] != k
+			}
+			r = n
+			if changed {
+				r = ast.WithChildren(n, nk)
+			}
+		}
+		memo[n] = r
+		return r
+	}
+	return walk(e)
+}

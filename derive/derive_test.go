@@ -1,0 +1,294 @@
+package derive_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/derive"
+	"github.com/matcalc/matcalc/eval"
+	"github.com/matcalc/matcalc/parser"
+	"gonum.org/v1/gonum/mat"
+)
+
+// funcs binds the generic functions of the test formulas to built-ins, so
+// that they can be evaluated.
+var funcs = map[string]string{"f": "tanh", "g": "sin", "h": "σ", "φ": "softplus", "ψ": "exp"}
+
+type setup struct {
+	expr ast.Expr
+	info *ast.Info
+	res  *derive.Result
+}
+
+func prepare(t *testing.T, src, lets string, opts derive.Options) *setup {
+	t.Helper()
+	var decls []ast.Decl
+	if lets != "" {
+		var err error
+		if decls, err = parser.ParseDecls(lets); err != nil {
+			t.Fatalf("%s: decls: %v", lets, err)
+		}
+	}
+	e, err := (&parser.Config{Decls: decls}).ParseExpr(src)
+	if err != nil {
+		t.Fatalf("%s: %v", src, ast.FormatError(src, err))
+	}
+	info, err := ast.Infer(e, decls, nil)
+	if err != nil {
+		t.Fatalf("%s: %v", src, ast.FormatError(src, err))
+	}
+	res, err := derive.Derive(e, info, opts)
+	if err != nil {
+		t.Fatalf("%s: derive: %v", src, err)
+	}
+	return &setup{e, info, res}
+}
+
+// point returns random values for the variables, positive ones when the
+// formula has logs or square roots.
+func (s *setup) point(seed uint64, positive bool) *eval.Env {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	vals, sizes := eval.Random(s.info.Vars, nil, rng, positive)
+	return &eval.Env{Vars: vals, Funcs: funcs, Sizes: sizes}
+}
+
+// value evaluates a derivative (with the shared definitions inlined) in the
+// shape derive reports; a 0 is a zero of that shape.
+func value(t *testing.T, r *derive.Result, d derive.Deriv, env *eval.Env) *mat.Dense {
+	t.Helper()
+	v, err := eval.EvalAs(r.Expand(d.Expr), env, d.Shape)
+	if err != nil {
+		t.Fatalf("∂/∂%s = %s: %v", d.Wrt, ast.String(d.Expr), err)
+	}
+	if r, c := v.Dims(); r == 1 && c == 1 && v.At(0, 0) == 0 {
+		rows, cols := size(d.Shape.Rows, env), size(d.Shape.Cols, env)
+		return mat.NewDense(rows, cols, nil)
+	}
+	return v
+}
+
+func size(d ast.Dim, env *eval.Env) int {
+	if d.N > 0 {
+		return d.N
+	}
+	return env.Sizes[d.Name]
+}
+
+// checkFD compares every derivative of the result with central finite
+// differences of the function.
+func checkFD(t *testing.T, s *setup, env *eval.Env) {
+	t.Helper()
+	for _, d := range s.res.Derivs {
+		got := value(t, s.res, d, env)
+		var want *mat.Dense
+		var err error
+		if d.Order == 2 {
+			// The Hessian is the Jacobian of the gradient (itself checked
+			// against finite differences at order 1).
+			g := prepareGradient(t, s, d.Wrt)
+			want, err = eval.CentralDiff(g, env, d.Wrt)
+		} else {
+			want, err = eval.CentralDiff(s.expr, env, d.Wrt)
+		}
+		if err != nil {
+			t.Fatalf("finite differences of %s by %s: %v", ast.String(s.expr), d.Wrt, err)
+		}
+		if e := eval.RelErr(got, want); e > 1e-6 || math.IsNaN(e) {
+			t.Errorf("%s: ∂/∂%s = %s\n got %v\nwant %v (rel. error %.2g)", ast.String(s.expr), d.Wrt,
+				ast.String(d.Expr), mat.Formatted(got, mat.Squeeze()), mat.Formatted(want, mat.Squeeze()), e)
+		}
+	}
+}
+
+func prepareGradient(t *testing.T, s *setup, wrt string) ast.Expr {
+	t.Helper()
+	r, err := derive.Derive(s.expr, s.info, derive.Options{Wrt: []string{wrt}, NoShare: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Derivs[0].Expr
+}
+
+// TestClosedForms checks the derivatives of the Matrix Cookbook and the
+// lecture against their known closed forms and finite differences.
+func TestClosedForms(t *testing.T) {
+	cases := []struct {
+		src, lets string
+		wrt       string
+		order     int
+		closed    string // the known closed form
+		positive  bool
+	}{
+		{src: "xᵀAx", wrt: "x", closed: "(A+Aᵀ)x"},
+		{src: "xᵀAx", wrt: "x", order: 2, closed: "A+Aᵀ"},
+		{src: "xᵀAx", wrt: "A", closed: "xxᵀ"},
+		{src: "tr(AXB)", wrt: "X", closed: "AᵀBᵀ"},
+		{src: "logdet(X)", wrt: "X", closed: "inv(X)ᵀ"},
+		{src: "det(X)", wrt: "X", closed: "det(X) inv(X)ᵀ"},
+		{src: "tr(inv(X))", wrt: "X", closed: "-(inv(X)inv(X))ᵀ"},
+		{src: "‖Ax−b‖²", wrt: "x", closed: "2Aᵀ(Ax−b)"},
+		{src: "‖Ax−b‖² + λ‖x‖²", wrt: "x", closed: "2Aᵀ(Ax−b) + 2λx"},
+		{src: "‖Xw − y‖² + λ‖w‖²", wrt: "w", order: 2, closed: "2XᵀX + 2λI"},
+		{src: "softmax(θ)", wrt: "θ", closed: "diag(softmax(θ)) − softmax(θ)softmax(θ)ᵀ"},
+		{src: "-yᵀlog(softmax(θ))", wrt: "θ", closed: "softmax(θ)sum(y) − y"},
+		{src: "-yᵀlog(softmax(Wx))", wrt: "W", closed: "(softmax(Wx)sum(y) − y)xᵀ"},
+		{src: "logsumexp(x)", wrt: "x", closed: "softmax(x)"},
+		{src: "-(yᵀlog(σ(Xw)) + (1−y)ᵀlog(1−σ(Xw)))", wrt: "w", closed: "Xᵀ(σ(Xw) − y)"},
+		{src: "-(yᵀlog(σ(Xw)) + (1−y)ᵀlog(1−σ(Xw)))", wrt: "w", order: 2, closed: "Xᵀdiag(σ(Xw)∘(1−σ(Xw)))X"},
+		{src: "uᵀf(Wx+b)", wrt: "W", closed: "(u∘f′(Wx+b))xᵀ"},
+		{src: "uᵀf(Wx+b)", wrt: "x", closed: "Wᵀ(u∘f′(Wx+b))"},
+		{src: "sum(x)", wrt: "x", closed: "𝟙"},
+		{src: "‖x‖", wrt: "x", closed: "x/‖x‖"},
+		{src: "aᵀXb", wrt: "X", closed: "abᵀ"},
+		{src: "aᵀXᵀb", wrt: "X", closed: "baᵀ"},
+		{src: "tr(XᵀX)", wrt: "X", closed: "2X"},
+		{src: "(x+y)*max(y,z)", wrt: "y", closed: "max(y,z) + (x+y)[y ≥ z]"},
+		{src: "x^3", wrt: "x", closed: "3x²"},
+		{src: "tanh(x)", wrt: "x", closed: "diag(1 − tanh(x).^2)"},
+		{src: "Wx", wrt: "x", closed: "W"},
+		{src: "sum(exp(X))", wrt: "X", closed: "exp(X)"},
+		{src: "wᵀr + rᵀw", wrt: "w", closed: "2r"},
+	}
+	for _, c := range cases {
+		t.Run(c.src+"/"+c.wrt, func(t *testing.T) {
+			s := prepare(t, c.src, c.lets, derive.Options{Wrt: []string{c.wrt}, Order: c.order})
+			closed, err := parser.ParseExpr(c.closed)
+			if err != nil {
+				t.Fatalf("closed form %s: %v", c.closed, err)
+			}
+			for seed := uint64(1); seed <= 3; seed++ {
+				env := s.point(seed, c.positive)
+				d := s.res.Derivs[0]
+				got := value(t, s.res, d, env)
+				want, err := eval.EvalAs(closed, env, d.Shape)
+				if err != nil {
+					t.Fatalf("closed form %s: %v", c.closed, err)
+				}
+				if e := eval.RelErr(got, want); e > 1e-9 || math.IsNaN(e) {
+					t.Errorf("∂/∂%s = %s, closed form %s: rel. error %.2g", c.wrt, ast.String(s.res.Expand(d.Expr)), c.closed, e)
+				}
+				checkFD(t, s, env)
+			}
+		})
+	}
+}
+
+// TestLecture checks the printed form of the lecture's example, which the
+// notes write as z = Wx + b, δ = u ∘ f′(z), ∂s/∂W = δxᵀ, ∂s/∂b = δ,
+// ∂s/∂x = Wᵀδ, ∂s/∂u = f(z).
+func TestLecture(t *testing.T) {
+	s := prepare(t, "uᵀf(Wx+b)", "", derive.Options{})
+	var defs []string
+	for _, d := range s.res.Defs {
+		defs = append(defs, d.Name+" = "+ast.String(d.Expr))
+	}
+	if got, want := strings.Join(defs, "; "), "z = Wx + b; δ = u ∘ f′(z)"; got != want {
+		t.Errorf("definitions: got %q, want %q", got, want)
+	}
+	want := map[string]string{"W": "δxᵀ", "b": "δ", "x": "Wᵀδ", "u": "f(z)"}
+	for _, d := range s.res.Derivs {
+		if got := ast.String(d.Expr); got != want[d.Wrt] {
+			t.Errorf("∂s/∂%s = %s, want %s", d.Wrt, got, want[d.Wrt])
+		}
+		if d.Kind != derive.Gradient {
+			t.Errorf("∂s/∂%s is a %s, want a gradient", d.Wrt, d.Kind)
+		}
+	}
+	checkFD(t, s, s.point(1, false))
+}
+
+// TestNoDiagLeft checks that gradients with a Hadamard form print none of
+// diag(·).
+func TestNoDiagLeft(t *testing.T) {
+	for _, src := range []string{
+		"uᵀf(Wx+b)",
+		"uᵀtanh(W₂tanh(W₁x+b₁)+b₂)",
+		"-yᵀlog(softmax(U relu(Wx+b₁)+b₂))",
+		"sum(σ(x) ∘ exp(y))",
+		"‖relu(Ax) − b‖²",
+	} {
+		s := prepare(t, src, "", derive.Options{})
+		for _, d := range append([]derive.Def{}, s.res.Defs...) {
+			if strings.Contains(ast.String(d.Expr), "diag") {
+				t.Errorf("%s: definition %s = %s has a diag", src, d.Name, ast.String(d.Expr))
+			}
+		}
+		for _, d := range s.res.Derivs {
+			if strings.Contains(ast.String(d.Expr), "diag") {
+				t.Errorf("%s: ∂/∂%s = %s has a diag", src, d.Wrt, ast.String(d.Expr))
+			}
+		}
+		checkFD(t, s, s.point(2, false))
+	}
+}
+
+// TestEveryRule differentiates one formula per construct of SPEC §1 by
+// every variable and compares with finite differences.
+func TestEveryRule(t *testing.T) {
+	cases := []struct {
+		src, lets string
+		order     int
+		positive  bool
+	}{
+		{src: "aᵀx + 3"}, {src: "aᵀx - xᵀb"}, {src: "-xᵀx"}, {src: "λ‖x‖²"},
+		{src: "aᵀ(Wx)"}, {src: "sum(A ∘ B)"}, {src: "sum(x ./ y)", positive: true},
+		{src: "sum(x / α)"}, {src: "sum(A/α)"}, {src: "α/β"}, {src: "α^β", positive: true},
+		{src: "sum(x.^3)"}, {src: "sum(x.^y)", positive: true},
+		{src: "sum(exp(x))"}, {src: "sum(log(x))", positive: true}, {src: "sum(sin(x))"},
+		{src: "sum(cos(x))"}, {src: "sum(tan(x))"}, {src: "sum(tanh(x))"}, {src: "sum(σ(x))"},
+		{src: "sum(relu(x))"}, {src: "sum(softplus(x))"}, {src: "sum(sqrt(x))", positive: true},
+		{src: "sum(abs(x))"}, {src: "uᵀf(Wx+b)"}, {src: "uᵀg(h(Wx))"},
+		{src: "sum(max(x, y))"}, {src: "sum(min(x, y))"}, {src: "sum(max(x, α))"},
+		{src: "tr(A²)"}, {src: "tr(A^3)"}, {src: "xᵀA⁻¹x"}, {src: "tr(AXB)"}, {src: "det(A)"},
+		{src: "logdet(A)"}, {src: "sum(diag(x))"}, {src: "sum(diag(A))"}, {src: "xᵀdiag(y)x"},
+		{src: "‖A‖"}, {src: "norm1(x)"}, {src: "‖Wx‖"}, {src: "logsumexp(Wx)"},
+		{src: "yᵀsoftmax(Wx)"}, {src: "-yᵀlog(softmax(U relu(Wx+b₁)+b₂))"},
+		{src: "uᵀtanh(W₂tanh(W₁x+b₁)+b₂)"}, {src: "sum(1 + exp(x))"}, {src: "tr(S X)", lets: "S: symmetric(n)"},
+		{src: "xᵀSx", lets: "S: symmetric(n)"},
+		// Jacobians and derivatives.
+		{src: "Wx + b"}, {src: "tanh(Wx)"}, {src: "softmax(x)"}, {src: "x ∘ y"}, {src: "α x"},
+		{src: "A α"}, {src: "exp(α) x"}, {src: "x / ‖x‖"}, {src: "max(x, y)"}, {src: "inv(α)A"},
+		// Hessians.
+		{src: "xᵀAx", order: 2}, {src: "sum(exp(Ax))", order: 2}, {src: "logsumexp(x)", order: 2},
+		{src: "‖x‖", order: 2}, {src: "uᵀtanh(Wx)", order: 2},
+	}
+	for _, c := range cases {
+		t.Run(c.src, func(t *testing.T) {
+			s := prepare(t, c.src, c.lets, derive.Options{Order: c.order})
+			for seed := uint64(1); seed <= 2; seed++ {
+				checkFD(t, s, s.point(seed, c.positive))
+			}
+		})
+	}
+}
+
+// TestErrors checks the errors for what has no derivative here.
+func TestErrors(t *testing.T) {
+	cases := []struct {
+		src  string
+		opts derive.Options
+		want string
+	}{
+		{"uᵀf(Wx+b)", derive.Options{Wrt: []string{"q"}}, "unknown variable q in --wrt: the formula's variables are u, W, x, b"},
+		{"Wx", derive.Options{Wrt: []string{"W"}}, "the derivative of the vector Wx (n) by the matrix W (n×m) is a 3rd-order tensor (not supported yet)"},
+		{"xᵀAx", derive.Options{Wrt: []string{"A"}, Order: 2}, "the second derivative of the scalar xᵀAx by the matrix A (n×n) is a 4th-order tensor (not supported yet); --order 2 takes scalar or vector variables"},
+		{"xᵀAx", derive.Options{Order: 3}, "--order must be 1 or 2, not 3"},
+	}
+	for _, c := range cases {
+		e, err := parser.ParseExpr(c.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := ast.Infer(e, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = derive.Derive(e, info, c.opts)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%s: got error %v, want %q", c.src, err, c.want)
+		}
+	}
+}

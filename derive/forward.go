@@ -1,0 +1,506 @@
+package derive
+
+import (
+	"fmt"
+
+	"github.com/matcalc/matcalc/ast"
+)
+
+// forward computes derivatives from the inputs up (forward mode): the
+// derivative of every node with respect to one variable v.
+//
+// For a scalar v it is the tangent ∂e/∂v, in the shape of e. For a vector v
+// of dimension n it is the Jacobian in numerator layout: 1×n for a scalar
+// node, m×n for a vector node; a row vector node (such as xᵀ) is given the
+// Jacobian of its transpose. A matrix node that depends on a vector v would
+// need a third-order tensor: that is an error.
+//
+// The result is nil where e does not depend on v.
+type forward struct {
+	rev    *reverse // shapes and dependence
+	v      string
+	sv     ast.Shape
+	vector bool
+	memo   map[ast.Expr]ast.Expr
+	err    error
+}
+
+func newForward(env map[string]ast.Shape, v string) *forward {
+	f := &forward{rev: newReverse(env, []string{v}), v: v, sv: env[v], memo: map[ast.Expr]ast.Expr{}}
+	f.vector = !f.sv.IsScalar()
+	return f
+}
+
+// jacobian returns ∂e/∂v (see forward), or an error.
+func jacobian(e ast.Expr, env map[string]ast.Shape, v string) (ast.Expr, error) {
+	f := newForward(env, v)
+	if s := env[v]; s.IsMatrix() || s.IsRow() {
+		return nil, fmt.Errorf("the derivative of a non-scalar by the matrix %s is a higher-order tensor (not supported yet)", v)
+	}
+	j := f.jac(e)
+	if f.rev.err != nil {
+		return nil, f.rev.err
+	}
+	return j, f.err
+}
+
+func (f *forward) shape(e ast.Expr) ast.Shape { return f.rev.shape(e) }
+
+func (f *forward) tensor(e ast.Expr) ast.Expr {
+	if f.err == nil {
+		f.err = fmt.Errorf("∂(%s)/∂%s is a third-order tensor: %s (%v) is a matrix that depends on the vector %s (not supported yet)",
+			ast.String(e), f.v, ast.String(e), f.shape(e), f.v)
+	}
+	return nil
+}
+
+// plus adds two optional terms.
+func plus(a, b ast.Expr) ast.Expr {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	return add(a, b)
+}
+
+func minus(a, b ast.Expr) ast.Expr {
+	switch {
+	case b == nil:
+		return a
+	case a == nil:
+		return neg(b)
+	}
+	return sub(a, b)
+}
+
+// times returns a·b, nil when b is nil.
+func times(a, b ast.Expr) ast.Expr {
+	if b == nil {
+		return nil
+	}
+	return mul(a, b)
+}
+
+func (f *forward) jac(e ast.Expr) ast.Expr {
+	if f.err != nil || !f.rev.dependsOn(e) {
+		return nil
+	}
+	if j, ok := f.memo[e]; ok {
+		return j
+	}
+	var j ast.Expr
+	if f.vector {
+		j = f.jacVector(e)
+	} else {
+		j = f.tangent(e)
+	}
+	f.memo[e] = j
+	return j
+}
+
+// diagTimes returns diag(d)·J for a vector node, d·J for a scalar one.
+func (f *forward) diagTimes(d, z, j ast.Expr) ast.Expr {
+	if j == nil {
+		return nil
+	}
+	if f.shape(z).IsScalar() || f.shape(d).IsScalar() {
+		return mul(d, j)
+	}
+	return mul(call("diag", d), j)
+}
+
+// broadcastJ lifts the Jacobian of a scalar operand to a vector result of
+// shape out: 𝟙J.
+func (f *forward) broadcastJ(x ast.Expr, out ast.Shape, j ast.Expr) ast.Expr {
+	if j == nil || !f.shape(x).IsScalar() || out.IsScalar() {
+		return j
+	}
+	return mul(ast.OnesOf(ast.Vector(colDim(out))), j)
+}
+
+// colDim is the length of a vector or row vector shape.
+func colDim(s ast.Shape) ast.Dim {
+	if s.IsRow() {
+		return s.Cols
+	}
+	return s.Rows
+}
+
+// asColumn returns the column form of a vector or row vector expression.
+func (f *forward) asColumn(e ast.Expr) ast.Expr {
+	if f.shape(e).IsRow() {
+		return tr(e)
+	}
+	return e
+}
+
+func (f *forward) jacVector(e ast.Expr) ast.Expr {
+	se := f.shape(e)
+	if se.IsMatrix() {
+		return f.tensor(e)
+	}
+	switch e := e.(type) {
+	case *ast.Ident:
+		if e.Name == f.v {
+			return ast.Eye(f.sv.Rows)
+		}
+		return nil
+	case *ast.Unary:
+		return neg(f.jac(e.X))
+	case *ast.Transpose:
+		return f.jac(e.X)
+	case *ast.Binary:
+		x, y := e.X, e.Y
+		sx, sy := f.shape(x), f.shape(y)
+		jx, jy := f.jac(x), f.jac(y)
+		switch e.Op {
+		case ast.Add:
+			return plus(f.broadcastJ(x, se, jx), f.broadcastJ(y, se, jy))
+		case ast.Sub:
+			return minus(f.broadcastJ(x, se, jx), f.broadcastJ(y, se, jy))
+		case ast.Mul:
+			switch {
+			case sx.IsScalar():
+				return plus(times(f.asColumn(y), jx), times(x, jy))
+			case sy.IsScalar():
+				return plus(times(f.asColumn(x), jy), times(y, jx))
+			case se.IsScalar(): // row · column
+				return plus(times(x, jy), times(tr(y), jx))
+			case se.IsVector(): // matrix · column
+				if jx != nil {
+					return f.tensor(x)
+				}
+				return times(x, jy)
+			case se.IsRow(): // row · matrix: (xY)ᵀ = Yᵀxᵀ
+				if jy != nil {
+					return f.tensor(y)
+				}
+				return times(tr(y), jx)
+			}
+		case ast.Hadamard:
+			return plus(f.hadTerm(y, x, jx, se), f.hadTerm(x, y, jy, se))
+		case ast.Div, ast.ElemDiv:
+			if sy.IsScalar() && e.Op == ast.Div {
+				var t ast.Expr
+				if jy != nil {
+					t = div(mul(f.asColumn(x), jy), ast.Bin(ast.Pow, y, num(2)))
+				}
+				var a ast.Expr
+				if jx != nil {
+					a = div(jx, y)
+				}
+				return minus(a, t)
+			}
+			a := f.hadTerm(ediv(num(1), y), x, jx, se)
+			b := f.hadTerm(ediv(x, ast.Bin(ast.ElemPow, y, num(2))), y, jy, se)
+			return minus(a, b)
+		case ast.Pow:
+			if !sx.IsScalar() {
+				return f.tensor(x)
+			}
+			var a, b ast.Expr
+			if jx != nil {
+				a = mul(mul(y, ast.Bin(ast.Pow, x, sub(y, num(1)))), jx)
+			}
+			if jy != nil {
+				b = mul(mul(e, call("log", x)), jy)
+			}
+			return plus(a, b)
+		case ast.ElemPow:
+			var a, b ast.Expr
+			if jx != nil {
+				a = f.hadTerm(mul(y, ast.Bin(ast.ElemPow, x, sub(y, num(1)))), x, jx, se)
+			}
+			if jy != nil {
+				b = f.hadTerm(had(e, call("log", x)), y, jy, se)
+			}
+			return plus(a, b)
+		}
+	case *ast.Call:
+		return f.callVector(e, se)
+	case *ast.Number, *ast.Identity, *ast.Ones, *ast.Indicator:
+		return nil
+	}
+	f.err = fmt.Errorf("no Jacobian rule for %s", ast.String(e))
+	return nil
+}
+
+// hadTerm is the term d ∘ x of an elementwise product, differentiated in x:
+// diag(d)·J(x), with the broadcasts of scalars.
+func (f *forward) hadTerm(d, x, jx ast.Expr, out ast.Shape) ast.Expr {
+	if jx == nil {
+		return nil
+	}
+	sx, sd := f.shape(x), f.shape(d)
+	switch {
+	case sx.IsScalar() && !out.IsScalar(): // x broadcast: d·J(x) as an outer product
+		if sd.IsScalar() {
+			return f.broadcastJ(x, out, mul(d, jx))
+		}
+		return mul(f.asColumn(d), jx)
+	case sd.IsScalar() || out.IsScalar():
+		return mul(d, jx)
+	}
+	return mul(call("diag", f.asColumn(d)), jx)
+}
+
+func (f *forward) callVector(c *ast.Call, se ast.Shape) ast.Expr {
+	if c.IsElementwise() {
+		if len(c.Args) == 2 {
+			a, b := c.Args[0], c.Args[1]
+			da, db := f.indicators(c)
+			return plus(f.hadTerm(da, a, f.jac(a), se), f.hadTerm(db, b, f.jac(b), se))
+		}
+		d, err := elementDeriv(c)
+		if err != nil {
+			f.err = err
+			return nil
+		}
+		z := c.Args[0]
+		return f.diagTimes(f.asColumn(d), z, f.jac(z))
+	}
+	x := c.Args[0]
+	sx := f.shape(x)
+	if sx.IsMatrix() {
+		return f.tensor(x)
+	}
+	jx := f.jac(x)
+	switch c.Fun {
+	case "sum", "tr":
+		if sx.IsScalar() {
+			return jx
+		}
+		return mul(tr(ast.OnesOf(ast.Vector(colDim(sx)))), jx)
+	case "det", "inv", "diag":
+		if sx.IsScalar() {
+			if c.Fun == "inv" {
+				return neg(div(jx, ast.Bin(ast.Pow, x, num(2))))
+			}
+			return jx
+		}
+		return f.tensor(c)
+	case "logdet":
+		return div(jx, x) // scalar argument
+	case "softmax":
+		if sx.IsScalar() {
+			return nil
+		}
+		p := c
+		return mul(sub(call("diag", p), mul(p, tr(p))), jx)
+	case "logsumexp":
+		if sx.IsScalar() {
+			return jx
+		}
+		return mul(tr(call("softmax", f.asColumn(x))), jx)
+	case "norm":
+		if sx.IsScalar() {
+			return mul(call("sign", x), jx)
+		}
+		return mul(div(tr(f.asColumn(x)), c), jx)
+	case "norm1":
+		if sx.IsScalar() {
+			return mul(call("sign", x), jx)
+		}
+		return mul(tr(call("sign", f.asColumn(x))), jx)
+	}
+	f.err = fmt.Errorf("no Jacobian rule for %s", c.Fun)
+	return nil
+}
+
+func (f *forward) indicators(c *ast.Call) (ast.Expr, ast.Expr) {
+	a, b := c.Args[0], c.Args[1]
+	if c.Fun == "max" {
+		return ast.Ind(ast.GE, a, b), ast.Ind(ast.GT, b, a)
+	}
+	return ast.Ind(ast.GE, b, a), ast.Ind(ast.GT, a, b)
+}
+
+// tangent is forward mode for a scalar variable: ∂e/∂v in the shape of e.
+func (f *forward) tangent(e ast.Expr) ast.Expr {
+	se := f.shape(e)
+	lift := func(x ast.Expr, j ast.Expr) ast.Expr {
+		if j == nil || !f.shape(x).IsScalar() || se.IsScalar() {
+			return j
+		}
+		return mul(j, ast.OnesOf(se))
+	}
+	switch e := e.(type) {
+	case *ast.Ident:
+		if e.Name == f.v {
+			return num(1)
+		}
+		return nil
+	case *ast.Unary:
+		return neg(f.jac(e.X))
+	case *ast.Transpose:
+		if j := f.jac(e.X); j != nil {
+			return tr(j)
+		}
+		return nil
+	case *ast.Binary:
+		x, y := e.X, e.Y
+		jx, jy := f.jac(x), f.jac(y)
+		switch e.Op {
+		case ast.Add:
+			return plus(lift(x, jx), lift(y, jy))
+		case ast.Sub:
+			return minus(lift(x, jx), lift(y, jy))
+		case ast.Mul:
+			var a, b ast.Expr
+			if jx != nil {
+				a = mul(jx, y)
+			}
+			if jy != nil {
+				b = mul(x, jy)
+			}
+			return plus(a, b)
+		case ast.Hadamard:
+			var a, b ast.Expr
+			if jx != nil {
+				a = had(jx, y)
+			}
+			if jy != nil {
+				b = had(x, jy)
+			}
+			return plus(a, b)
+		case ast.Div, ast.ElemDiv:
+			op := e.Op
+			var a, b ast.Expr
+			if jx != nil {
+				a = ast.Bin(op, jx, y)
+			}
+			if jy != nil {
+				if op == ast.Div && f.shape(y).IsScalar() {
+					b = div(mul(x, jy), ast.Bin(ast.Pow, y, num(2)))
+				} else {
+					b = ediv(had(x, jy), ast.Bin(ast.ElemPow, y, num(2)))
+				}
+			}
+			return minus(lift(x, a), b)
+		case ast.Pow:
+			if !f.shape(x).IsScalar() {
+				n, ok := y.(*ast.Number)
+				if !ok || jy != nil || n.Value != float64(int(n.Value)) || n.Value < 1 || n.Value > 64 {
+					f.err = fmt.Errorf("the derivative of %s needs a constant positive integer exponent up to 64", ast.String(e))
+					return nil
+				}
+				k := int(n.Value)
+				var sum ast.Expr
+				for i := 0; i < k; i++ {
+					t := jx
+					if i > 0 {
+						t = mul(matPow(x, i), t)
+					}
+					if j := k - 1 - i; j > 0 {
+						t = mul(t, matPow(x, j))
+					}
+					sum = plus(sum, t)
+				}
+				return sum
+			}
+			var a, b ast.Expr
+			if jx != nil {
+				a = mul(mul(y, ast.Bin(ast.Pow, x, sub(y, num(1)))), jx)
+			}
+			if jy != nil {
+				b = mul(mul(e, call("log", x)), jy)
+			}
+			return plus(a, b)
+		case ast.ElemPow:
+			var a, b ast.Expr
+			if jx != nil {
+				a = had(mul(y, ast.Bin(ast.ElemPow, x, sub(y, num(1)))), jx)
+			}
+			if jy != nil {
+				b = had(had(e, call("log", x)), jy)
+			}
+			return plus(lift(x, a), lift(y, b))
+		}
+	case *ast.Call:
+		return f.callTangent(e, se, lift)
+	case *ast.Number, *ast.Identity, *ast.Ones, *ast.Indicator:
+		return nil
+	}
+	f.err = fmt.Errorf("no derivative rule for %s", ast.String(e))
+	return nil
+}
+
+func (f *forward) callTangent(c *ast.Call, se ast.Shape, lift func(ast.Expr, ast.Expr) ast.Expr) ast.Expr {
+	if c.IsElementwise() {
+		if len(c.Args) == 2 {
+			a, b := c.Args[0], c.Args[1]
+			da, db := f.indicators(c)
+			var ta, tb ast.Expr
+			if j := f.jac(a); j != nil {
+				ta = lift(a, had(da, j))
+			}
+			if j := f.jac(b); j != nil {
+				tb = lift(b, had(db, j))
+			}
+			return plus(ta, tb)
+		}
+		d, err := elementDeriv(c)
+		if err != nil {
+			f.err = err
+			return nil
+		}
+		j := f.jac(c.Args[0])
+		if j == nil {
+			return nil
+		}
+		if f.shape(c.Args[0]).IsScalar() {
+			return mul(d, j)
+		}
+		return had(d, j)
+	}
+	x := c.Args[0]
+	sx := f.shape(x)
+	j := f.jac(x)
+	if j == nil {
+		return nil
+	}
+	switch c.Fun {
+	case "sum":
+		return call("sum", j)
+	case "tr":
+		return call("tr", j)
+	case "det":
+		if sx.IsScalar() {
+			return j
+		}
+		return mul(c, call("tr", mul(call("inv", x), j)))
+	case "logdet":
+		if sx.IsScalar() {
+			return div(j, x)
+		}
+		return call("tr", mul(call("inv", x), j))
+	case "inv":
+		if sx.IsScalar() {
+			return neg(div(j, ast.Bin(ast.Pow, x, num(2))))
+		}
+		return neg(mul(mul(c, j), c))
+	case "diag":
+		return call("diag", j)
+	case "softmax":
+		if sx.IsScalar() {
+			return nil
+		}
+		return sub(had(c, j), mul(c, mul(tr(c), j)))
+	case "logsumexp":
+		if sx.IsScalar() {
+			return j
+		}
+		return call("sum", had(call("softmax", x), j))
+	case "norm":
+		if sx.IsScalar() {
+			return mul(call("sign", x), j)
+		}
+		return div(call("sum", had(x, j)), c)
+	case "norm1":
+		return call("sum", had(call("sign", x), j))
+	}
+	f.err = fmt.Errorf("no derivative rule for %s", c.Fun)
+	return nil
+}

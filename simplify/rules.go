@@ -1,0 +1,297 @@
+package simplify
+
+import (
+	"math"
+
+	"github.com/matcalc/matcalc/ast"
+)
+
+// Rules are the rewrites Simplify applies, first match first, at every node
+// after its children are simplified.
+var Rules = []*Rule{
+	// Constants.
+	{Name: "fold", Func: fold},
+	{Name: "zero-times", From: "0a", To: "0"},
+	{Name: "times-zero", From: "a*0", To: "0"},
+	{Name: "zero-hadamard", From: "0 ∘ a", To: "0"},
+	{Name: "hadamard-zero", From: "a ∘ 0", To: "0"},
+	{Name: "zero-div", From: "0/a", To: "0"},
+	{Name: "zero-ediv", From: "0 ./ a", To: "0"},
+	{Name: "neg-zero", From: "-0", To: "0"},
+	{Name: "zero-T", From: "0ᵀ", To: "0"},
+	{Name: "plus-zero", From: "a + 0", To: "a"},
+	{Name: "zero-plus", From: "0 + a", To: "a"},
+	{Name: "minus-zero", From: "a - 0", To: "a"},
+	{Name: "zero-minus", From: "0 - a", To: "-a"},
+	{Name: "one-times", From: "1a", To: "a"},
+	{Name: "times-one", From: "a*1", To: "a"},
+	{Name: "one-hadamard", From: "1 ∘ a", To: "a"},
+	{Name: "hadamard-one", From: "a ∘ 1", To: "a"},
+	{Name: "div-one", From: "a/1", To: "a"},
+	{Name: "ediv-one", From: "a ./ 1", To: "a"},
+	{Name: "pow-one", From: "a^1", To: "a"},
+	{Name: "epow-one", From: "a.^1", To: "a"},
+	{Name: "sum-zero", From: "sum(0)", To: "0"},
+	{Name: "tr-zero", From: "tr(0)", To: "0"},
+	{Name: "diag-zero", From: "diag(0)", To: "0"},
+
+	// Identity and ones.
+	{Name: "identity-left", Func: identityTimes},
+	{Name: "hadamard-ones", From: "a ∘ 𝟙", To: "a", When: "a: nonscalar"},
+	{Name: "ones-hadamard", From: "𝟙 ∘ a", To: "a", When: "a: nonscalar"},
+	{Name: "ones-inner", From: "𝟙ᵀa", To: "sum(a)", When: "a: vector"},
+	{Name: "inner-ones", From: "aᵀ𝟙", To: "sum(a)", When: "a: vector"},
+	{Name: "identity-T", Func: identityT},
+
+	// Negation.
+	{Name: "neg-neg", From: "-(-a)", To: "a"},
+	{Name: "plus-neg", From: "a + (-b)", To: "a - b"},
+	{Name: "minus-neg", From: "a - (-b)", To: "a + b"},
+	{Name: "neg-plus", From: "(-a) + b", To: "b - a"},
+	{Name: "neg-times", From: "(-a)b", To: "-(ab)"},
+	{Name: "times-neg", From: "a(-b)", To: "-(ab)"},
+	{Name: "neg-hadamard", From: "(-a) ∘ b", To: "-(a ∘ b)"},
+	{Name: "hadamard-neg", From: "a ∘ (-b)", To: "-(a ∘ b)"},
+	{Name: "neg-div", From: "(-a)/b", To: "-(a/b)"},
+	{Name: "neg-ediv", From: "(-a) ./ b", To: "-(a ./ b)"},
+	{Name: "sum-neg", From: "sum(-a)", To: "-sum(a)"},
+	{Name: "tr-neg", From: "tr(-a)", To: "-tr(a)"},
+	{Name: "neg-minus", From: "-(a - b)", To: "b - a"},
+
+	// Transposes: scalars are their own transpose; push transposes inward.
+	{Name: "T-T", From: "aᵀᵀ", To: "a"},
+	{Name: "T-scalar", From: "aᵀ", To: "a", When: "a: scalar"},
+	{Name: "T-diag", From: "diag(a)ᵀ", To: "diag(a)", When: "a: vector"},
+	{Name: "T-neg", From: "(-a)ᵀ", To: "-aᵀ"},
+	{Name: "T-sum", From: "(a + b)ᵀ", To: "aᵀ + bᵀ"},
+	{Name: "T-diff", From: "(a - b)ᵀ", To: "aᵀ - bᵀ"},
+	{Name: "T-scale", From: "(ab)ᵀ", To: "a bᵀ", When: "a: scalar"},
+	{Name: "T-product", From: "(ab)ᵀ", To: "bᵀaᵀ"},
+	{Name: "inv-T", From: "inv(aᵀ)", To: "inv(a)ᵀ"},
+
+	// Diagonal matrices become Hadamard products.
+	{Name: "diag-scalar", From: "diag(a)", To: "a", When: "a: scalar"},
+	{Name: "row-diag", From: "uᵀdiag(v)", To: "(u ∘ v)ᵀ", When: "u: vector"},
+	{Name: "rowexpr-diag", From: "a diag(v)", To: "(aᵀ ∘ v)ᵀ", When: "a: row"},
+	{Name: "diag-vector", From: "diag(v)u", To: "u ∘ v", When: "u: vector"},
+	{Name: "diag-diag", From: "diag(a)diag(b)", To: "diag(a ∘ b)", When: "a: vector"},
+	{Name: "diag-plus-diag", From: "diag(a) + diag(b)", To: "diag(a + b)", When: "a: vector"},
+	{Name: "diag-minus-diag", From: "diag(a) - diag(b)", To: "diag(a - b)", When: "a: vector"},
+
+	// Elementwise operations with a scalar are scalar operations.
+	{Name: "hadamard-scalar", From: "a ∘ b", To: "ab", When: "a: scalar"},
+	{Name: "scalar-hadamard", From: "a ∘ b", To: "ba", When: "b: scalar"},
+	{Name: "ediv-scalar", From: "a ./ b", To: "a/b", When: "b: scalar"},
+	{Name: "hadamard-reciprocal", From: "a ∘ (1 ./ b)", To: "a ./ b"},
+	{Name: "reciprocal-hadamard", From: "(1 ./ b) ∘ a", To: "a ./ b"},
+	{Name: "sum-scalar", From: "sum(a)", To: "a", When: "a: scalar"},
+	{Name: "tr-scalar", From: "tr(a)", To: "a", When: "a: scalar"},
+
+	// Numbers to the front of products.
+	{Name: "number-front", From: "ac", To: "ca", When: "c: number; a: notnumber"},
+	{Name: "scalar-front", From: "ab", To: "ba", When: "a: nonscalar; b: scalar"},
+	{Name: "number-assoc", From: "c(ab)", To: "(ca)b", When: "c: number"},
+	{Name: "number-out", From: "a(cb)", To: "(ca)b", When: "c: number"},
+	{Name: "number-out-hadamard", From: "a ∘ (cb)", To: "c(a ∘ b)", When: "c: number; b: nonscalar"},
+	{Name: "number-out-hadamard-left", From: "(ca) ∘ b", To: "c(a ∘ b)", When: "c: number; a: nonscalar"},
+	{Name: "number-out-T", From: "(ca)ᵀ", To: "c aᵀ", When: "c: number"},
+
+	// Like terms.
+	{Name: "inner-order", Func: innerOrder},
+	{Name: "collect", Func: collect},
+	{Name: "factor-right", From: "ac + bc", To: "(a + b)c", When: "a,b: matrix"},
+	{Name: "factor-right-minus", From: "ac - bc", To: "(a - b)c", When: "a,b: matrix"},
+}
+
+func num(e ast.Expr) (float64, bool) {
+	n, ok := e.(*ast.Number)
+	if !ok {
+		return 0, false
+	}
+	return n.Value, true
+}
+
+// fold computes operations on numbers.
+func fold(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
+	switch e := e.(type) {
+	case *ast.Unary:
+		if v, ok := num(e.X); ok && v == 0 {
+			return ast.Num(0), true
+		}
+	case *ast.Binary:
+		x, okx := num(e.X)
+		y, oky := num(e.Y)
+		if !okx || !oky {
+			return nil, false
+		}
+		var v float64
+		switch e.Op {
+		case ast.Add:
+			v = x + y
+		case ast.Sub:
+			v = x - y
+		case ast.Mul, ast.Hadamard:
+			v = x * y
+		case ast.Div, ast.ElemDiv:
+			if y == 0 {
+				return nil, false
+			}
+			v = x / y
+		case ast.Pow, ast.ElemPow:
+			v = math.Pow(x, y)
+		default:
+			return nil, false
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, false
+		}
+		return ast.Num(v), true
+	}
+	return nil, false
+}
+
+// identityTimes removes identity factors of products: I a = a, a I = a.
+func identityTimes(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
+	b, ok := e.(*ast.Binary)
+	if !ok || b.Op != ast.Mul {
+		return nil, false
+	}
+	if _, ok := b.X.(*ast.Identity); ok && !s.Shape(b.Y).IsScalar() {
+		return b.Y, true
+	}
+	if _, ok := b.Y.(*ast.Identity); ok && !s.Shape(b.X).IsScalar() {
+		return b.X, true
+	}
+	return nil, false
+}
+
+func identityT(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
+	if t, ok := e.(*ast.Transpose); ok {
+		if i, ok := t.X.(*ast.Identity); ok {
+			return i, true
+		}
+	}
+	return nil, false
+}
+
+// innerOrder writes the inner product of two vectors with the operands in
+// a fixed order (bᵀa for aᵀb when b prints first), so that wᵀr and rᵀw are
+// recognised as like terms.
+func innerOrder(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
+	b, ok := e.(*ast.Binary)
+	if !ok || b.Op != ast.Mul {
+		return nil, false
+	}
+	t, ok := b.X.(*ast.Transpose)
+	if !ok || !s.Shape(t.X).IsVector() || !s.Shape(b.Y).IsVector() {
+		return nil, false
+	}
+	if ast.String(b.Y) < ast.String(t.X) {
+		return ast.Bin(ast.Mul, ast.T(b.Y), t.X), true
+	}
+	return nil, false
+}
+
+type term struct {
+	coef float64
+	x    ast.Expr
+}
+
+// terms flattens a sum into signed terms with numeric coefficients.
+func terms(e ast.Expr, sign float64, out []term) []term {
+	switch e := e.(type) {
+	case *ast.Binary:
+		switch e.Op {
+		case ast.Add:
+			return terms(e.Y, sign, terms(e.X, sign, out))
+		case ast.Sub:
+			return terms(e.Y, -sign, terms(e.X, sign, out))
+		case ast.Mul:
+			if c, ok := num(e.X); ok {
+				return append(out, term{sign * c, e.Y})
+			}
+		}
+	case *ast.Unary:
+		return terms(e.X, -sign, out)
+	case *ast.Number:
+		return append(out, term{sign * e.Value, ast.Num(1)})
+	}
+	return append(out, term{sign, e})
+}
+
+// collect merges like terms of a sum: wᵀr + rᵀw → 2rᵀw, a − a → 0,
+// 2a + a → 3a, and puts a positive term first.
+func collect(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
+	b, ok := e.(*ast.Binary)
+	if !ok || (b.Op != ast.Add && b.Op != ast.Sub) {
+		return nil, false
+	}
+	ts := terms(e, 1, nil)
+	if len(ts) > 64 {
+		return nil, false // long sums are left as they are (quadratic merge)
+	}
+	var merged []term
+	changed := false
+	for _, t := range ts {
+		found := false
+		for i := range merged {
+			if ast.Equal(merged[i].x, t.x) && sameShape(s.Shape(merged[i].x), s.Shape(t.x)) {
+				merged[i].coef += t.coef
+				found, changed = true, true
+				break
+			}
+		}
+		if !found {
+			merged = append(merged, t)
+		}
+	}
+	kept := merged[:0]
+	for _, t := range merged {
+		if t.coef != 0 {
+			kept = append(kept, t)
+		} else {
+			changed = true
+		}
+	}
+	if len(kept) > 0 && kept[0].coef < 0 {
+		for i, t := range kept {
+			if t.coef > 0 {
+				kept[0], kept[i] = kept[i], kept[0]
+				changed = true
+				break
+			}
+		}
+	}
+	if !changed {
+		return nil, false
+	}
+	if len(kept) == 0 {
+		return ast.Num(0), true
+	}
+	// Keep the shape of a sum whose non-scalar terms all cancelled.
+	build := func(t term) ast.Expr {
+		c := math.Abs(t.coef)
+		if n, ok := t.x.(*ast.Number); ok && n.Value == 1 {
+			return ast.Num(c)
+		}
+		if c == 1 {
+			return t.x
+		}
+		return ast.Bin(ast.Mul, ast.Num(c), t.x)
+	}
+	out := build(kept[0])
+	if kept[0].coef < 0 {
+		out = ast.Negate(out)
+	}
+	for _, t := range kept[1:] {
+		if t.coef < 0 {
+			out = ast.Bin(ast.Sub, out, build(t))
+		} else {
+			out = ast.Bin(ast.Add, out, build(t))
+		}
+	}
+	if !sameShape(s.Shape(out), s.Shape(e)) {
+		return nil, false
+	}
+	return out, true
+}
