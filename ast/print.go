@@ -25,7 +25,10 @@ func ASCII(e Expr) string {
 
 type printer struct {
 	ascii bool
-	b     strings.Builder
+	// inNorm is set between the bars of ‖…‖, where a juxtaposed operand
+	// that starts with a bar must be bracketed: ‖a‖b‖‖ reads as ‖a‖·b‖…
+	inNorm bool
+	b      strings.Builder
 }
 
 var superDigits = []rune("⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -56,9 +59,12 @@ func IsSimpleName(name string) bool {
 
 func (p *printer) paren(e Expr, wrap bool) {
 	if wrap {
+		inNorm := p.inNorm
+		p.inNorm = false
 		p.b.WriteString("(")
 		p.expr(e)
 		p.b.WriteString(")")
+		p.inNorm = inNorm
 		return
 	}
 	p.expr(e)
@@ -106,6 +112,9 @@ func (p *printer) expr(e Expr) {
 	case *Call:
 		p.call(e)
 	case *Indicator:
+		inNorm := p.inNorm
+		p.inNorm = false
+		defer func() { p.inNorm = inNorm }()
 		p.b.WriteString("[")
 		p.expr(e.X)
 		if p.ascii {
@@ -191,17 +200,19 @@ func (p *printer) binary(e *Binary) {
 			return
 		}
 		p.b.WriteString(e.Op.ASCII())
-		p.paren(e.Y, Precedence(e.Y) < PrecPrimary)
+		p.paren(e.Y, !p.isExponent(e.Y))
 		return
 	}
 	p.paren(e.X, Precedence(e.X) < prec)
 	if e.Op == Mul && !p.ascii {
-		var right printer
+		right := printer{inNorm: p.inNorm}
 		right.expr(e.Y)
 		r := right.b.String()
-		wrap := Precedence(e.Y) <= prec || startsWithMinus(e.Y)
+		wrap := Precedence(e.Y) <= prec || startsWithMinus(e.Y) || p.inNorm && strings.HasPrefix(r, "‖")
 		if wrap {
-			r = "(" + r + ")"
+			right = printer{}
+			right.expr(e.Y)
+			r = "(" + right.b.String() + ")"
 		}
 		left := p.b.String()
 		if needSpace(left, r, e.X, e.Y, wrap) {
@@ -225,6 +236,18 @@ func (p *printer) binary(e *Binary) {
 		}
 	}
 	p.paren(e.Y, Precedence(e.Y) <= prec || startsWithMinus(e.Y))
+}
+
+// isExponent reports whether e may follow "^" without brackets: the
+// parser reads a primary there, and ^T is a transpose.
+func (p *printer) isExponent(e Expr) bool {
+	switch e := e.(type) {
+	case *Ident:
+		return e.Name != "T"
+	case *Call:
+		return p.ascii || e.Fun != "inv"
+	}
+	return Precedence(e) >= PrecPrimary
 }
 
 // isPostfixChainable reports whether a postfix operator may follow e without
@@ -255,7 +278,10 @@ func needSpace(left, right string, x, y Expr, wrapped bool) bool {
 		// f (x + y) is a product; f(x + y) would be a call.
 		return true
 	case isWordRune(l) && (isWordRune(r) || r == '_'):
-		return !endsWithSimpleName(x) || !startsWithSimpleName(y)
+		// W_L x: a subscript after "_" runs to the end of the word.
+		// e x p: the letters would read as exp.
+		return !endsWithSimpleName(x) || !startsWithSimpleName(y) ||
+			strings.ContainsRune(trailingWord(left), '_') || joinsKeyword(left, right)
 	case isDigit(l) && (r == 'e' || r == 'E'):
 		return true
 	}
@@ -264,8 +290,69 @@ func needSpace(left, right string, x, y Expr, wrapped bool) bool {
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
+// isWordRune reports whether r can be part of a word of the parser: a
+// letter (not a modifier letter such as ᵀ), a subscript digit or "_".
 func isWordRune(r rune) bool {
-	return unicode.IsLetter(r) || (r >= '₀' && r <= '₉') || r == '_'
+	return unicode.In(r, unicode.Lu, unicode.Ll, unicode.Lt, unicode.Lo) || (r >= '₀' && r <= '₉') || r == '_'
+}
+
+// trailingWord returns the run of word runes and digits that s ends with.
+func trailingWord(s string) string {
+	i := len(s)
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		if !isWordRune(r) && !isDigit(r) {
+			break
+		}
+		i -= size
+	}
+	return s[i:]
+}
+
+func isASCIILetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
+
+// joinsKeyword reports whether writing right just after left makes a
+// built-in function name, a Greek letter name or "ones" across the junction,
+// which the parser would read whole instead of as single letters.
+func joinsKeyword(left, right string) bool {
+	i := len(left)
+	for i > 0 && isASCIILetter(left[i-1]) {
+		i--
+	}
+	j := 0
+	for j < len(right) && isASCIILetter(right[j]) {
+		j++
+	}
+	l, r := left[i:], right[:j]
+	if l == "" || r == "" {
+		return false
+	}
+	s := l + r
+	crosses := func(k string) bool {
+		for from := 0; from < len(l); from++ {
+			idx := strings.Index(s[from:], k)
+			if idx < 0 {
+				return false
+			}
+			idx += from
+			if idx < len(l) && idx+len(k) > len(l) {
+				return true
+			}
+			from = idx
+		}
+		return false
+	}
+	for k := range Builtins {
+		if crosses(k) {
+			return true
+		}
+	}
+	for k := range GreekNames {
+		if crosses(k) {
+			return true
+		}
+	}
+	return crosses("ones")
 }
 
 // endsWithSimpleName reports whether the printed e ends with a one-letter name.
@@ -310,9 +397,12 @@ func startsWithSimpleName(e Expr) bool {
 func (p *printer) call(c *Call) {
 	switch {
 	case c.Fun == "norm" && len(c.Args) == 1 && !p.ascii:
+		inNorm := p.inNorm
+		p.inNorm = true
 		p.b.WriteString("‖")
 		p.expr(c.Args[0])
 		p.b.WriteString("‖")
+		p.inNorm = inNorm
 		return
 	case c.Fun == "inv" && len(c.Args) == 1 && !p.ascii:
 		a := c.Args[0]
@@ -337,6 +427,9 @@ func (p *printer) call(c *Call) {
 			p.b.WriteString("′")
 		}
 	}
+	inNorm := p.inNorm
+	p.inNorm = false
+	defer func() { p.inNorm = inNorm }()
 	p.b.WriteString("(")
 	for i, a := range c.Args {
 		if i > 0 {
