@@ -728,3 +728,17 @@ func TestShareNumbersAsEqualComparesThem(t *testing.T) {
 		t.Errorf("x + 1 and x + 2 share %s", cseDefStrings(defs))
 	}
 }
+
+// TestShareAllocationsGrowLinearly guards against quadratic work without
+// timing anything: eight times the layers may cost at most about eight times
+// the allocations (quadratic growth would be 64 times).
+func TestShareAllocationsGrowLinearly(t *testing.T) {
+	allocs := func(layers int) float64 {
+		exprs := (&cseNet{layers: layers, act: "tanh", share: true}).exprs()
+		return testing.AllocsPerRun(2, func() { simplify.Share(exprs, nil) })
+	}
+	small, large := allocs(64), allocs(512)
+	if ratio := large / small; ratio > 12 {
+		t.Errorf("Share allocates %.0f times at 64 layers and %.0f at 512: ratio %.1f, want about 8", small, large, ratio)
+	}
+}
