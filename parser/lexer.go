@@ -279,9 +279,14 @@ func (c *config) splitWord(w string, pos ast.Pos) []token {
 		out = append(out, t)
 		i += n
 	}
+	// A plain word is a run of lowercase Latin letters, the last possibly
+	// with a digit subscript (foo, relu6, log10): followed by "(" it is
+	// taken for an unknown function rather than a product.
 	plain := len(out) >= 2
-	for _, t := range out {
-		if t.kind != tName || len(t.text) != 1 || t.text[0] < 'a' || t.text[0] > 'z' || c.vars[t.name] {
+	for k, t := range out {
+		l := t.base
+		if t.kind != tName || len(l) != 1 || l[0] < 'a' || l[0] > 'z' || c.vars[t.name] ||
+			t.name != l && (k < len(out)-1 || strings.Contains(t.text, "_")) {
 			plain = false
 		}
 	}

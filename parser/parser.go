@@ -497,8 +497,7 @@ func (p *parser) name() (ast.Expr, error) {
 	case !isVar && isGenericLetter(t.base) && p.gluedCall():
 		return p.call(nil)
 	case t.lastPiece && t.plainWord && p.isOp(p.peekAt(1), "(") && t.end == p.peekAt(1).pos:
-		return nil, ast.Errorf(t.pos-ast.Pos(len(t.word)-1), "unknown function %s: declare it (%s: function), or write %s (…) with a space for a product",
-			t.word, t.word, strings.Join(strings.Split(t.word, ""), " "))
+		return nil, ast.Errorf(t.pos-ast.Pos(len(t.word)-len(t.text)), "unknown function %s: declare it (%s: function), or put a space before \"(\" for a product", t.word, t.word)
 	}
 	p.next()
 	return &ast.Ident{NamePos: t.pos, Name: t.name, NameEnd: t.end}, nil
@@ -607,7 +606,7 @@ func (p *parser) closing(want string, open token, where string) (token, error) {
 	if t.kind == tEOF {
 		return t, ast.Errorf(open.pos, "missing closing %q %s", want, where)
 	}
-	return t, p.unexpected(t, fmt.Sprintf("%q", want))
+	return t, p.unexpected(t, fmt.Sprintf("closing %q", want))
 }
 
 // group parses "(" sum ")": the parentheses leave no node.
