@@ -523,9 +523,9 @@ func (w *latexWriter) call(c *ast.Call) string {
 		case "logdet":
 			// log|det X|: SPEC §7.
 			if tall {
-				return `\log\left\lvert\det ` + group(arg) + `\right\rvert`
+				return `\log\left\lvert\det` + group(arg) + `\right\rvert`
 			}
-			return `\log\lvert\det ` + group(arg) + `\rvert`
+			return `\log\lvert\det` + group(arg) + `\rvert`
 		}
 	}
 	args := make([]string, len(c.Args))
