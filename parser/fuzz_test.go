@@ -1,0 +1,91 @@
+package parser
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/matcalc/matcalc/ast"
+)
+
+// seedFormulas returns the formulas of testdata/formulas.txt, of the
+// spelling table, and the right-hand sides of the definitions in
+// ../examples/*.mc.
+func seedFormulas(t testing.TB) []string {
+	var out []string
+	data, err := os.ReadFile(filepath.Join("testdata", "formulas.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			out = append(out, line)
+		}
+	}
+	for _, tc := range spellings {
+		out = append(out, tc.forms...)
+	}
+	files, _ := filepath.Glob(filepath.Join("..", "examples", "*.mc"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if i := strings.Index(line, "="); i >= 0 {
+				out = append(out, strings.TrimSpace(line[i+1:]))
+			}
+		}
+	}
+	return out
+}
+
+func FuzzParseExpr(f *testing.F) {
+	for _, s := range seedFormulas(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		e, err := ParseExpr(src)
+		if err != nil {
+			_ = ast.FormatError(src, err) // must not panic either
+			if e != nil {
+				t.Fatalf("%q: a tree and an error", src)
+			}
+			return
+		}
+		checkPositions(t, src, e)
+	})
+}
+
+func FuzzRoundTrip(f *testing.F) {
+	for _, s := range seedFormulas(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		e, err := ParseExpr(src)
+		if err != nil {
+			return
+		}
+		for _, printed := range []string{ast.String(e), ast.ASCII(e)} {
+			back, err := ParseExpr(printed)
+			if err != nil {
+				t.Fatalf("%q printed as %q: %v", src, printed, ast.FormatError(printed, err))
+			}
+			if !ast.Equal(back, e) {
+				t.Fatalf("%q printed as %q parses to %s", src, printed, ast.String(back))
+			}
+		}
+	})
+}
+
+// TestSeedsRoundTrip runs the round trip on every seed without fuzzing.
+func TestSeedsRoundTrip(t *testing.T) {
+	for _, src := range seedFormulas(t) {
+		e, err := ParseExpr(src)
+		if err != nil {
+			continue
+		}
+		checkRoundTrip(t, src, e)
+	}
+}
