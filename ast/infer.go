@@ -39,11 +39,13 @@ import (
 // operands with their shapes, dimensions named as in the final result.
 func Infer(e Expr, decls []Decl, fixed map[string]Shape) (*Info, error) {
 	in := &inferer{
-		vars:   map[string]*varState{},
-		named:  map[string]int{},
-		taken:  map[string]bool{},
-		shapes: map[Expr]shp{},
-		funcs:  map[string]bool{},
+		vars:      map[string]*varState{},
+		named:     map[string]int{},
+		taken:     map[string]bool{},
+		shapes:    map[Expr]shp{},
+		funcs:     map[string]bool{},
+		constant:  map[Expr]bool{},
+		collected: map[Expr]bool{},
 	}
 	in.dims.fresh(0) // index 0 is the constant dimension 1
 	in.dims.size[0] = 1
@@ -197,15 +199,17 @@ type varState struct {
 }
 
 type inferer struct {
-	dims     dimTable
-	vars     map[string]*varState
-	order    []string        // variables in order of first appearance
-	named    map[string]int  // declared dimension names
-	taken    map[string]bool // names a generated dimension must not use
-	shapes   map[Expr]shp
-	visited  []Expr // nodes in the order shapes were computed, for naming
-	funcs    map[string]bool
-	funcList []string
+	dims      dimTable
+	vars      map[string]*varState
+	order     []string        // variables in order of first appearance
+	named     map[string]int  // declared dimension names
+	taken     map[string]bool // names a generated dimension must not use
+	shapes    map[Expr]shp
+	visited   []Expr // nodes in the order shapes were computed, for naming
+	funcs     map[string]bool
+	funcList  []string
+	constant  map[Expr]bool // memo of isConstant
+	collected map[Expr]bool // nodes seen by collect
 }
 
 var scalarShp = shp{0, 0}
@@ -216,6 +220,10 @@ func (in *inferer) collect(e Expr) error {
 	if e == nil || isNilNode(e) {
 		return Errorf(NoPos, "missing expression")
 	}
+	if in.collected[e] {
+		return nil // a shared subtree, already seen
+	}
+	in.collected[e] = true
 	switch e := e.(type) {
 	case *Ident:
 		if _, ok := in.vars[e.Name]; !ok {
@@ -562,12 +570,12 @@ func (in *inferer) broadcast(ex, ey Expr, x, y shp) (shp, bool) {
 	case xs && ys:
 		return x, true
 	case xs:
-		if !isConstant(ex) && in.unifyShapes(x, y) {
+		if !in.isConstant(ex) && in.unifyShapes(x, y) {
 			return x, true
 		}
 		return y, true
 	case ys:
-		if !isConstant(ey) && in.unifyShapes(x, y) {
+		if !in.isConstant(ey) && in.unifyShapes(x, y) {
 			return x, true
 		}
 		return x, true
@@ -577,16 +585,25 @@ func (in *inferer) broadcast(ex, ey Expr, x, y shp) (shp, bool) {
 	return shp{}, false
 }
 
-// isConstant reports whether e has no variables.
-func isConstant(e Expr) bool {
-	constant := true
-	Inspect(e, func(n Expr) bool {
-		if _, ok := n.(*Ident); ok {
-			constant = false
+// isConstant reports whether e has no variables. It is memoized: trees
+// built by derive share subtrees, and walking them afresh could take
+// exponential time.
+func (in *inferer) isConstant(e Expr) bool {
+	if c, ok := in.constant[e]; ok {
+		return c
+	}
+	c := true
+	if _, ok := e.(*Ident); ok {
+		c = false
+	}
+	for _, k := range Children(e) {
+		if !in.isConstant(k) {
+			c = false
+			break
 		}
-		return constant
-	})
-	return constant
+	}
+	in.constant[e] = c
+	return c
 }
 
 func (in *inferer) binary(e *Binary, x, y shp) (shp, error) {

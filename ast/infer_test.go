@@ -264,3 +264,97 @@ func TestInferErrors(t *testing.T) {
 		}
 	}
 }
+
+// FuzzInfer: any formula the parser accepts gets shapes or a positioned
+// error, never a panic, and accepted shapes satisfy Check.
+func FuzzInfer(f *testing.F) {
+	for _, s := range []string{"uᵀf(Wx+b)", "(x+y)*max(y,z)", "xᵀAx", "λ‖w‖²", "(xᵀy) z",
+		"-yᵀlog(softmax(θ))", "‖Ax−b‖² + λ‖x‖²", "tr(AXB)", "x²", "diag(A)ᵀdiag(x)", "[x ≥ 0] ∘ I",
+		"logdet(S) + tr(S⁻¹C)", "σ(wᵀx + b)", "𝟙ᵀx", "A^3 x", "x.^α ./ τ", "f′(z) ∘ u"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		e, err := parser.ParseExpr(src)
+		if err != nil {
+			return
+		}
+		in, err := ast.Infer(e, nil, nil)
+		if err != nil {
+			if _, ok := err.(*ast.Error); !ok {
+				t.Fatalf("%q: error %T is not *ast.Error", src, err)
+			}
+			return
+		}
+		sized := withSizedIdentities(e, in)
+		shapes, err := ast.Check(sized, in.Env())
+		if err != nil {
+			t.Fatalf("%q: Check with inferred shapes: %v", src, err)
+		}
+		zip(e, sized, func(n, m ast.Expr) {
+			if shapes[m] != in.Shapes[n] {
+				t.Fatalf("%q: node %s: Check %v, Infer %v", src, ast.String(n), shapes[m], in.Shapes[n])
+			}
+		})
+	})
+}
+
+// Malformed trees built by a program get an error, not a panic.
+func TestInferMalformed(t *testing.T) {
+	x := ast.Var("x")
+	for _, e := range []ast.Expr{
+		nil,
+		(*ast.Ident)(nil),
+		ast.Bin(ast.Add, nil, x),
+		ast.Bin(ast.Mul, x, (*ast.Call)(nil)),
+		ast.Fn("sum", 0),
+		ast.Fn("f", 0, x, x),
+		ast.Fn("max", 0, x),
+		ast.Fn("tr", 0, x, x),
+		ast.Fn("exp", 0, nil),
+		&ast.Unary{OpPos: ast.NoPos, Op: ast.Add, X: x},
+		ast.Bin(ast.Op(99), x, x),
+		ast.Bin(ast.GE, x, x),
+		ast.Ind(ast.GE, x, nil),
+	} {
+		if _, err := ast.Infer(e, nil, nil); err == nil {
+			t.Errorf("%#v: no error", e)
+		}
+	}
+	// Declarations that contradict each other or the use.
+	decl := func(kind ast.DeclKind, name string, dims ...ast.Dim) ast.Decl {
+		return ast.Decl{DeclPos: ast.NoPos, Names: []string{name}, Kind: kind, Dims: dims}
+	}
+	bad := []struct {
+		e     ast.Expr
+		decls []ast.Decl
+		want  string
+	}{
+		{x, []ast.Decl{decl(ast.DeclVector, "x", ast.Size(3)), decl(ast.DeclVector, "x", ast.Size(4))},
+			"conflicting declarations of x: vector(3) and vector(4)"},
+		{x, []ast.Decl{decl(ast.DeclFunction, "x")}, "x is a function: call it as x(…)"},
+		{x, []ast.Decl{decl(ast.DeclFunction, "x"), decl(ast.DeclScalar, "x")}, "x is declared both a function and scalar"},
+		{x, []ast.Decl{decl(ast.DeclSymmetric, "x", ast.Size(2), ast.Size(3))}, "symmetric matrix x must be square"},
+	}
+	for _, tt := range bad {
+		_, err := ast.Infer(tt.e, tt.decls, nil)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%v: got %v, want %s", tt.decls, err, tt.want)
+		}
+	}
+}
+
+// Trees built by derive share subtrees; inference must visit each once
+// (this would not finish if it walked the 2⁶⁰ paths).
+func TestInferSharedSubtrees(t *testing.T) {
+	var e ast.Expr = ast.Bin(ast.Add, ast.Num(1), ast.Bin(ast.Mul, ast.Var("W"), ast.Var("x")))
+	for i := 0; i < 60; i++ {
+		e = ast.Bin(ast.Add, e, e)
+	}
+	in, err := ast.Infer(e, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := in.Shapes[e].String(); got != "n" {
+		t.Errorf("shape %s, want n", got)
+	}
+}
