@@ -62,11 +62,12 @@ func Infer(e Expr, decls []Decl, fixed map[string]Shape) (*Info, error) {
 		return nil, err
 	}
 	// A lowercase Greek variable whose dimension nothing else pins down is
-	// a scalar (the default of SPEC §2).
-	for _, name := range in.order {
-		v := in.vars[name]
-		for _, d := range []int{v.s.r, v.s.c} {
-			if r := in.dims.find(d); !in.dims.rigid(r) && in.dims.flags[r] == usedByGreek {
+	// a scalar (the default of SPEC §2), and so is the column count of a 𝟙.
+	for _, e := range in.visited {
+		s := in.shapes[e]
+		for _, d := range []int{s.r, s.c} {
+			r := in.dims.find(d)
+			if f := in.dims.flags[r]; !in.dims.rigid(r) && f != 0 && f&usedByOther == 0 {
 				in.dims.unify(d, 0, false)
 			}
 		}
@@ -107,6 +108,9 @@ const (
 	// usedByOther: another variable uses it, or it is the dimension of the
 	// argument of a function that only makes sense on vectors (‖θ‖, sum(θ)).
 	usedByOther
+	// onesCols: the columns of a 𝟙 of open shape, a column vector unless
+	// something else decides (𝟙ᵀx is the sum of x).
+	onesCols
 )
 
 // dimTable is a union-find over dimensions, with an undo trail so that a
@@ -528,7 +532,11 @@ func (in *inferer) shape(e Expr) (s shp, err error) {
 			}
 			return in.dims.fresh(0)
 		}
-		return shp{dim(e.Shape.Rows), dim(e.Shape.Cols)}, nil
+		s := shp{dim(e.Shape.Rows), dim(e.Shape.Cols)}
+		if !e.Shape.Cols.Known() {
+			in.dims.flags[s.c] = onesCols
+		}
+		return s, nil
 	}
 	kids := Children(e)
 	ks := make([]shp, len(kids))

@@ -16,6 +16,8 @@ func genExpr(t *rapid.T, depth int) Expr {
 			return Num(float64(rapid.IntRange(0, 3).Draw(t, "num")))
 		case 1:
 			return &Identity{IPos: NoPos}
+		case 2:
+			return &Ones{OnesPos: NoPos}
 		}
 		return Var(rapid.SampledFrom([]string{"x", "y", "b", "A", "B", "W", "λ", "θ", "Σ"}).Draw(t, "var"))
 	}
