@@ -18,6 +18,19 @@ func ShapeOf(e Expr, env map[string]Shape) (Shape, error) {
 	return c.shape(e)
 }
 
+// A Checker computes shapes like Check and remembers them by node, so that
+// asking for the shape of a new node whose children it has seen costs
+// constant time. Nodes are immutable, so the memory stays valid.
+type Checker struct{ c checker }
+
+// NewChecker returns a Checker for variables of the shapes in env.
+func NewChecker(env map[string]Shape) *Checker {
+	return &Checker{checker{env: env, shapes: map[Expr]Shape{}}}
+}
+
+// Shape returns the shape of e.
+func (c *Checker) Shape(e Expr) (Shape, error) { return c.c.shape(e) }
+
 type checker struct {
 	env    map[string]Shape
 	shapes map[Expr]Shape

@@ -16,7 +16,7 @@ import (
 // that a deep network's gradients stay linear in size.
 type reverse struct {
 	env     map[string]ast.Shape
-	shapes  map[ast.Expr]ast.Shape
+	shapes  *ast.Checker
 	want    map[string]bool
 	deps    map[ast.Expr]bool // node depends on a wanted variable
 	contrib map[string][]ast.Expr
@@ -24,7 +24,7 @@ type reverse struct {
 }
 
 func newReverse(env map[string]ast.Shape, want []string) *reverse {
-	r := &reverse{env: env, shapes: map[ast.Expr]ast.Shape{}, want: map[string]bool{}, deps: map[ast.Expr]bool{}, contrib: map[string][]ast.Expr{}}
+	r := &reverse{env: env, shapes: ast.NewChecker(env), want: map[string]bool{}, deps: map[ast.Expr]bool{}, contrib: map[string][]ast.Expr{}}
 	for _, w := range want {
 		r.want[w] = true
 	}
@@ -32,14 +32,10 @@ func newReverse(env map[string]ast.Shape, want []string) *reverse {
 }
 
 func (r *reverse) shape(e ast.Expr) ast.Shape {
-	if s, ok := r.shapes[e]; ok {
-		return s
-	}
-	s, err := ast.ShapeOf(e, r.env)
+	s, err := r.shapes.Shape(e)
 	if err != nil && r.err == nil {
 		r.err = fmt.Errorf("internal shape error in %s: %v", ast.String(e), err)
 	}
-	r.shapes[e] = s
 	return s
 }
 

@@ -1,7 +1,9 @@
 package simplify
 
 import (
+	"cmp"
 	"math"
+	"strings"
 
 	"github.com/matcalc/matcalc/ast"
 )
@@ -99,6 +101,7 @@ var Rules = []*Rule{
 	// Like terms.
 	{Name: "inner-order", Func: innerOrder},
 	{Name: "collect", Func: collect},
+	{Name: "outer-times-vector", From: "abᵀc", To: "a(bᵀc)", When: "a,b,c: vector"},
 	{Name: "factor-right", From: "ac + bc", To: "(a + b)c", When: "a,b: matrix"},
 	{Name: "factor-right-minus", From: "ac - bc", To: "(a - b)c", When: "a,b: matrix"},
 }
@@ -186,10 +189,72 @@ func innerOrder(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
 	if !ok || !s.Shape(t.X).IsVector() || !s.Shape(b.Y).IsVector() {
 		return nil, false
 	}
-	if ast.String(b.Y) < ast.String(t.X) {
+	if order(b.Y, t.X) < 0 {
 		return ast.Bin(ast.Mul, ast.T(b.Y), t.X), true
 	}
 	return nil, false
+}
+
+// order is a total order on trees, cheap where they differ near the root.
+func order(a, b ast.Expr) int {
+	if a == b {
+		return 0
+	}
+	ra, rb := rank(a), rank(b)
+	if ra != rb {
+		return ra - rb
+	}
+	switch a := a.(type) {
+	case *ast.Ident:
+		return strings.Compare(a.Name, b.(*ast.Ident).Name)
+	case *ast.Number:
+		return cmp.Compare(a.Value, b.(*ast.Number).Value)
+	case *ast.Binary:
+		if d := int(a.Op) - int(b.(*ast.Binary).Op); d != 0 {
+			return d
+		}
+	case *ast.Call:
+		bc := b.(*ast.Call)
+		if d := strings.Compare(a.Fun, bc.Fun); d != 0 {
+			return d
+		}
+		if d := a.Primes - bc.Primes; d != 0 {
+			return d
+		}
+	case *ast.Indicator:
+		if d := int(a.Op) - int(b.(*ast.Indicator).Op); d != 0 {
+			return d
+		}
+	}
+	ka, kb := ast.Children(a), ast.Children(b)
+	for i := 0; i < len(ka) && i < len(kb); i++ {
+		if d := order(ka[i], kb[i]); d != 0 {
+			return d
+		}
+	}
+	return len(ka) - len(kb)
+}
+
+func rank(e ast.Expr) int {
+	switch e.(type) {
+	case *ast.Ident:
+		return 0
+	case *ast.Number:
+		return 1
+	case *ast.Identity:
+		return 2
+	case *ast.Ones:
+		return 3
+	case *ast.Transpose:
+		return 4
+	case *ast.Unary:
+		return 5
+	case *ast.Call:
+		return 6
+	case *ast.Binary:
+		return 7
+	}
+	return 8
 }
 
 type term struct {

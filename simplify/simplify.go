@@ -74,7 +74,7 @@ func (r *Rule) compile() error {
 type Simplifier struct {
 	env    map[string]ast.Shape
 	rules  []*Rule
-	shapes map[ast.Expr]ast.Shape
+	shapes *ast.Checker
 	memo   map[ast.Expr]ast.Expr
 	// Trace, when set, is called for every rewrite that fires.
 	Trace func(rule string, before, after ast.Expr)
@@ -83,7 +83,7 @@ type Simplifier struct {
 // New returns a Simplifier for expressions whose variables have the shapes
 // in env, using Rules.
 func New(env map[string]ast.Shape) *Simplifier {
-	return &Simplifier{env: env, rules: Rules, shapes: map[ast.Expr]ast.Shape{}, memo: map[ast.Expr]ast.Expr{}}
+	return &Simplifier{env: env, rules: Rules, shapes: ast.NewChecker(env), memo: map[ast.Expr]ast.Expr{}}
 }
 
 // Simplify returns e simplified; env gives the shapes of its variables.
@@ -93,11 +93,7 @@ func Simplify(e ast.Expr, env map[string]ast.Shape) ast.Expr {
 
 // Shape returns the shape of e (the zero Shape if e is ill-shaped).
 func (s *Simplifier) Shape(e ast.Expr) ast.Shape {
-	if sh, ok := s.shapes[e]; ok {
-		return sh
-	}
-	sh, _ := ast.ShapeOf(e, s.env)
-	s.shapes[e] = sh
+	sh, _ := s.shapes.Shape(e)
 	return sh
 }
 
