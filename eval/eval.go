@@ -227,6 +227,9 @@ func (ev *evaluator) node(e ast.Expr, w want) (*mat.Dense, bool, error) {
 func (ev *evaluator) identity(e *ast.Identity, w want) (*mat.Dense, bool, error) {
 	n, ctx := ev.dim(e.N), false
 	if n == 0 {
+		if w.r > 0 && w.c > 0 && w.r != w.c {
+			return nil, false, ast.Errorf(e.Pos(), "the identity I cannot be %d×%d: it is square", w.r, w.c)
+		}
 		ctx = true
 		if n = w.r; n == 0 {
 			n = w.c

@@ -339,6 +339,7 @@ func TestEvalErrors(t *testing.T) {
 		{ast.Fn("exp", 0, x, y), "exp takes 1 argument, not 2"},
 		{I, "cannot tell the size of I: nothing it combines with has a size"},
 		{ast.Eye(ast.Sym("k")), "cannot tell the size of I: no size given for k"},
+		{add(I, tr(x)), "the identity I cannot be 1×3: it is square"},
 		{add(n(1), fn("tr", I)), "cannot tell the size of I: nothing it combines with has a size"},
 		{fn("sum", &ast.Ones{OnesPos: ast.NoPos}), "cannot tell the size of 𝟙: nothing it combines with has a size"},
 	}

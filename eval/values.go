@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -79,6 +80,9 @@ func parseAssignments(s string) (map[string]*mat.Dense, error) {
 		name, text = strings.TrimSpace(name), strings.TrimSpace(text)
 		if !ok || name == "" {
 			return nil, fmt.Errorf("%q is not name=number (inline values are name=number,…)", strings.TrimSpace(item))
+		}
+		if !utf8.ValidString(name) {
+			return nil, fmt.Errorf("%q: a name must be UTF-8 text", name)
 		}
 		if _, dup := vals[name]; dup {
 			return nil, fmt.Errorf("%s: given twice", name)
