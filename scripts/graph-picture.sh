@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# graph-picture.sh draws the lecture's computational graph, (x+y)*max(y,z) at
+# x=1, y=2, z=0, with its forward values and backward gradients, as
+# docs/backprop.svg (and docs/backprop.png when rsvg-convert is available or
+# can be installed from Debian's librsvg2-bin). The picture is made by
+# matcalc itself: `matcalc backprop --format svg`, with Graphviz embedded.
+#
+# Usage: scripts/graph-picture.sh [OUTDIR]   (default docs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-docs}
+mkdir -p "$out"
+svg=$out/backprop.svg
+png=$out/backprop.png
+
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+if go build -o "$bin/matcalc" ./cmd/matcalc 2>/dev/null &&
+	"$bin/matcalc" backprop '(x+y)*max(y,z)' --at 'x=1,y=2,z=0' --format svg >"$bin/backprop.svg" 2>/dev/null &&
+	[ -s "$bin/backprop.svg" ]; then
+	cp "$bin/backprop.svg" "$svg"
+	echo "graph-picture: $svg made by matcalc backprop --format svg"
+else
+	# Before the backprop command exists: the same graph through the same
+	# packages (graph, render).
+	go run ./graph/internal/picture "$svg"
+	echo "graph-picture: $svg made by graph/internal/picture (matcalc backprop --format svg not available)"
+fi
+
+if ! command -v rsvg-convert >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+	apt-get install -y -qq librsvg2-bin >/dev/null 2>&1 ||
+		{ apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq librsvg2-bin >/dev/null 2>&1; } || true
+fi
+if command -v rsvg-convert >/dev/null; then
+	rsvg-convert --zoom 1.5 --background-color white "$svg" -o "$png"
+	echo "graph-picture: $png"
+else
+	echo "graph-picture: rsvg-convert not available, no PNG" >&2
+fi
