@@ -97,22 +97,44 @@ func splitDefs(r *derive.Result) (before, after []derive.Def) {
 	return before, after
 }
 
-// Standalone returns a complete LaTeX document that shows body (LaTeX math,
-// such as LaTeXResult's) as display math. pdflatex compiles it with the
-// packages of Debian's texlive-latex-base: amsmath, amssymb, bm.
-func Standalone(body string) string {
-	return `\documentclass{article}
+// Standalone returns a complete LaTeX document that shows each body (LaTeX
+// math, such as LaTeX's or LaTeXResult's) as display math. An aligned
+// block becomes an align* environment, which may break across pages.
+// pdflatex compiles the document with the packages of Debian's
+// texlive-latex-base: amsmath, amssymb, bm, geometry.
+func Standalone(bodies ...string) string {
+	var b strings.Builder
+	b.WriteString(`\documentclass{article}
 \usepackage{amsmath}
 \usepackage{amssymb}
 \usepackage{bm}
 \usepackage[margin=2cm]{geometry}
+\allowdisplaybreaks
 \pagestyle{empty}
 \begin{document}
-\[
-` + body + `
-\]
-\end{document}
-`
+`)
+	for _, body := range bodies {
+		if rows, ok := alignedRows(body); ok {
+			b.WriteString("\\begin{align*}\n" + rows + "\n\\end{align*}\n")
+			continue
+		}
+		b.WriteString("\\[\n" + body + "\n\\]\n")
+	}
+	b.WriteString("\\end{document}\n")
+	return b.String()
+}
+
+// alignedRows returns the rows of a body that is one aligned block.
+func alignedRows(body string) (string, bool) {
+	const begin, end = "\\begin{aligned}\n", "\n\\end{aligned}"
+	if !strings.HasPrefix(body, begin) || !strings.HasSuffix(body, end) {
+		return "", false
+	}
+	rows := body[len(begin) : len(body)-len(end)]
+	if strings.Contains(rows, "{aligned}") {
+		return "", false
+	}
+	return rows, true
 }
 
 // A Step is one line of a derivation shown step by step (`derive --steps`).

@@ -186,8 +186,17 @@ func TestLaTeXResultGolden(t *testing.T) {
 	}
 }
 
+// TestStandaloneGolden writes the documents that pdflatex compiles in
+// TestStandaloneCompilesWithPdflatex and scripts/pdflatex-check.sh.
 func TestStandaloneGolden(t *testing.T) {
 	latexGolden(t, "standalone/network.tex", Standalone(LaTeXResult(latexNetworkResult(), LaTeXOptions{})))
+	var all []string
+	for _, c := range latexResultCases {
+		all = append(all, LaTeXResult(c.r, LaTeXOptions{Plain: c.plain}))
+	}
+	all = append(all, LaTeXSteps(latexStepsNetworkB(), LaTeXOptions{Shapes: latexShapes}))
+	all = append(all, LaTeX(latexCases[0].e, LaTeXOptions{Shapes: latexShapes}))
+	latexGolden(t, "standalone/all_results.tex", Standalone(all...))
 }
 
 func TestFrac(t *testing.T) {
