@@ -274,8 +274,9 @@ func needSpace(left, right string, x, y Expr, wrapped bool) bool {
 		return true
 	case isWordRune(l) && isDigit(r):
 		return true // x 2 must not read as x₂
-	case isWordRune(l) && r == '(' && wrapped:
-		// f (x + y) is a product; f(x + y) would be a call.
+	case isWordRune(l) && r == '(':
+		// f (x + y) is a product; f(x + y) would be a call, and
+		// xy(a + b) an unknown function.
 		return true
 	case isWordRune(l) && (isWordRune(r) || r == '_'):
 		// W_L x: a subscript after "_" runs to the end of the word.
