@@ -40,6 +40,12 @@ type Branch struct {
 	// Named is set when the gradient at the end of the chain is a shared
 	// definition of the result (δ).
 	Named string
+	// Signal is set when the steps named the gradient at the end of the
+	// chain themselves (δ = u ∘ f′(z)); Below lists the variables under
+	// that node, which all start from it, and At names the node.
+	Signal Def
+	Below  []string
+	At     string
 	// Adjoint steps continue the chain through matrices in gradient form
 	// (∂s/∂W = δxᵀ); Gradient is the branch's contribution.
 	Adjoint  []Factor
@@ -70,7 +76,7 @@ func Steps(e ast.Expr, info *ast.Info, res *Result) ([]Derivation, error) {
 	st := &stepper{
 		e: e, res: res, fn: res.FuncName, env: info.Env(),
 		names: map[ast.Expr]string{}, taken: map[string]bool{res.FuncName: true},
-		rows: map[ast.Expr]rowRecord{},
+		rows: map[ast.Expr]rowRecord{}, signals: map[ast.Expr]string{},
 	}
 	for _, v := range info.Vars {
 		st.taken[v.Name] = true
@@ -99,14 +105,15 @@ type rowRecord struct {
 }
 
 type stepper struct {
-	e     ast.Expr
-	res   *Result
-	fn    string
-	env   map[string]ast.Shape // variables and step names
-	names map[ast.Expr]string  // path node → its step name
-	defs  []Def                // step names in order
-	taken map[string]bool
-	rows  map[ast.Expr]rowRecord
+	e       ast.Expr
+	res     *Result
+	fn      string
+	env     map[string]ast.Shape // variables and step names
+	names   map[ast.Expr]string  // path node → its step name
+	defs    []Def                // step names in order
+	taken   map[string]bool
+	rows    map[ast.Expr]rowRecord
+	signals map[ast.Expr]string
 }
 
 // paths returns the paths from the root to every occurrence of v.
@@ -346,6 +353,28 @@ func (st *stepper) branch(w string, path []ast.Expr) (Branch, error) {
 	if name := st.defName(g); name != "" {
 		b.Named = name
 		g = ast.Var(name)
+	} else if k < last && k > 0 && st.shape(path[k]).IsVector() {
+		// Name the signal at the end of the chain, δ = ∂s/∂z, as the
+		// notes do: everything below z starts from it.
+		name, ok := st.signals[path[k]]
+		if !ok {
+			name = "δ"
+			for i := 1; st.taken[name]; i++ {
+				name = "δ" + subscript(i)
+			}
+			st.taken[name] = true
+			st.signals[path[k]] = name
+			st.env[name] = st.shape(path[k])
+			st.defs = append(st.defs, Def{Name: name, Expr: g, Shape: st.env[name]})
+			st.rows[path[k]] = rowRecord{row: ast.T(ast.Var(name)), from: w}
+		}
+		b.Named = name
+		b.Signal = Def{Name: name, Expr: st.defOf(name), Shape: st.env[name]}
+		g = ast.Var(name)
+	}
+	if b.Named != "" && k > 0 && k < last {
+		b.Below = ast.Vars(path[k])
+		b.At = label[k]
 	}
 	// The matrix part: gradients from path[k] down to the variable.
 	for i := k; i < last; i++ {
@@ -525,23 +554,29 @@ func ruleOf(parent, child ast.Expr) string {
 func adjointRule(parent, child ast.Expr) string {
 	switch p := parent.(type) {
 	case *ast.Binary:
-		if p.Op == ast.Mul {
-			if p.X == child {
-				return "C = AB: ∂s/∂A = (∂s/∂C)Bᵀ, reshaped to the shape of A"
+		switch {
+		case (p.Op == ast.Add || p.Op == ast.Sub) && p.X != child && p.Y != child:
+			for _, term := range []ast.Expr{p.X, p.Y} {
+				if contains(term, child) {
+					return adjointRule(term, child)
+				}
 			}
-			return "C = AB: ∂s/∂B = Aᵀ(∂s/∂C)"
+		case p.Op == ast.Mul && p.X == child:
+			return "C = AB: ∂s/∂A = (∂s/∂C)Bᵀ, reshaped to the shape of A"
+		case p.Op == ast.Mul && p.Y == child:
+			return "C = AB gives ∂s/∂B = Aᵀ(∂s/∂C), in the shape of B"
 		}
 		return ruleOf(parent, child)
 	case *ast.Call:
 		switch p.Fun {
 		case "tr":
-			return "tr: ∂tr(M)/∂M = I"
+			return "∂tr(M)/∂M = I"
 		case "det":
-			return "det: ∂det(X)/∂X = det(X)X⁻ᵀ"
+			return "∂det(X)/∂X = det(X)X⁻ᵀ"
 		case "logdet":
-			return "logdet: ∂logdet(X)/∂X = X⁻ᵀ"
+			return "∂logdet(X)/∂X = X⁻ᵀ"
 		case "inv":
-			return "inverse: −X⁻ᵀ(∂s/∂X⁻¹)X⁻ᵀ"
+			return "∂s/∂X = −X⁻ᵀ(∂s/∂X⁻¹)X⁻ᵀ"
 		}
 	case *ast.Transpose:
 		return "transpose the gradient"

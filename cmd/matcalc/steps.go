@@ -1,16 +1,22 @@
 package main
 
 import (
-	"errors"
-
 	"github.com/matcalc/matcalc/derive"
 	"github.com/matcalc/matcalc/render"
 )
 
 func stepsText(f *formula, res *derive.Result) (string, error) {
-	return "", errors.New("--steps is not available yet")
+	ds, err := derive.Steps(f.expr, f.info, res)
+	if err != nil {
+		return "", err
+	}
+	return render.StepsText(ds, res), nil
 }
 
 func stepsLaTeX(f *formula, res *derive.Result, o render.LaTeXOptions) (string, error) {
-	return "", errors.New("--steps is not available yet")
+	ds, err := derive.Steps(f.expr, f.info, res)
+	if err != nil {
+		return "", err
+	}
+	return render.StepsLaTeX(ds, res, o), nil
 }
