@@ -22,7 +22,7 @@ var (
 // text reads back as the same tree.
 func TestPrintStyle(t *testing.T) {
 	tests := []struct {
-		e            ast.Expr
+		e           ast.Expr
 		text, ascii string
 	}{
 		{add(mul(v("W"), v("x")), v("b")), "Wx + b", "W*x + b"},
