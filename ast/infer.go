@@ -480,12 +480,13 @@ func (in *inferer) unifyShapes(a, b shp) bool {
 	return false
 }
 
-// preferVector marks the open dimensions of s as those of a vector, so that
-// the Greek-scalar default leaves them alone (‖θ‖, softmax(θ)).
+// preferVector marks the open dimensions of Greek variables in s as those
+// of a vector, so that the Greek-scalar default leaves them alone: one does
+// not write ‖θ‖, softmax(θ) or θᵀ of a scalar.
 func (in *inferer) preferVector(s shp) {
 	for _, d := range []int{s.r, s.c} {
 		r := in.dims.find(d)
-		if !in.dims.rigid(r) && in.dims.flags[r]&usedByOther == 0 {
+		if !in.dims.rigid(r) && in.dims.flags[r] == usedByGreek {
 			in.dims.save(r)
 			in.dims.flags[r] |= usedByOther
 		}
@@ -552,6 +553,7 @@ func (in *inferer) shape(e Expr) (s shp, err error) {
 		}
 		return ks[0], nil
 	case *Transpose:
+		in.preferVector(ks[0])
 		return shp{ks[0].c, ks[0].r}, nil
 	case *Indicator:
 		if s, ok := in.broadcast(e.X, e.Y, ks[0], ks[1]); ok {

@@ -96,6 +96,8 @@ func TestInfer(t *testing.T) {
 		{"", "(α+β)A", "α: scalar, β: scalar, A: n×m → n×m"},
 		{"", "Xθ", "X: n×m, θ: m → n"},
 		{"", "θᵀx", "θ: n, x: n → scalar"},
+		{"", "θᵀθ + λ", "θ: n, λ: scalar → scalar"},
+		{"", "θθᵀ", "θ: n → n×n"},
 		{"", "(x−μ)ᵀΣ⁻¹(x−μ)", "x: n, μ: n, Σ: n×n → scalar"},
 		{"", "σ(wᵀx + b)", "w: n, x: n, b: scalar → scalar"},
 		{"", "1 + exp(v)", "v: n → n"},
