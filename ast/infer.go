@@ -21,22 +21,32 @@ import (
 // names that declarations or variables use.
 //
 // Operators are decided bottom-up (the first applicable rule wins):
-//   - + − ∘ ./ max min [≥]: a definite scalar broadcasts, else both shapes
-//     are unified;
-//   - product: with a definite scalar factor it is scalar multiplication;
-//     a left factor whose shape depends on lowercase Greek variables only
-//     (λ, −α, 2λ, θ+μ) becomes a scalar (λx, αA); otherwise it is the matrix
-//     product and the inner dimensions are unified;
-//   - / and .^: a definite scalar (or Greek-only) divisor or exponent
-//     scales, else elementwise;
-//   - ^: the exponent is a scalar and the base square;
+//   - + − ∘ ./ max min [≥]: a constant broadcasts (1 + exp(v)); a scalar
+//     that depends on variables makes an open other side a scalar (the b in
+//     σ(wᵀx + b)) and broadcasts over a side that cannot be one; otherwise
+//     both shapes are unified;
+//   - product: with a definite scalar factor it is scalar multiplication
+//     ((xᵀy) z); a column-shaped left factor whose open dimension belongs to
+//     lowercase Greek variables only (λ, −α, 2λ, θ+μ) becomes a scalar
+//     (λx, αA); otherwise it is the matrix product and the inner dimensions
+//     are unified, which may narrow vectors to scalars;
+//   - / and .^: a definite scalar or Greek-only divisor or exponent scales
+//     (x/‖x‖, x/τ, x.^α); a scalar numerator is elementwise (1/x); else
+//     both shapes are unified;
+//   - ^: the exponent is a scalar and the base square; an open vector
+//     becomes a scalar (x³), a rigid one is an error that suggests x.^2;
 //   - calls follow Builtins; generic and declared functions are elementwise.
 //
-// The left-only Greek rule is deliberate: in λx the λ is a scale factor, but
-// in Xθ the θ is the parameter vector of a linear model.
+// Two choices go beyond the first design and are deliberate. The Greek
+// rule applies to the left factor only: in λx the λ is a scale factor, but
+// in Xθ or Xβ it is the parameter vector of a linear model. And a Greek
+// variable that is transposed, normed or summed (θᵀθ, ‖θ‖, softmax(θ)) is a
+// vector: nobody writes those of a scalar. An open 𝟙 is a column vector
+// unless the context decides (𝟙ᵀx).
 //
 // A shape conflict is an *Error at the operator (or function) that names both
-// operands with their shapes, dimensions named as in the final result.
+// operands with their shapes, dimensions named as they would be in the
+// result.
 func Infer(e Expr, decls []Decl, fixed map[string]Shape) (*Info, error) {
 	in := &inferer{
 		vars:      map[string]*varState{},
