@@ -1,7 +1,6 @@
 package ast_test
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 
@@ -21,39 +20,15 @@ func inferSrc(t *testing.T, decls, src string, fixed map[string]ast.Shape) (ast.
 	return e, in, err
 }
 
-// parseDecls reads declarations such as "x, y: scalar; W: matrix(n,3)".
-// (A small reader of its own keeps these tests independent of the parser's
-// declaration syntax, which parser tests cover.)
+// parseDecls reads declarations as --let gives them.
 func parseDecls(t *testing.T, src string) []ast.Decl {
 	t.Helper()
-	var ds []ast.Decl
-	for _, part := range strings.Split(src, ";") {
-		if strings.TrimSpace(part) == "" {
-			continue
-		}
-		names, kind, ok := strings.Cut(part, ":")
-		if !ok {
-			t.Fatalf("bad declaration %q", part)
-		}
-		d := ast.Decl{DeclPos: ast.NoPos}
-		for _, n := range strings.Split(names, ",") {
-			d.Names = append(d.Names, strings.TrimSpace(n))
-		}
-		kind, args, _ := strings.Cut(strings.TrimSuffix(strings.TrimSpace(kind), ")"), "(")
-		d.Kind = map[string]ast.DeclKind{"scalar": ast.DeclScalar, "vector": ast.DeclVector,
-			"matrix": ast.DeclMatrix, "symmetric": ast.DeclSymmetric, "function": ast.DeclFunction}[kind]
-		if d.Kind == 0 {
-			t.Fatalf("bad declaration kind %q", kind)
-		}
-		for _, a := range strings.Split(args, ",") {
-			a = strings.TrimSpace(a)
-			if n, err := strconv.Atoi(a); err == nil {
-				d.Dims = append(d.Dims, ast.Size(n))
-			} else if a != "" {
-				d.Dims = append(d.Dims, ast.Sym(a))
-			}
-		}
-		ds = append(ds, d)
+	if src == "" {
+		return nil
+	}
+	ds, err := parser.ParseDecls(src)
+	if err != nil {
+		t.Fatalf("ParseDecls(%q): %v", src, err)
 	}
 	return ds
 }
