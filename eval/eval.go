@@ -43,13 +43,18 @@ func Eval(e ast.Expr, env *Env) (*mat.Dense, error) {
 // EvalAs is Eval for an expression whose shape is known, such as a
 // derivative of the shape derive reports: a bare I or 𝟙, or one that only
 // combines with scalars, takes its size from want (resolved through
-// env.Sizes). Unknown dimensions of want are left to the expression.
+// env.Sizes). Unknown dimensions of want are left to the expression; a
+// value whose size contradicts a known one is an error.
 func EvalAs(e ast.Expr, env *Env, want ast.Shape) (v *mat.Dense, err error) {
 	ev := newEvaluator(env, false)
 	defer ev.recover(&err)
-	v, _, err = ev.eval(e, ev.hint(want))
+	w := ev.hint(want)
+	v, _, err = ev.eval(e, w)
 	if err != nil {
 		return nil, ev.finish(err)
+	}
+	if err := checkWant(e, v, want, w); err != nil {
+		return nil, err
 	}
 	for _, x := range ev.env.Vars {
 		if x == v {
@@ -69,10 +74,43 @@ func EvalAll(e ast.Expr, env *Env) (map[ast.Expr]*mat.Dense, error) {
 func EvalAllAs(e ast.Expr, env *Env, want ast.Shape) (all map[ast.Expr]*mat.Dense, err error) {
 	ev := newEvaluator(env, true)
 	defer ev.recover(&err)
-	if _, _, err = ev.eval(e, ev.hint(want)); err != nil {
+	w := ev.hint(want)
+	v, _, err := ev.eval(e, w)
+	if err != nil {
 		return nil, ev.finish(err)
 	}
+	if err := checkWant(e, v, want, w); err != nil {
+		return nil, err
+	}
 	return ev.all, nil
+}
+
+// checkWant reports a value whose size contradicts the shape the caller
+// expects, where that shape resolves to sizes: it means the expression and
+// its reported shape disagree, and a silently wrong-shaped value would be
+// worse than an error.
+func checkWant(e ast.Expr, v *mat.Dense, want ast.Shape, w want) error {
+	r, c := v.Dims()
+	if w.r > 0 && w.r != r || w.c > 0 && w.c != c {
+		return fmt.Errorf("the value of %s is %s, but its shape should be %v", ast.String(e), shapeText(v), describe(want, w))
+	}
+	return nil
+}
+
+// describe shows a shape with the sizes of its symbolic dimensions:
+// "n (3)", "n×m (3×4)".
+func describe(s ast.Shape, w want) string {
+	sized := ast.Shape{Rows: ast.Size(w.r), Cols: ast.Size(w.c)}
+	if w.r == 0 {
+		sized.Rows = s.Rows
+	}
+	if w.c == 0 {
+		sized.Cols = s.Cols
+	}
+	if sized == s {
+		return s.String()
+	}
+	return fmt.Sprintf("%v (%v)", s, sized)
 }
 
 // want is the shape a node is expected to have, from its context: rows and

@@ -461,3 +461,20 @@ func TestEvalDoesNotAliasEnv(t *testing.T) {
 		t.Error("modifying Eval's result changed the environment")
 	}
 }
+
+func TestEvalAsChecksShape(t *testing.T) {
+	env := testEnv()
+	env.Sizes = map[string]int{"n": 3}
+	_, err := EvalAs(fn("diag", x), env, ast.Vector(ast.Sym("n")))
+	if want := "the value of diag(x) is 3×3, but its shape should be n (3)"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+	_, err = EvalAllAs(tr(x), env, ast.Vector(ast.Size(3)))
+	if want := "the value of xᵀ is 1×3, but its shape should be 3"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+	// Unknown dimensions are not checked.
+	if _, err := EvalAs(fn("diag", x), env, ast.Matrix(ast.Sym("q"), ast.Sym("p"))); err != nil {
+		t.Errorf("unknown dimension: %v", err)
+	}
+}
