@@ -34,7 +34,7 @@ func TestParsedFormulas(t *testing.T) {
 		{"x.^2", col(1, 4, 9)},
 		{"x ∘ x", col(1, 4, 9)},
 		{"1 + exp(0 x)", col(2, 2, 2)},
-		{"1/x", col(1, 0.5, 1.0 / 3)},
+		{"1/x", col(1, 0.5, 1.0/3)},
 		{"A⁻¹", mat.NewDense(2, 2, []float64{-2, 1, 1.5, -0.5})},
 		{"A^-1 A", mat.NewDense(2, 2, []float64{1, 0, 0, 1})},
 		{"A² - A A", mat.NewDense(2, 2, nil)},
