@@ -62,7 +62,7 @@ func (g *Graph) Backward() error {
 			continue
 		}
 		if err := g.gate(n, fl); err != nil {
-			return fmt.Errorf("%s = %s: %w", n.Name, n.Def, err)
+			return ast.Errorf(n.Expr.Pos(), "backward pass at %s: %v", n.Text, err)
 		}
 		for _, e := range n.Edges {
 			arrived[e.From] = append(arrived[e.From], e)
@@ -244,11 +244,26 @@ func (g *Graph) matrixPowerGate(n *Node, edge edgeFunc, fl *flops) error {
 	r, _ := A.Dims()
 	powers := []*mat.Dense{identity(r)}
 	for k := 1; k < p; k++ {
+		if k == 1 {
+			powers = append(powers, A)
+			continue
+		}
 		powers = append(powers, mul(powers[k-1], A, fl))
 	}
 	down := mat.NewDense(r, r, nil)
 	for k := 0; k < p; k++ {
-		down = plus(down, mul(mul(powers[k].T(), n.Grad, fl), powers[p-1-k].T(), fl), fl)
+		term := n.Grad
+		if k > 0 { // A⁰ = I: nothing to multiply
+			term = mul(powers[k].T(), term, fl)
+		}
+		if p-1-k > 0 {
+			term = mul(term, powers[p-1-k].T(), fl)
+		}
+		if k == 0 {
+			down = mat.DenseCopyOf(term)
+		} else {
+			down = plus(down, term, fl)
+		}
 	}
 	n.Rule = fmt.Sprintf("matrix power: %s gets Σₖ (%sᵏ)ᵀ Ḡ (%s^(p−1−k))ᵀ, the integer exponent gets 0", a.Name, a.Name, a.Name)
 	edge(0, fmt.Sprintf("Σₖ (%sᵏ)ᵀ Ḡ (%s^(p−1−k))ᵀ", a.Name, a.Name), nil, down)
@@ -314,13 +329,16 @@ func (g *Graph) callGate(n *Node, e *ast.Call, vals []*mat.Dense, names []string
 		n.Rule = "trace: hands Ḡ to the diagonal"
 		edge(0, "Ḡ I", nil, scale(gs, identity(r), fl))
 	case "det":
-		inv, err := inverse(x, fl)
-		if err != nil {
+		// adj(A)ᵀ = det(A) A⁻ᵀ; through the SVD where A is (nearly)
+		// singular and its inverse is not to be trusted.
+		var adj *mat.Dense
+		if inv, err := inverse(x, fl); err == nil {
+			adj = scale(n.Value.At(0, 0), inv, fl)
+		} else if adj, err = adjugate(x, fl); err != nil {
 			return err
 		}
-		n.Rule = fmt.Sprintf("determinant: %s gets Ḡ det(%s) %s⁻ᵀ", a, a, a)
-		d := n.Value.At(0, 0)
-		edge(0, fmt.Sprintf("Ḡ det(%s) %s⁻ᵀ", a, a), nil, scale(gs*d, inv.T(), fl))
+		n.Rule = fmt.Sprintf("determinant: %s gets Ḡ adj(%s)ᵀ = Ḡ det(%s) %s⁻ᵀ", a, a, a, a)
+		edge(0, fmt.Sprintf("Ḡ adj(%s)ᵀ", a), nil, scale(gs, adj.T(), fl))
 	case "logdet":
 		inv, err := inverse(x, fl)
 		if err != nil {

@@ -126,3 +126,31 @@ func softmaxOf(x mat.Matrix, fl *flops) *mat.Dense {
 	fl.add(size(e))
 	return scale(1/s, e, fl)
 }
+
+// adjugate returns adj(A), with A adj(A) = det(A) I, also for a singular A
+// (where det(A) A⁻¹ is not defined but the gradient of det is): from the
+// SVD A = U Σ Vᵀ, adj(A) = det(U) det(V) V diag(Πⱼ≠ᵢ σⱼ) Uᵀ.
+func adjugate(a mat.Matrix, fl *flops) (*mat.Dense, error) {
+	n, _ := a.Dims()
+	var svd mat.SVD
+	if !svd.Factorize(a, mat.SVDFull) {
+		return nil, fmt.Errorf("graph: SVD failed")
+	}
+	var u, v mat.Dense
+	svd.UTo(&u)
+	svd.VTo(&v)
+	sigma := svd.Values(nil)
+	d := mat.NewDense(n, n, nil)
+	for i := 0; i < n; i++ {
+		p := 1.0
+		for j := 0; j < n; j++ {
+			if j != i {
+				p *= sigma[j]
+			}
+		}
+		d.Set(i, i, p)
+	}
+	fl.add(12 * n * n * n) // an SVD costs about as much as a few products
+	adj := mul(mul(&v, d, fl), u.T(), fl)
+	return scale(mat.Det(&u)*mat.Det(&v), adj, fl), nil
+}

@@ -45,14 +45,14 @@ func Example() {
 	// 0   x              var  x                 1      2
 	// 1   y              var  y                 2      2 + 3 = 5
 	// 2   a = x + y      +    x + y             3      2          sum: hands the gradient to every input
-	//       ↳ x                                        2          upstream Ḡ = ∂f/∂a = 2, local: 1
-	//       ↳ y                                        2          upstream Ḡ = ∂f/∂a = 2, local: 1
+	//       ↳ x                                                   gets 2: upstream Ḡ = ∂f/∂a = 2, local: 1
+	//       ↳ y                                                   gets 2: upstream Ḡ = ∂f/∂a = 2, local: 1
 	// 3   z              var  z                 0      0
 	// 4   b = max(y, z)  max  max(y, z)         2      3          max: routes the gradient to the larger input, y
-	//       ↳ y                                        3          upstream Ḡ = ∂f/∂b = 3, local: [y ≥ z] = 1
-	//       ↳ z                                        0          upstream Ḡ = ∂f/∂b = 3, local: 1 − [y ≥ z] = 0
+	//       ↳ y                                                   gets 3: upstream Ḡ = ∂f/∂b = 3, local: [y ≥ z] = 1
+	//       ↳ z                                                   gets 0: upstream Ḡ = ∂f/∂b = 3, local: 1 − [y ≥ z] = 0
 	// 5   f = ab         *    (x + y)max(y, z)  6      1          product: swaps, each input gets the gradient times the other input
-	//       ↳ a                                        2          upstream Ḡ = ∂f/∂f = 1, local: b = 2
-	//       ↳ b                                        3          upstream Ḡ = ∂f/∂f = 1, local: a = 3
+	//       ↳ a                                                   gets 2: upstream Ḡ = ∂f/∂f = 1, local: b = 2
+	//       ↳ b                                                   gets 3: upstream Ḡ = ∂f/∂f = 1, local: a = 3
 	// operations: forward pass 3, backward pass 9 (3× the forward pass)
 }

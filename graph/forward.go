@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/eval"
@@ -57,7 +58,7 @@ func (g *Graph) Recompute(from int) error {
 		}
 		v, err := g.evalGate(n, vals)
 		if err != nil {
-			return fmt.Errorf("%s = %s: %w", n.Name, n.Def, err)
+			return err
 		}
 		n.Value = v
 		g.ForwardFlops += forwardCost(n, vals, v)
@@ -148,7 +149,17 @@ func (g *Graph) evalGate(n *Node, vals []*mat.Dense) (*mat.Dense, error) {
 		kids[i] = ast.Var(name)
 		env.Vars[name] = v
 	}
-	return eval.Eval(ast.WithChildren(n.Expr, kids), env)
+	v, err := eval.Eval(ast.WithChildren(n.Expr, kids), env)
+	if err != nil {
+		// Name the inputs as the formula writes them, and point at the
+		// gate in the source.
+		msg := err.Error()
+		for i := range vals {
+			msg = strings.ReplaceAll(msg, fmt.Sprintf("⟨%d⟩", i), g.Nodes[n.Inputs[i]].Text)
+		}
+		return nil, ast.Errorf(n.Expr.Pos(), "%s", msg)
+	}
+	return v, nil
 }
 
 // forwardCost counts the operations of one gate: one per entry for

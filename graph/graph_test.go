@@ -242,6 +242,7 @@ func TestFormulasAgainstFiniteDifferences(t *testing.T) {
 		{"identity and ones", tmul(tmul(ast.T(x), tadd(A, ast.Eye(ast.Size(3)))), tadd(x, ast.OnesOf(ast.Vector(ast.Size(3)))))},
 		{"indicator", fn("sum", ast.Bin(ast.Hadamard, ast.Ind(ast.GE, x, z), ast.Bin(ast.Hadamard, x, x)))},
 		{"outer product and scalar power", tadd(fn("tr", tmul(x, ast.T(z))), ast.Bin(ast.Pow, ast.Var("β"), ast.Var("α")))},
+		{"det of a singular matrix", fn("det", tadd(tmul(x, ast.T(z)), tmul(z, ast.T(x))))},
 		{"shared Wx", tmul(ast.T(fn("tanh", tmul(W, x))), fn("σ", tmul(W, x)))},
 	} {
 		for trial := 0; trial < 3; trial++ {

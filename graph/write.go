@@ -54,11 +54,22 @@ func (g *Graph) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "id\tnode\top\ttext\tvalue\tgradient\trule")
 	for _, n := range g.Nodes {
+		// A sum of scalar branches fits the gradient column; a sum of
+		// vectors or matrices goes to the last column, which may be long.
+		grad, rule := n.GradText(), n.Rule
+		if len(n.Branches) > 1 && !isScalar(n.Grad) {
+			grad = eval.Compact(n.Grad)
+			sum := "sum over the branches: " + n.GradText()
+			if rule == "" {
+				rule = sum
+			} else {
+				rule += "; " + sum
+			}
+		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", n.ID, n.Label(), n.Op, n.Text,
-			eval.Compact(n.Value), n.GradText(), n.Rule)
+			eval.Compact(n.Value), grad, rule)
 		for _, e := range n.Edges {
-			from := g.Nodes[e.From]
-			fmt.Fprintf(tw, "\t  ↳ %s\t\t\t\t%s\t%s\n", from.Name, eval.Compact(e.Downstream), g.edgeText(e))
+			fmt.Fprintf(tw, "\t  ↳ %s\t\t\t\t\t%s\n", g.Nodes[e.From].Name, g.edgeText(e))
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -83,7 +94,7 @@ func (g *Graph) WriteTable(w io.Writer) error {
 // edgeText writes one backward step: upstream × local = downstream.
 func (g *Graph) edgeText(e Edge) string {
 	to := g.Nodes[e.To]
-	s := fmt.Sprintf("upstream Ḡ = ∂f/∂%s = %s, local: %s", to.Name, eval.Compact(e.Upstream), e.Local)
+	s := fmt.Sprintf("gets %s: upstream Ḡ = ∂f/∂%s = %s, local: %s", eval.Compact(e.Downstream), to.Name, eval.Compact(e.Upstream), e.Local)
 	if e.LocalValue != nil && !isScalar(e.LocalValue) {
 		s += fmt.Sprintf(" (%s)", eval.Compact(e.LocalValue))
 	}
