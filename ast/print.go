@@ -205,14 +205,12 @@ func (p *printer) binary(e *Binary) {
 	}
 	p.paren(e.X, Precedence(e.X) < prec)
 	if e.Op == Mul && !p.ascii {
-		right := printer{inNorm: p.inNorm}
+		wrap := Precedence(e.Y) <= prec || startsWithMinus(e.Y) || p.inNorm && startsWithNorm(e.Y)
+		right := printer{inNorm: p.inNorm && !wrap}
 		right.expr(e.Y)
 		r := right.b.String()
-		wrap := Precedence(e.Y) <= prec || startsWithMinus(e.Y) || p.inNorm && strings.HasPrefix(r, "‖")
 		if wrap {
-			right = printer{}
-			right.expr(e.Y)
-			r = "(" + right.b.String() + ")"
+			r = "(" + r + ")"
 		}
 		left := p.b.String()
 		if needSpace(left, r, e.X, e.Y, wrap) {
@@ -236,6 +234,32 @@ func (p *printer) binary(e *Binary) {
 		}
 	}
 	p.paren(e.Y, Precedence(e.Y) <= prec || startsWithMinus(e.Y))
+}
+
+// startsWithNorm reports whether the Unicode form of e begins with "‖".
+func startsWithNorm(e Expr) bool {
+	switch e := e.(type) {
+	case *Call:
+		switch {
+		case e.Fun == "norm" && len(e.Args) == 1:
+			return true
+		case e.Fun == "inv" && len(e.Args) == 1:
+			p := printer{}
+			return p.isPostfixChainable(e.Args[0]) && startsWithNorm(e.Args[0])
+		}
+	case *Transpose:
+		if c, ok := e.X.(*Call); ok && c.Fun == "inv" && len(c.Args) == 1 {
+			return startsWithNorm(c)
+		}
+		return Precedence(e.X) >= PrecPostfix && startsWithNorm(e.X)
+	case *Binary:
+		if e.Op == Pow || e.Op == ElemPow {
+			p := printer{}
+			return p.isPostfixChainable(e.X) && startsWithNorm(e.X)
+		}
+		return Precedence(e.X) >= Precedence(e) && startsWithNorm(e.X)
+	}
+	return false
 }
 
 // isExponent reports whether e may follow "^" without brackets: the

@@ -89,6 +89,20 @@ func TestFormatErrorCaret(t *testing.T) {
 	}
 }
 
+// TestNestedProducts guards against printing time exponential in depth:
+// x(x(x(…))) nests products to the right, inside norms too.
+func TestNestedProducts(t *testing.T) {
+	for _, open := range []string{"x(", "‖x(", "‖x(‖"} {
+		closing := map[string]string{"x(": ")", "‖x(": ")‖", "‖x(‖": "‖)‖"}[open]
+		src := strings.Repeat(open, 60) + "y" + strings.Repeat(closing, 60)
+		e, err := ParseExpr(src)
+		if err != nil {
+			t.Fatalf("%.20s…: %v", src, err)
+		}
+		checkRoundTrip(t, src, e)
+	}
+}
+
 func TestDeepNesting(t *testing.T) {
 	for _, src := range []string{strings.Repeat("(", 10000) + "x", strings.Repeat("-", 10000) + "x", strings.Repeat("‖", 5000)} {
 		if _, err := ParseExpr(src); err == nil {

@@ -69,6 +69,9 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 		for _, printed := range []string{ast.String(e), ast.ASCII(e)} {
 			back, err := ParseExpr(printed)
+			if err != nil && strings.Contains(err.Error(), "nested too deeply") && strings.Count(printed, "(") > maxDepth/2 {
+				continue // printing added brackets past the parser's limit
+			}
 			if err != nil {
 				t.Fatalf("%q printed as %q: %v", src, printed, ast.FormatError(printed, err))
 			}

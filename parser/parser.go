@@ -84,7 +84,7 @@ func stripSubscript(name string) string {
 
 // maxDepth bounds the nesting of brackets and signs, so that no input can
 // exhaust the stack.
-const maxDepth = 200
+const maxDepth = 1000
 
 type parser struct {
 	src   string
