@@ -431,6 +431,10 @@ func (w *latexWriter) binary(e *ast.Binary) string {
 	right := w.child(e.Y, wrapY)
 	switch e.Op {
 	case ast.Mul:
+		if endsWithFunctionLetter(e.X) && strings.HasPrefix(right, "(") || strings.HasPrefix(right, `\left(`) && endsWithFunctionLetter(e.X) {
+			// h(x + y) would read as a call of the function h.
+			return left + `\,` + right
+		}
 		return juxtapose(left, right)
 	case ast.Div:
 		return left + " / " + right
@@ -444,6 +448,25 @@ func (w *latexWriter) binary(e *ast.Binary) string {
 		return left + ` \oslash ` + right
 	}
 	panic("render: LaTeX of unknown operator " + e.Op.String())
+}
+
+// endsWithFunctionLetter reports whether the LaTeX of e ends with a
+// variable named like a generic function (f g h φ ψ), which a bracket
+// right after it would turn into a call.
+func endsWithFunctionLetter(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.Ident:
+		for _, f := range ast.GenericFuncLetters {
+			if e.Name == f {
+				return true
+			}
+		}
+	case *ast.Binary:
+		if e.Op == ast.Mul {
+			return endsWithFunctionLetter(e.Y)
+		}
+	}
+	return false
 }
 
 // juxtapose writes the product of left and right: side by side, with a

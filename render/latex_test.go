@@ -123,6 +123,8 @@ var latexCases = []latexCase{
 	{"product_right_assoc", lxMul(lxV("A"), lxMul(lxV("B"), lxV("X"))), false, `\mathbf{A}\mathbf{B}\mathbf{X}`},
 	{"sum_times_vector", lxMul(lxAdd(lxV("A"), lxV("B")), lxV("x")), false, `(\mathbf{A} + \mathbf{B})\mathbf{x}`},
 	{"vector_times_sum", lxMul(lxV("W"), lxAdd(lxV("x"), lxV("x"))), false, `\mathbf{W}(\mathbf{x} + \mathbf{x})`},
+	{"function_letter_times_bracket", lxMul(lxV("h"), lxAdd(lxV("x"), lxV("x"))), false, `\mathbf{h}\,(\mathbf{x} + \mathbf{x})`},
+	{"function_letter_times_bracket_plain", lxMul(lxMul(lxV("a"), lxV("φ")), lxAdd(lxV("a"), lxV("c"))), true, `a\varphi\,(a + c)`},
 	{"times_negative", lxMul(lxV("a"), lxNeg(lxV("c"))), false, `a(-c)`},
 	{"negative_times", lxMul(lxNeg(lxV("a")), lxV("x")), false, `-a\mathbf{x}`},
 	{"transpose_then_letter", lxMul(lxT(lxV("x")), lxV("a")), false, `\mathbf{x}^\top a`},
