@@ -409,7 +409,7 @@ func (in *inferer) initVars(fixed map[string]Shape) error {
 		if v.declared {
 			continue
 		}
-		if fs, ok := fixed[name]; ok {
+		if fs, ok := fixed[name]; ok && (fs.Rows.Known() || fs.Cols.Known()) {
 			v.s = shp{in.dimFor(fs.Rows), in.dimFor(fs.Cols)}
 			v.declared = true
 			continue
@@ -426,7 +426,7 @@ func (in *inferer) initVars(fixed map[string]Shape) error {
 	for _, name := range in.order {
 		v := in.vars[name]
 		fs, ok := fixed[name]
-		if !ok {
+		if !ok || !fs.Rows.Known() && !fs.Cols.Known() {
 			continue
 		}
 		given := shp{in.dimFor(fs.Rows), in.dimFor(fs.Cols)}

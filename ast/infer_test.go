@@ -142,6 +142,10 @@ func TestInferValues(t *testing.T) {
 		{"W: matrix(n,m)", "Wx", map[string]ast.Shape{"W": ast.Matrix(ast.Size(3), ast.Size(2))}, "W: 3×2, x: 2 → 3"},
 		{"", "θᵀθ", map[string]ast.Shape{"θ": ast.Vector(ast.Size(4))}, "θ: 4 → scalar"},
 		{"", "x²", map[string]ast.Shape{"x": ast.Scalar}, "x: scalar → scalar"},
+		// A value of unknown shape fixes nothing.
+		{"", "λx", map[string]ast.Shape{"λ": {}}, "λ: scalar, x: n → n"},
+		// Variable names are not used as dimension names.
+		{"", "nᵀAn", nil, "n: m, A: m×m → scalar"},
 	}
 	for _, tt := range tests {
 		e, in, err := inferSrc(t, tt.decls, tt.src, tt.fixed)
