@@ -47,8 +47,8 @@ type Node struct {
 	ID int
 	// Name is the short name the lecture uses: the variable's name for a
 	// variable, the number for a constant, f for the output, and a, b, c, …
-	// for the intermediate nodes in forward order (skipping the names of
-	// the formula's variables and functions).
+	// for the intermediate nodes in forward order (skipping f g h φ ψ and
+	// the names of the formula's variables and functions).
 	Name string
 	// Op names the operation: "var", "const", "I", "𝟙", "neg", "+", "−",
 	// "*", "/", "∘", "./", "^", ".^", "ᵀ", "[≥]", "[>]", or the function's
@@ -216,7 +216,9 @@ func (g *Graph) name() {
 			taken[e.Fun] = true
 		}
 	}
-	taken["I"] = true
+	for _, fn := range ast.GenericFuncLetters {
+		taken[fn] = true // g = … would read as a function
+	}
 	next := 0
 	fresh := func() string {
 		for {
@@ -227,7 +229,7 @@ func (g *Graph) name() {
 				s = fmt.Sprintf("a_%d", next-25)
 			}
 			next++
-			if s != "f" && !taken[s] {
+			if !taken[s] {
 				return s
 			}
 		}
@@ -238,7 +240,7 @@ func (g *Graph) name() {
 			n.Name = n.Text
 		case n.ID == g.Output:
 			n.Name = "f"
-			if taken["f"] {
+			if g.nameUsed("f") {
 				n.Name = fresh()
 			}
 		default:
@@ -259,6 +261,24 @@ func (g *Graph) name() {
 		}
 		n.Def = ast.String(ast.WithChildren(n.Expr, kids))
 	}
+}
+
+// nameUsed reports whether a variable or a function of the formula is
+// called name.
+func (g *Graph) nameUsed(name string) bool {
+	for _, n := range g.Nodes {
+		switch e := n.Expr.(type) {
+		case *ast.Ident:
+			if e.Name == name {
+				return true
+			}
+		case *ast.Call:
+			if e.Fun == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ByName returns the node called name, or nil.

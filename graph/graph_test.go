@@ -436,6 +436,14 @@ func TestErrors(t *testing.T) {
 }
 
 func TestNames(t *testing.T) {
+	// f(x) uses f: the output gets the next free letter.
+	g0, err := Build(tadd(ast.Fn("f", 0, x), x), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := g0.Nodes[g0.Output].Name; got != "b" {
+		t.Errorf("output of f(x) + x is called %s, want b", got)
+	}
 	// a, b are variables here: intermediates skip them.
 	a := ast.Var("a")
 	e := tmul(tadd(a, b), fn("exp", tadd(a, b)))
@@ -449,5 +457,53 @@ func TestNames(t *testing.T) {
 	}
 	if got, want := fmt.Sprint(names), "[a b c d f]"; got != want {
 		t.Errorf("names %s, want %s", got, want)
+	}
+}
+
+func TestSymmetricGradient(t *testing.T) {
+	// tr(AS) has gradient Aᵀ in S; for a symmetric S the gradient is the
+	// symmetric part (A + Aᵀ)/2 (SPEC §7).
+	e := fn("tr", tmul(A, S))
+	n3 := ast.Size(3)
+	info := &ast.Info{Vars: []ast.VarInfo{
+		{Name: "A", Shape: ast.Matrix(n3, n3)},
+		{Name: "S", Shape: ast.Matrix(n3, n3), Symmetric: true},
+	}}
+	shapes, err := ast.Check(e, info.Env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	info.Shapes = shapes
+	g, err := Build(e, info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(4, 4))
+	a := randDense(rng, 3, 3)
+	s := randDense(rng, 3, 3)
+	s.Add(s, s.T())
+	if err := g.Forward(&eval.Env{Vars: map[string]*mat.Dense{"A": a, "S": s}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Backward(); err != nil {
+		t.Fatal(err)
+	}
+	var want mat.Dense
+	want.Add(a, a.T())
+	want.Scale(0.5, &want)
+	for _, vg := range g.Gradients() {
+		if vg.Name == "S" && !mat.EqualApprox(vg.Grad, &want, 1e-12) {
+			t.Errorf("∂/∂S = %v, want (A + Aᵀ)/2 = %v", mat.Formatted(vg.Grad), mat.Formatted(&want))
+		}
+		if vg.Name == "A" && !mat.EqualApprox(vg.Grad, s.T(), 1e-12) {
+			t.Errorf("∂/∂A = %v, want Sᵀ", mat.Formatted(vg.Grad))
+		}
+	}
+	if sh := g.ByName("f").Shape; !sh.IsScalar() {
+		t.Errorf("output shape %v, want scalar from Info", sh)
+	}
+	// A value that contradicts the inferred shape is an error.
+	if err := g.Forward(&eval.Env{Vars: map[string]*mat.Dense{"A": a, "S": mat.NewDense(2, 2, nil)}}); err == nil {
+		t.Error("2×2 value for a 3×3 S: no error")
 	}
 }
