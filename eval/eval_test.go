@@ -2,6 +2,7 @@ package eval
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/matcalc/matcalc/ast"
@@ -476,5 +477,71 @@ func TestEvalAsChecksShape(t *testing.T) {
 	// Unknown dimensions are not checked.
 	if _, err := EvalAs(fn("diag", x), env, ast.Matrix(ast.Sym("q"), ast.Sym("p"))); err != nil {
 		t.Errorf("unknown dimension: %v", err)
+	}
+}
+
+func TestNonFinite(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	env := &Env{Vars: map[string]*mat.Dense{
+		"x": vec(inf, 1, inf),
+		"y": vec(math.Inf(-1), math.Inf(-1)),
+		"z": vec(nan, 1),
+		"u": vec(3, inf),
+	}}
+	check := func(e ast.Expr, want *mat.Dense) {
+		t.Helper()
+		got := mustEval(t, e, env)
+		if !sameValue(got, want) {
+			t.Errorf("%s = %s, want %s", ast.String(e), Compact(got), Compact(want))
+		}
+	}
+	check(fn("softmax", x), vec(0.5, 0, 0.5))
+	check(fn("logsumexp", x), num(inf))
+	check(fn("logsumexp", y), num(math.Inf(-1)))
+	check(fn("logsumexp", z), num(nan))
+	check(fn("norm", u), num(inf))
+	check(fn("norm", z), num(nan))
+	check(fn("max", z, n(0)), vec(nan, 1))
+	check(fn("min", n(0), z), vec(nan, 0)) // NaN propagates from either side
+	for _, f := range []string{"relu", "abs", "sign"} {
+		for p := 0; p <= 2; p++ {
+			if v := mustEval(t, ast.Fn(f, p, z), env).At(0, 0); !math.IsNaN(v) {
+				t.Errorf("%s%s(NaN) = %v, want NaN", f, primes(p), v)
+			}
+		}
+	}
+}
+
+func TestNearlySingular(t *testing.T) {
+	env := &Env{Vars: map[string]*mat.Dense{"S": mtx(2, 2, 1, 1, 1, 1+1e-17*4)}}
+	env.Vars["T"] = mtx(3, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9+1e-15)
+	for _, name := range []string{"S", "T"} {
+		_, err := Eval(fn("inv", ast.Var(name)), env)
+		if err == nil || !strings.HasPrefix(err.Error(), "cannot invert "+name+": the matrix is") {
+			t.Errorf("inv(%s): %v", name, err)
+		}
+	}
+}
+
+func TestElementwiseLookup(t *testing.T) {
+	f, ok := Elementwise("sigmoid", 1)
+	if !ok || f(0) != 0.25 {
+		t.Errorf("Elementwise(sigmoid, 1): ok %v, σ′(0) wrong", ok)
+	}
+	if _, ok := Elementwise("tanh", 3); ok {
+		t.Error("Elementwise(tanh, 3) exists")
+	}
+	if _, ok := Elementwise("sum", 0); ok {
+		t.Error("Elementwise(sum, 0) exists")
+	}
+}
+
+func TestNilEnv(t *testing.T) {
+	v, err := Eval(add(n(1), n(2)), nil)
+	if err != nil || v.At(0, 0) != 3 {
+		t.Errorf("1 + 2 with a nil env = %v, %v", v, err)
+	}
+	if _, err := Eval(x, nil); err == nil || err.Error() != "no value for x" {
+		t.Errorf("x with a nil env: %v", err)
 	}
 }
