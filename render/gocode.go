@@ -1,0 +1,541 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"go/format"
+	"go/token"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/derive"
+)
+
+// GoOptions configures Go.
+type GoOptions struct {
+	Package   string // package clause; "grad" when empty
+	Func      string // name of the function; "F" when empty
+	Workspace bool   // also emit <Func>Workspace and its method <Func>
+}
+
+// Go returns one gofmt'ed Go source file that computes the function of r and
+// its derivatives with gonum (SPEC §4, --format go):
+//
+//	func F(<inputs>) (<value>, <one result per derivative>)
+//
+// Inputs come in r.Vars order; a variable whose dimensions are all 1 is a
+// float64, a vector a *mat.VecDense, a matrix a *mat.Dense; Jacobians and
+// Hessians are *mat.Dense. Shared definitions are computed once, Hadamard
+// products and outer products are loops written straight into their
+// destination, products with a transpose use .T() (or BLAS with a transpose
+// flag in the workspace form) and never copy the transpose. Generic functions
+// f become stubs f, fPrime that panic until filled in.
+//
+// With o.Workspace the file also declares FWorkspace, whose method F reuses
+// its buffers: after the first call with given sizes it does not allocate.
+func Go(r *derive.Result, o GoOptions) ([]byte, error) {
+	if o.Package == "" {
+		o.Package = "grad"
+	}
+	if o.Func == "" {
+		o.Func = "F"
+	}
+	if !token.IsIdentifier(o.Package) || o.Package == "_" {
+		return nil, fmt.Errorf("go: package name %q is not a Go identifier", o.Package)
+	}
+	if !token.IsIdentifier(o.Func) || o.Func == "_" || reservedGo[o.Func] {
+		return nil, fmt.Errorf("go: function name %q is not usable as a Go identifier", o.Func)
+	}
+	g, err := newGoGen(r, o)
+	if err != nil {
+		return nil, err
+	}
+	return g.file()
+}
+
+// goGen holds what is shared by the plain function and the workspace method:
+// package-level names, parameter and result names, stubs and helpers.
+type goGen struct {
+	r       *derive.Result
+	o       GoOptions
+	pkg     *namer // package-level names (and everything a body must not shadow)
+	params  []goParam
+	results []goResult
+	exprs   prepared
+
+	stubs   []stub             // generic functions, in order of first use
+	stubFor map[stubKey]string // (function, primes) → Go name
+	helper  map[string]string  // helper key → Go name (allocated on first use)
+	used    map[string]bool    // helper keys used by some body
+}
+
+type goParam struct {
+	v    ast.VarInfo
+	name string
+	typ  string // float64, *mat.VecDense, *mat.Dense
+}
+
+type goResult struct {
+	name string
+	typ  string
+	doc  string // what the result is, for the doc comment
+}
+
+type stubKey struct {
+	fun    string
+	primes int
+}
+
+type stub struct {
+	key  stubKey
+	name string
+}
+
+// prepared holds the expressions of r after normalisation, with shapes.
+type prepared struct {
+	defs   []ast.Expr // normalised, nil for an unused definition
+	fn     ast.Expr
+	derivs []ast.Expr
+	shapes map[ast.Expr]ast.Shape
+}
+
+func newGoGen(r *derive.Result, o GoOptions) (*goGen, error) {
+	g := &goGen{r: r, o: o, pkg: newNamer(), stubFor: map[stubKey]string{}, helper: map[string]string{}, used: map[string]bool{}}
+	g.pkg.reserve(o.Func)
+	if o.Workspace {
+		if !g.pkg.reserve(o.Func + "Workspace") {
+			return nil, fmt.Errorf("go: %sWorkspace clashes with another name", o.Func)
+		}
+	}
+	if err := g.prepare(); err != nil {
+		return nil, err
+	}
+	// Stubs for generic functions: f and fPrime at least, fPrime2 … as used.
+	all := append(append([]ast.Expr{g.exprs.fn}, g.exprs.derivs...), g.exprs.defs...)
+	maxPrimes := map[string]int{}
+	var order []string
+	for _, e := range all {
+		if e == nil {
+			continue
+		}
+		ast.Inspect(e, func(n ast.Expr) bool {
+			if c, ok := n.(*ast.Call); ok && c.IsGeneric() {
+				if _, seen := maxPrimes[c.Fun]; !seen {
+					order = append(order, c.Fun)
+					maxPrimes[c.Fun] = 1
+				}
+				if c.Primes > maxPrimes[c.Fun] {
+					maxPrimes[c.Fun] = c.Primes
+				}
+			}
+			return true
+		})
+	}
+	for _, fun := range order {
+		base := goIdent(fun)
+		for p := 0; p <= maxPrimes[fun]; p++ {
+			want := base
+			switch {
+			case p == 1:
+				want = base + "Prime"
+			case p > 1:
+				want = fmt.Sprintf("%sPrime%d", base, p)
+			}
+			k := stubKey{fun, p}
+			name := g.pkg.fresh(want)
+			g.stubFor[k] = name
+			g.stubs = append(g.stubs, stub{k, name})
+		}
+	}
+	// Helpers are package-level names too; reserve every one a body might
+	// use so that no parameter takes its name.
+	for _, h := range helperOrder {
+		g.helper[h] = g.pkg.fresh(h)
+	}
+	// Parameters and results.
+	for _, v := range r.Vars {
+		typ := goType(v.Shape, false)
+		g.params = append(g.params, goParam{v: v, name: g.pkg.fresh(goIdent(v.Name)), typ: typ})
+	}
+	fname := r.FuncName
+	if fname == "" {
+		fname = "s"
+	}
+	g.results = append(g.results, goResult{
+		name: g.pkg.fresh(goIdent(fname)),
+		typ:  goType(r.FuncShape, false),
+		doc:  fmt.Sprintf("the value of %s (%s)", fname, r.FuncShape),
+	})
+	for _, d := range r.Derivs {
+		prefix := "d"
+		if d.Order == 2 || d.Kind == derive.Hessian {
+			prefix = "d2"
+		}
+		forceDense := d.Kind == derive.Jacobian || d.Kind == derive.Hessian
+		sym := "∂" + fname + "/∂" + d.Wrt
+		if d.Order == 2 || d.Kind == derive.Hessian {
+			sym = "∂²" + fname + "/∂" + d.Wrt + "²"
+		}
+		g.results = append(g.results, goResult{
+			name: g.pkg.fresh(prefix + goIdent(d.Wrt)),
+			typ:  goType(d.Shape, forceDense),
+			doc:  fmt.Sprintf("%s = %s, %s (%s)", sym, ast.String(d.Expr), d.Kind, d.Shape),
+		})
+	}
+	return g, nil
+}
+
+// goType returns the Go type of a value of shape s.
+func goType(s ast.Shape, forceDense bool) string {
+	switch {
+	case s.IsScalar() && !forceDense:
+		return "float64"
+	case s.IsVector() && !forceDense:
+		return "*mat.VecDense"
+	}
+	return "*mat.Dense"
+}
+
+// prepare normalises every expression of r (transposes pushed to the
+// leaves, products re-associated where that avoids a matrix-matrix product)
+// and computes shapes. Definitions nothing needs are dropped.
+func (g *goGen) prepare() error {
+	r := g.r
+	env := r.Env()
+	norm := func(e ast.Expr) (ast.Expr, error) {
+		shapes, err := ast.Check(e, env)
+		if err != nil {
+			return nil, err
+		}
+		return normalize(e, shapes), nil
+	}
+	var err error
+	p := prepared{shapes: map[ast.Expr]ast.Shape{}}
+	if r.Func == nil {
+		return fmt.Errorf("go: the result has no function")
+	}
+	if p.fn, err = norm(r.Func); err != nil {
+		return err
+	}
+	for _, d := range r.Derivs {
+		if d.Order > 2 {
+			return fmt.Errorf("go: derivatives of order %d are not supported", d.Order)
+		}
+		e, err := norm(d.Expr)
+		if err != nil {
+			return fmt.Errorf("go: derivative by %s: %w", d.Wrt, err)
+		}
+		p.derivs = append(p.derivs, e)
+	}
+	// Which definitions are needed: walk back from the function and the
+	// derivatives.
+	need := map[string]bool{}
+	mark := func(e ast.Expr) {
+		for _, n := range ast.Vars(e) {
+			need[n] = true
+		}
+	}
+	mark(p.fn)
+	for _, e := range p.derivs {
+		mark(e)
+	}
+	p.defs = make([]ast.Expr, len(r.Defs))
+	for i := len(r.Defs) - 1; i >= 0; i-- {
+		d := r.Defs[i]
+		if !need[d.Name] {
+			continue
+		}
+		if p.defs[i], err = norm(d.Expr); err != nil {
+			return fmt.Errorf("go: definition %s: %w", d.Name, err)
+		}
+		mark(p.defs[i])
+	}
+	all := append(append([]ast.Expr{p.fn}, p.derivs...), p.defs...)
+	for _, e := range all {
+		if e == nil {
+			continue
+		}
+		shapes, err := ast.Check(e, env)
+		if err != nil {
+			return err
+		}
+		for k, v := range shapes {
+			p.shapes[k] = v
+		}
+	}
+	g.exprs = p
+	return nil
+}
+
+// file assembles the source and formats it.
+func (g *goGen) file() ([]byte, error) {
+	plain, err := g.body(false)
+	if err != nil {
+		return nil, err
+	}
+	var ws string
+	if g.o.Workspace {
+		if ws, err = g.body(true); err != nil {
+			return nil, err
+		}
+	}
+	var code bytes.Buffer // everything but the header and imports
+	code.WriteString(g.doc(g.o.Func, false))
+	code.WriteString(plain)
+	if g.o.Workspace {
+		code.WriteString(ws)
+	}
+	for _, s := range g.stubs {
+		code.WriteString(g.stubSource(s))
+	}
+	var keys []string
+	for k := range g.used {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return helperIndex(keys[i]) < helperIndex(keys[j]) })
+	for _, k := range keys {
+		code.WriteString(g.helperSource(k))
+	}
+	src := code.String()
+
+	var out bytes.Buffer
+	out.WriteString("// Code generated by matcalc; DO NOT EDIT.\n\n")
+	if g.r.Input != "" {
+		fmt.Fprintf(&out, "// Source: %s\n\n", oneLine(g.r.Input))
+	}
+	fmt.Fprintf(&out, "package %s\n\n", g.o.Package)
+	var std, gonum []string
+	for _, imp := range []struct{ name, path string }{
+		{"math", "math"},
+		{"blas", "gonum.org/v1/gonum/blas"},
+		{"blas64", "gonum.org/v1/gonum/blas/blas64"},
+		{"mat", "gonum.org/v1/gonum/mat"},
+	} {
+		if !usesPackage(src, imp.name) {
+			continue
+		}
+		if strings.Contains(imp.path, ".") {
+			gonum = append(gonum, fmt.Sprintf("\t%q\n", imp.path))
+		} else {
+			std = append(std, fmt.Sprintf("\t%q\n", imp.path))
+		}
+	}
+	if len(std)+len(gonum) > 0 {
+		out.WriteString("import (\n" + strings.Join(std, ""))
+		if len(std) > 0 && len(gonum) > 0 {
+			out.WriteString("\n")
+		}
+		out.WriteString(strings.Join(gonum, "") + ")\n\n")
+	}
+	out.WriteString(src)
+	formatted, err := format.Source(out.Bytes())
+	if err != nil {
+		return out.Bytes(), fmt.Errorf("go: generated code does not format (a matcalc bug): %w", err)
+	}
+	return formatted, nil
+}
+
+// usesPackage reports whether code (without comments) refers to pkg.
+func usesPackage(code, pkg string) bool {
+	for _, line := range strings.Split(code, "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "//") {
+			continue
+		}
+		for i := strings.Index(t, pkg+"."); i >= 0; {
+			if i == 0 || !isIdentByte(t[i-1]) {
+				return true
+			}
+			j := strings.Index(t[i+1:], pkg+".")
+			if j < 0 {
+				break
+			}
+			i += 1 + j
+		}
+	}
+	return false
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// doc returns the doc comment of the function or method.
+func (g *goGen) doc(name string, ws bool) string {
+	var b strings.Builder
+	fname := g.r.FuncName
+	if fname == "" {
+		fname = "s"
+	}
+	if ws {
+		fmt.Fprintf(&b, "// %s is %s with the buffers of w: it allocates only on its first call\n", name, name)
+		b.WriteString("// or when the sizes of the inputs change. The results belong to w and are\n")
+		b.WriteString("// overwritten by the next call.\n")
+		return b.String()
+	}
+	formula := ast.String(g.r.Func)
+	if g.r.Input != "" {
+		formula = oneLine(g.r.Input)
+	}
+	if len(g.r.Derivs) > 0 {
+		fmt.Fprintf(&b, "// %s returns %s = %s and its derivatives.\n", name, fname, formula)
+	} else {
+		fmt.Fprintf(&b, "// %s returns %s = %s.\n", name, fname, formula)
+	}
+	var defs []string
+	for i, d := range g.r.Defs {
+		if g.exprs.defs[i] != nil {
+			defs = append(defs, fmt.Sprintf("//\t%s = %s", d.Name, ast.String(d.Expr)))
+		}
+	}
+	if len(defs) > 0 {
+		b.WriteString("// It computes once\n//\n")
+		b.WriteString(strings.Join(defs, "\n") + "\n")
+	}
+	b.WriteString("//\n// Results:\n//\n")
+	for _, r := range g.results {
+		fmt.Fprintf(&b, "//\t%s: %s\n", r.name, r.doc)
+	}
+	b.WriteString("//\n// Inputs:\n//\n")
+	for _, p := range g.params {
+		fmt.Fprintf(&b, "//\t%s: %s (%s)\n", p.name, p.v.Name, p.v.Shape)
+	}
+	return b.String()
+}
+
+// signature returns "name(params) (results)".
+func (g *goGen) signature(name string) string {
+	var ps, rs []string
+	for _, p := range g.params {
+		ps = append(ps, p.name+" "+p.typ)
+	}
+	for _, r := range g.results {
+		rs = append(rs, r.name+" "+r.typ)
+	}
+	return fmt.Sprintf("%s(%s) (%s)", name, strings.Join(ps, ", "), strings.Join(rs, ", "))
+}
+
+func (g *goGen) stubSource(s stub) string {
+	what := s.key.fun
+	if s.key.primes > 0 {
+		what += strings.Repeat("′", s.key.primes)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "// %s is the generic function %s(x), applied entry by entry.\n", s.name, what)
+	fmt.Fprintf(&b, "//\n// TODO: fill in %s. matcalc knows nothing about %s: this stub panics until\n", what, s.key.fun)
+	if s.key.primes == 0 {
+		fmt.Fprintf(&b, "// it returns %s(x)", s.key.fun)
+	} else {
+		fmt.Fprintf(&b, "// it returns the derivative of order %d of %s at x", s.key.primes, s.key.fun)
+	}
+	b.WriteString(" (it is never a placeholder value, so a missing\n// definition cannot go unnoticed).\n")
+	fmt.Fprintf(&b, "func %s(x float64) float64 {\n\tpanic(%q)\n}\n\n", s.name, "TODO: define "+s.name+" ("+what+")")
+	return b.String()
+}
+
+// A namer hands out Go identifiers that do not clash.
+type namer struct {
+	taken map[string]bool
+}
+
+func newNamer() *namer { return &namer{taken: map[string]bool{}} }
+
+func (n *namer) clone() *namer {
+	c := newNamer()
+	for k := range n.taken {
+		c.taken[k] = true
+	}
+	return c
+}
+
+// reserve takes name, reporting whether it was free.
+func (n *namer) reserve(name string) bool {
+	if n.taken[name] || reservedGo[name] {
+		return false
+	}
+	n.taken[name] = true
+	return true
+}
+
+// fresh returns want, or want with a suffix, that is free, and takes it.
+func (n *namer) fresh(want string) string {
+	if want == "" {
+		want = "v"
+	}
+	if n.reserve(want) {
+		return want
+	}
+	if n.reserve(want + "_") {
+		return want + "_"
+	}
+	for i := 2; ; i++ {
+		s := fmt.Sprintf("%s_%d", want, i)
+		if n.reserve(s) {
+			return s
+		}
+	}
+}
+
+// reservedGo holds the names generated code never declares: keywords,
+// predeclared identifiers, the imported packages, and init/main.
+var reservedGo = map[string]bool{}
+
+func init() {
+	for _, s := range strings.Fields(`break case chan const continue default defer else fallthrough for func go
+		goto if import interface map package range return select struct switch type var
+		bool byte complex64 complex128 error float32 float64 int int8 int16 int32 int64 rune string
+		uint uint8 uint16 uint32 uint64 uintptr any comparable true false iota nil
+		append cap clear close complex copy delete imag len make max min new panic print println
+		real recover math mat blas blas64 init main _`) {
+		reservedGo[s] = true
+	}
+}
+
+var greekGo = map[rune]string{}
+
+func init() {
+	for name, letter := range ast.GreekNames {
+		r, _ := utf8.DecodeRuneInString(letter)
+		greekGo[r] = name
+	}
+}
+
+// goIdent turns a canonical matcalc name into a Go identifier: subscripts
+// become digits (W₁ → W1), Greek letters their names (θ → theta, δ₂ →
+// delta2), primes "Prime". It does not resolve clashes; namer does.
+func goIdent(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r >= '₀' && r <= '₉':
+			b.WriteRune('0' + (r - '₀'))
+		case r == '′' || r == '\'':
+			b.WriteString("Prime")
+		case r == '″':
+			b.WriteString("Prime2")
+		case greekGo[r] != "":
+			b.WriteString(greekGo[r])
+		case r == '_' || r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r) // valid in Go identifiers
+		default:
+			b.WriteByte('_')
+		}
+	}
+	s := b.String()
+	if s == "" {
+		return "v"
+	}
+	if r, _ := utf8.DecodeRuneInString(s); !unicode.IsLetter(r) && r != '_' {
+		s = "v" + s
+	}
+	return s
+}

@@ -1,0 +1,546 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/derive"
+	"github.com/matcalc/matcalc/eval"
+	"github.com/matcalc/matcalc/parser"
+	"gonum.org/v1/gonum/mat"
+)
+
+// testFuncs binds the generic functions to built-ins, in package eval and
+// in the stubs of the generated code (see fillStubs).
+var testFuncs = map[string]string{"f": "tanh", "g": "sin", "h": "σ", "φ": "softplus", "ψ": "exp", "len": "exp"}
+
+// goCase is one function whose emitted code is compiled and run.
+type goCase struct {
+	name     string
+	src      string // formula; empty for a hand-built result
+	lets     string // declarations
+	opts     derive.Options
+	positive bool   // log, sqrt: positive random values
+	noAllocs bool   // the workspace form must not allocate after warm-up
+	knownBug string // a bug outside the emitter: a failure is logged, not an error
+	res      *derive.Result
+}
+
+// goCases covers every derivative rule and node kind the emitter handles.
+var goCases = []goCase{
+	{name: "net_hand", noAllocs: true, res: netResult()},
+	{name: "net", src: "uᵀtanh(W₂tanh(W₁x+b₁)+b₂)", noAllocs: true},
+	{name: "generic", src: "uᵀf(Wx+b)", noAllocs: true},
+	{name: "quad", src: "xᵀAx", noAllocs: true},
+	{name: "quad_hessian", src: "xᵀAx", opts: derive.Options{Wrt: []string{"x"}, Order: 2}, noAllocs: true},
+	{name: "lsq", src: "‖Wx − y‖²", noAllocs: true},
+	{name: "sumexp", src: "sum(exp(x))", noAllocs: true},
+	{name: "lse", src: "logsumexp(x)", noAllocs: true},
+	{name: "logdet", src: "logdet(X)"},
+	{name: "det", src: "det(X)"},
+	{name: "trace3", src: "tr(AXB)", noAllocs: true},
+	{name: "scalars", src: "(x+y)*max(y,z)", noAllocs: true},
+	{name: "relu_sum", src: "sum(relu(Wx))", noAllocs: true},
+	{name: "relu_jac", src: "relu(Wx)", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},
+	{name: "logistic", src: "log(σ(wᵀx))", noAllocs: true},
+	{name: "softplus_jac", src: "softplus(x)", noAllocs: true},
+	{name: "hadamard_jac", src: "x ∘ y", noAllocs: true},
+	{name: "scale_deriv", src: "α x", noAllocs: true},
+	{name: "matvec_jac", src: "W x", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},
+	{name: "norm_hessian", src: "xᵀx", opts: derive.Options{Order: 2}, noAllocs: true},
+	{name: "sqrt_abs", src: "sum(sqrt(x)) + sum(abs(y)) + ‖w‖", positive: true, noAllocs: true},
+	{name: "norm1", src: "norm1(z)", noAllocs: true, knownBug: "derive gives ∂norm1(z)/∂z = diag(sign(z)), a matrix, for a vector gradient"},
+	{name: "inv_trace", src: "tr(X⁻¹)"},
+	{name: "inv_quad", src: "xᵀA⁻¹x"},
+	{name: "greek", src: "sin(θ)cos(θ) + tan(λ)", noAllocs: true},
+	{name: "elemdiv", src: "uᵀ(x ./ y)", positive: true, noAllocs: true},
+	{name: "elempow", src: "sum(x .^ 3)", noAllocs: true},
+	{name: "keywords", src: "rangeᵀ type + len(mat)", lets: "range, type: vector(n); len: function; mat: scalar", noAllocs: true},
+	{name: "softmax", src: "uᵀsoftmax(x)", noAllocs: true},
+	{name: "generic2", src: "sum(g(x))", opts: derive.Options{Order: 2}, noAllocs: true},
+	{name: "symmetric", src: "xᵀSx", lets: "S: symmetric(n)", noAllocs: true},
+	{name: "logreg", src: "λ‖w‖² + sum(log(1 + exp(−y ∘ (Xw))))", noAllocs: true},
+	{name: "outer_jac", src: "(xᵀy) z", noAllocs: true},
+	{name: "diag", src: "tr(diag(x) A) + sum(diag(B))", noAllocs: true},
+	{name: "sigmoid2", src: "sum(σ(x) ∘ h(x))", opts: derive.Options{Order: 2}, noAllocs: true},
+	{name: "matmat", src: "tr(AᵀB C)", noAllocs: true},
+	{name: "psi_phi", src: "uᵀφ(x) + vᵀψ(x)", noAllocs: true},
+	{name: "mixed_dims", src: "uᵀWx + cᵀx", lets: "x: vector(3)", noAllocs: true},
+	{name: "log_abs", src: "sum(log(x)) − sum(x ∘ x)/2", positive: true, opts: derive.Options{Order: 2}, noAllocs: true},
+	{name: "matrix_fn", src: "tanh(α W)", opts: derive.Options{Wrt: []string{"α"}}, noAllocs: true},
+}
+
+func (c *goCase) build() (*derive.Result, ast.Expr, error) {
+	if c.res != nil {
+		return c.res, c.res.Expand(c.res.Func), nil
+	}
+	var decls []ast.Decl
+	if c.lets != "" {
+		var err error
+		if decls, err = parser.ParseDecls(c.lets); err != nil {
+			return nil, nil, err
+		}
+	}
+	e, err := (&parser.Config{Decls: decls}).ParseExpr(c.src)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s", ast.FormatError(c.src, err))
+	}
+	info, err := ast.Infer(e, decls, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s", ast.FormatError(c.src, err))
+	}
+	r, err := derive.Derive(e, info, c.opts)
+	return r, e, err
+}
+
+// tmpModule writes a module that requires gonum at the version of the main
+// go.mod and uses the main go.sum, so that building needs no network.
+func tmpModule(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	gomod, err := os.ReadFile("../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`gonum\.org/v1/gonum (v\S+)`).FindSubmatch(gomod)
+	if m == nil {
+		t.Fatal("no gonum in go.mod")
+	}
+	mod := fmt.Sprintf("module gocodetest\n\ngo 1.26\n\nrequire gonum.org/v1/gonum %s\n", m[1])
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := os.ReadFile("../go.sum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func goCmd(t *testing.T, dir string, stdin []byte, args ...string) []byte {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("go %s: %v\n%s%s", strings.Join(args, " "), err, errb.String(), out.String())
+	}
+	return out.Bytes()
+}
+
+// fillStubs replaces the panicking stubs of the generic functions by the
+// built-ins testFuncs binds them to.
+func fillStubs(src []byte, g *goGen) []byte {
+	s := string(src)
+	for _, st := range g.stubs {
+		impl := stubImpl(testFuncs[st.key.fun], st.key.primes)
+		re := regexp.MustCompile(`(func ` + regexp.QuoteMeta(st.name) + `\(x float64\) float64 \{\n)\tpanic\([^\n]*\)\n`)
+		s = re.ReplaceAllString(s, "${1}\treturn "+strings.ReplaceAll(impl, "$", "$$")+"\n")
+	}
+	if !strings.Contains(s, `"math"`) && strings.Contains(s, "math.") {
+		s = strings.Replace(s, "import (", "import (\n\t\"math\"", 1)
+	}
+	return []byte(s)
+}
+
+func stubImpl(fun string, p int) string {
+	sig := "1 / (1 + math.Exp(-x))"
+	switch fun + strconv.Itoa(p) {
+	case "tanh0":
+		return "math.Tanh(x)"
+	case "tanh1":
+		return "1 - math.Tanh(x)*math.Tanh(x)"
+	case "tanh2":
+		return "-2 * math.Tanh(x) * (1 - math.Tanh(x)*math.Tanh(x))"
+	case "sin0", "sin4":
+		return "math.Sin(x)"
+	case "sin1":
+		return "math.Cos(x)"
+	case "sin2":
+		return "-math.Sin(x)"
+	case "σ0":
+		return sig
+	case "σ1":
+		return "(" + sig + ") * (1 - " + sig + ")"
+	case "σ2":
+		return "(" + sig + ") * (1 - " + sig + ") * (1 - 2*" + sig + ")"
+	case "softplus0":
+		return "math.Log1p(math.Exp(x))"
+	case "softplus1":
+		return sig
+	case "softplus2":
+		return "(" + sig + ") * (1 - " + sig + ")"
+	}
+	if fun == "exp" {
+		return "math.Exp(x)"
+	}
+	return "math.NaN()"
+}
+
+// wireVal carries a value between the test and the generated program.
+type wireVal struct {
+	Rows, Cols int
+	Data       []string // floats as strconv text: NaN and Inf survive
+}
+
+func toWire(m *mat.Dense) wireVal {
+	r, c := m.Dims()
+	w := wireVal{Rows: r, Cols: c}
+	for i := range r {
+		for j := range c {
+			w.Data = append(w.Data, strconv.FormatFloat(m.At(i, j), 'g', -1, 64))
+		}
+	}
+	return w
+}
+
+func fromWire(w wireVal) *mat.Dense {
+	d := make([]float64, len(w.Data))
+	for i, s := range w.Data {
+		d[i], _ = strconv.ParseFloat(s, 64)
+	}
+	return mat.NewDense(w.Rows, w.Cols, d)
+}
+
+const mainPrelude = `package main
+
+import (
+	"encoding/json"
+	"os"
+	"runtime"
+	"strconv"
+
+	"gonum.org/v1/gonum/mat"
+%s)
+
+type wireVal struct {
+	Rows, Cols int
+	Data       []string
+}
+
+func data(w wireVal) []float64 {
+	d := make([]float64, len(w.Data))
+	for i, s := range w.Data {
+		d[i], _ = strconv.ParseFloat(s, 64)
+	}
+	return d
+}
+
+// vec and dense build contiguous inputs, or strided views (Inc 2, a stride
+// wider than the rows) to exercise the generated code's indexing.
+func vec(w wireVal, strided bool) *mat.VecDense {
+	if !strided {
+		return mat.NewVecDense(w.Rows, data(w))
+	}
+	m := mat.NewDense(w.Rows, 2, nil)
+	m.SetCol(0, data(w))
+	return m.ColView(0).(*mat.VecDense)
+}
+
+func dense(w wireVal, strided bool) *mat.Dense {
+	if !strided {
+		return mat.NewDense(w.Rows, w.Cols, data(w))
+	}
+	m := mat.NewDense(w.Rows, w.Cols+3, nil)
+	v := m.Slice(0, w.Rows, 1, w.Cols+1).(*mat.Dense)
+	v.Copy(mat.NewDense(w.Rows, w.Cols, data(w)))
+	return v
+}
+
+func scalar(w wireVal) float64 { return data(w)[0] }
+
+func enc(x any) wireVal {
+	var m mat.Matrix
+	switch x := x.(type) {
+	case float64:
+		return wireVal{1, 1, []string{strconv.FormatFloat(x, 'g', -1, 64)}}
+	case *mat.VecDense:
+		m = x
+	case *mat.Dense:
+		m = x
+	}
+	r, c := m.Dims()
+	w := wireVal{Rows: r, Cols: c}
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			w.Data = append(w.Data, strconv.FormatFloat(m.At(i, j), 'g', -1, 64))
+		}
+	}
+	return w
+}
+
+func mallocs() uint64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.Mallocs
+}
+
+// output is, per case, per point: the plain results, the workspace
+// results (strided inputs, second call), and the allocations of 10 warm
+// workspace calls.
+type output struct {
+	Plain, Work []wireVal
+	Allocs      uint64
+}
+
+func main() {
+	var in map[string][]map[string]wireVal
+	if err := json.NewDecoder(os.Stdin).Decode(&in); err != nil {
+		panic(err)
+	}
+	out := map[string][]output{}
+%s
+	if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
+		panic(err)
+	}
+}
+`
+
+// callCode returns the main's loop over the points of one case.
+func callCode(pkg string, g *goGen) string {
+	args := func(strided bool) string {
+		var as []string
+		for _, p := range g.params {
+			key := strconv.Quote(p.v.Name)
+			switch p.typ {
+			case "float64":
+				as = append(as, "scalar(p["+key+"])")
+			case "*mat.VecDense":
+				as = append(as, fmt.Sprintf("vec(p[%s], %v)", key, strided))
+			default:
+				as = append(as, fmt.Sprintf("dense(p[%s], %v)", key, strided))
+			}
+		}
+		return strings.Join(as, ", ")
+	}
+	var rs, qs, encR, encQ []string
+	for k := range g.results {
+		rs = append(rs, fmt.Sprintf("r%d", k))
+		qs = append(qs, fmt.Sprintf("q%d", k))
+		encR = append(encR, fmt.Sprintf("enc(r%d)", k))
+		encQ = append(encQ, fmt.Sprintf("enc(q%d)", k))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\tfor _, p := range in[%q] {\n", pkg)
+	fmt.Fprintf(&b, "\t\t%s := %s.F(%s)\n", strings.Join(rs, ", "), pkg, args(false))
+	fmt.Fprintf(&b, "\t\tvar w %s.FWorkspace\n", pkg)
+	fmt.Fprintf(&b, "\t\tcontig := []any{%s}\n", args(false))
+	b.WriteString("\t\t_ = contig\n")
+	fmt.Fprintf(&b, "\t\tw.F(%s)\n", args(false))
+	// Allocation count: inputs built once, outside the measured calls.
+	var pre []string
+	var names []string
+	for k, p := range g.params {
+		n := fmt.Sprintf("a%d", k)
+		names = append(names, n)
+		key := strconv.Quote(p.v.Name)
+		switch p.typ {
+		case "float64":
+			pre = append(pre, fmt.Sprintf("%s := scalar(p[%s])", n, key))
+		case "*mat.VecDense":
+			pre = append(pre, fmt.Sprintf("%s := vec(p[%s], false)", n, key))
+		default:
+			pre = append(pre, fmt.Sprintf("%s := dense(p[%s], false)", n, key))
+		}
+	}
+	for _, s := range pre {
+		b.WriteString("\t\t" + s + "\n")
+	}
+	fmt.Fprintf(&b, "\t\tw.F(%s)\n", strings.Join(names, ", "))
+	// The least of three rounds: the runtime itself allocates now and then.
+	b.WriteString("\t\tallocs := ^uint64(0)\n\t\tfor range 3 {\n\t\t\tm0 := mallocs()\n")
+	fmt.Fprintf(&b, "\t\t\tfor range 10 {\n\t\t\t\tw.F(%s)\n\t\t\t}\n", strings.Join(names, ", "))
+	b.WriteString("\t\t\tallocs = min(allocs, mallocs()-m0)\n\t\t}\n")
+	fmt.Fprintf(&b, "\t\tw.F(%s)\n", args(true))
+	fmt.Fprintf(&b, "\t\t%s := w.F(%s)\n", strings.Join(qs, ", "), args(true))
+	fmt.Fprintf(&b, "\t\tout[%q] = append(out[%q], output{Plain: []wireVal{%s}, Work: []wireVal{%s}, Allocs: allocs})\n",
+		pkg, pkg, strings.Join(encR, ", "), strings.Join(encQ, ", "))
+	b.WriteString("\t}\n")
+	return b.String()
+}
+
+// evalAs evaluates e in the shape want; a scalar 0 stands for zeros.
+func evalAs(e ast.Expr, env *eval.Env, want ast.Shape) (*mat.Dense, error) {
+	v, err := eval.EvalAs(e, env, want)
+	if err != nil {
+		return nil, err
+	}
+	if r, c := v.Dims(); r == 1 && c == 1 && !want.IsScalar() {
+		size := func(d ast.Dim) int {
+			if d.N > 0 {
+				return d.N
+			}
+			return env.Sizes[d.Name]
+		}
+		z := mat.NewDense(size(want.Rows), size(want.Cols), nil)
+		if v.At(0, 0) != 0 {
+			for i := range z.RawMatrix().Data {
+				z.RawMatrix().Data[i] = v.At(0, 0)
+			}
+		}
+		return z, nil
+	}
+	return v, nil
+}
+
+// TestGoCompileRun emits every case (plain and workspace form) into one
+// temporary module, vets and runs it at random points, and compares value
+// and derivatives with package eval on the symbolic result and with central
+// finite differences of the function.
+func TestGoCompileRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a module")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	dir := tmpModule(t)
+	type built struct {
+		c    goCase
+		r    *derive.Result
+		fn   ast.Expr
+		g    *goGen
+		envs []*eval.Env
+	}
+	var cases []*built
+	var imports, calls strings.Builder
+	input := map[string][]map[string]wireVal{}
+	for k, c := range goCases {
+		r, fn, err := c.build()
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		pkg := fmt.Sprintf("c%02d_%s", k, c.name)
+		src, err := Go(r, GoOptions{Package: pkg, Workspace: true})
+		if err != nil && c.knownBug != "" {
+			t.Logf("%s: known bug (%s): %v", c.name, c.knownBug, err)
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: Go: %v\n%s", c.name, err, src)
+			continue
+		}
+		g, _ := newGoGen(r, GoOptions{Package: pkg, Workspace: true})
+		src = fillStubs(src, g)
+		if err := os.MkdirAll(filepath.Join(dir, pkg), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, pkg, "grad.go"), src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		b := &built{c: c, r: r, fn: fn, g: g}
+		for seed := range uint64(3) {
+			rng := rand.New(rand.NewPCG(seed+1, uint64(k)))
+			vals, sizes := eval.Random(r.Vars, nil, rng, c.positive)
+			env := &eval.Env{Vars: vals, Funcs: testFuncs, Sizes: sizes}
+			b.envs = append(b.envs, env)
+			point := map[string]wireVal{}
+			for name, v := range vals {
+				point[name] = toWire(v)
+			}
+			input[pkg] = append(input[pkg], point)
+		}
+		fmt.Fprintf(&imports, "\t%s \"gocodetest/%s\"\n", pkg, pkg)
+		calls.WriteString(callCode(pkg, g))
+		b.c.name = pkg
+		cases = append(cases, b)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "cmd", "run"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	main := fmt.Sprintf(mainPrelude, imports.String(), calls.String())
+	if err := os.WriteFile(filepath.Join(dir, "cmd", "run", "main.go"), []byte(main), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	goCmd(t, dir, nil, "vet", "./...")
+	in, err := json.Marshal(input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := goCmd(t, dir, in, "run", "./cmd/run")
+	var out map[string][]struct {
+		Plain, Work []wireVal
+		Allocs      uint64
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("%v\n%s", err, raw)
+	}
+	for _, b := range cases {
+		r := b.r
+		for p, env := range b.envs {
+			o := out[b.c.name][p]
+			check := func(what string, k int, want *mat.Dense, tol float64) {
+				t.Helper()
+				for form, got := range map[string]wireVal{"plain": o.Plain[k], "workspace": o.Work[k]} {
+					g := fromWire(got)
+					if e := eval.RelErr(g, want); !(e <= tol) {
+						t.Errorf("%s (%s) point %d, %s form: %s\n got %v\nwant %v (rel. error %.2g)", b.c.name, b.c.src, p, form, what,
+							mat.Formatted(g, mat.Squeeze()), mat.Formatted(want, mat.Squeeze()), e)
+					}
+				}
+			}
+			v, err := evalAs(r.Expand(r.Func), env, r.FuncShape)
+			if err != nil {
+				t.Fatalf("%s: eval: %v", b.c.name, err)
+			}
+			check("value", 0, v, 1e-10)
+			for k, d := range r.Derivs {
+				sym, err := evalAs(r.Expand(d.Expr), env, d.Shape)
+				if err != nil {
+					t.Fatalf("%s: eval ∂/∂%s: %v", b.c.name, d.Wrt, err)
+				}
+				check("∂/∂"+d.Wrt+" = "+ast.String(d.Expr)+" vs eval", k+1, sym, 1e-9)
+				var fd *mat.Dense
+				tol := 1e-6
+				if d.Order == 2 {
+					fd, err = eval.CentralDiff2(b.fn, env, d.Wrt)
+					tol = 1e-4
+				} else {
+					fd, err = eval.CentralDiff(b.fn, env, d.Wrt)
+				}
+				if err != nil {
+					t.Fatalf("%s: finite differences by %s: %v", b.c.name, d.Wrt, err)
+				}
+				if vi := varInfo(r, d.Wrt); vi != nil && vi.Symmetric {
+					fd = eval.SymmetricPart(fd)
+				}
+				check("∂/∂"+d.Wrt+" vs central differences", k+1, fd, tol)
+			}
+			if b.c.noAllocs && o.Allocs != 0 {
+				t.Errorf("%s: the workspace form allocated %d times in 10 warm calls", b.c.name, o.Allocs)
+			}
+		}
+	}
+	_ = runtime.GOOS
+	_ = math.Pi
+}
+
+func varInfo(r *derive.Result, name string) *ast.VarInfo {
+	for i := range r.Vars {
+		if r.Vars[i].Name == name {
+			return &r.Vars[i]
+		}
+	}
+	return nil
+}
