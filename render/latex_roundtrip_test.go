@@ -387,8 +387,17 @@ func TestLaTeXReadsBackToTheSameTree(t *testing.T) {
 			exprs = append(exprs, e)
 		}
 	}
+	// Products of a variable named like a function (h, φ) and a bracket.
+	for len(exprs) < 3300 {
+		f := ast.Var([]string{"h", "φ"}[rng.IntN(2)])
+		e := ast.Bin(ast.Mul, ast.Bin(ast.Mul, latexRandomExpr(rng, 2), f), latexRandomExpr(rng, 2))
+		if lxReadable(e) {
+			exprs = append(exprs, e)
+		}
+	}
 	failures := 0
-	for i, e := range exprs {
+	for i := range 2 * len(exprs) {
+		e := exprs[i/2]
 		o := LaTeXOptions{Shapes: latexShapes, Plain: i%2 == 1}
 		tex := LaTeX(e, o)
 		src, err := lxTranslate(tex)
