@@ -115,8 +115,8 @@ type dimFlag uint8
 const (
 	// usedByGreek: a lowercase Greek variable (scalar preferred) uses it.
 	usedByGreek dimFlag = 1 << iota
-	// usedByOther: another variable uses it, or it is the dimension of the
-	// argument of a function that only makes sense on vectors (‖θ‖, sum(θ)).
+	// usedByOther: another variable uses it, or a Greek variable is used
+	// the way only vectors are (θᵀ, ‖θ‖, sum(θ)): see preferVector.
 	usedByOther
 	// onesCols: the columns of a 𝟙 of open shape, a column vector unless
 	// something else decides (𝟙ᵀx is the sum of x).
