@@ -87,6 +87,10 @@ func DOT(g *graph.Graph) string {
 		seed = eval.Compact(out.Branches[0])
 	}
 	fmt.Fprintf(&b, "\tn%d -> out [label=%s];\n", out.ID, edgeLabel(out, seed))
+	if g.ForwardFlops > 0 {
+		// The cost line of the table, small, under the picture.
+		fmt.Fprintf(&b, "\tlabel=%s;\n\tlabelloc=b;\n\tfontname=\"Helvetica\";\n\tfontsize=10;\n\tfontcolor=\"#555555\";\n", quote(g.CostLine()))
+	}
 	b.WriteString("}\n")
 	return b.String()
 }

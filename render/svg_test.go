@@ -61,6 +61,9 @@ func TestSVG(t *testing.T) {
 				t.Errorf("%s: the SVG's text lacks the value %s of %s", c.name, v, n.Name)
 			}
 		}
+		if !strings.Contains(text, c.g.CostLine()) {
+			t.Errorf("%s: the SVG's text lacks the operation counts %q", c.name, c.g.CostLine())
+		}
 		if c.name == "lecture" && !strings.Contains(text, "2 + 3 = 5") {
 			t.Errorf("lecture: the SVG's text lacks the branch sum of y")
 		}
