@@ -569,7 +569,7 @@ func (in *inferer) shape(e Expr) (s shp, err error) {
 		if s, ok := in.broadcast(e.X, e.Y, ks[0], ks[1]); ok {
 			return s, nil
 		}
-		return shp{}, in.errorf(e.Pos(), "cannot compare %s with %s: shapes differ", in.operand(e.X), in.operand(e.Y))
+		return shp{}, Errorf(e.Pos(), "cannot compare %s with %s: shapes differ", in.operand(e.X), in.operand(e.Y))
 	case *Binary:
 		return in.binary(e, ks[0], ks[1])
 	case *Call:
@@ -644,7 +644,7 @@ func (in *inferer) binary(e *Binary, x, y shp) (shp, error) {
 		default:
 			verb = "cannot divide %s by %s elementwise: shapes differ"
 		}
-		return shp{}, in.errorf(pos, verb, in.operand(e.X), in.operand(e.Y))
+		return shp{}, Errorf(pos, verb, in.operand(e.X), in.operand(e.Y))
 	case Mul:
 		switch {
 		case in.isScalar(x):
@@ -658,7 +658,7 @@ func (in *inferer) binary(e *Binary, x, y shp) (shp, error) {
 		if in.dims.unify(x.c, y.r, false) {
 			return shp{x.r, y.c}, nil
 		}
-		return shp{}, in.errorf(pos, "cannot multiply %s by %s: inner dimensions %s and %s differ",
+		return shp{}, Errorf(pos, "cannot multiply %s by %s: inner dimensions %s and %s differ",
 			in.operand(e.X), in.operand(e.Y), in.showDim(x.c), in.showDim(y.r))
 	case Div, ElemPow:
 		switch {
@@ -673,15 +673,15 @@ func (in *inferer) binary(e *Binary, x, y shp) (shp, error) {
 			return x, nil
 		}
 		if e.Op == Div {
-			return shp{}, in.errorf(pos, "cannot divide %s by %s: shapes differ", in.operand(e.X), in.operand(e.Y))
+			return shp{}, Errorf(pos, "cannot divide %s by %s: shapes differ", in.operand(e.X), in.operand(e.Y))
 		}
-		return shp{}, in.errorf(pos, "cannot raise %s to %s elementwise: shapes differ", in.operand(e.X), in.operand(e.Y))
+		return shp{}, Errorf(pos, "cannot raise %s to %s elementwise: shapes differ", in.operand(e.X), in.operand(e.Y))
 	case Pow:
 		if !in.isScalar(y) {
 			m := in.dims.mark()
 			if !in.dims.unify(y.r, 0, false) || !in.dims.unify(y.c, 0, false) {
 				in.dims.rollback(m)
-				return shp{}, in.errorf(pos, "the exponent of %s must be a scalar, not %s", String(e), in.operand(e.Y))
+				return shp{}, Errorf(pos, "the exponent of %s must be a scalar, not %s", String(e), in.operand(e.Y))
 			}
 		}
 		if in.isScalar(x) || in.dims.unify(x.r, x.c, false) {
@@ -706,11 +706,11 @@ func (in *inferer) powError(e *Binary, pos Pos, x shp) error {
 			}
 			alts += ", " + xs + "∘" + xs + " or " + String(Bin(Pow, Fn("norm", 0, e.X), e.Y))
 		}
-		return in.errorf(pos, "%s is a vector (%s): use %s", head, in.show(x), alts)
+		return Errorf(pos, "%s is a vector (%s): use %s", head, in.show(x), alts)
 	case in.dims.isOne(x.r):
-		return in.errorf(pos, "%s is a row vector (%s)", head, in.show(x))
+		return Errorf(pos, "%s is a row vector (%s)", head, in.show(x))
 	}
-	return in.errorf(pos, "%s is %s, not square", head, in.show(x))
+	return Errorf(pos, "%s is %s, not square", head, in.show(x))
 }
 
 func (in *inferer) call(e *Call, ks []shp) (shp, error) {
@@ -721,7 +721,7 @@ func (in *inferer) call(e *Call, ks []shp) (shp, error) {
 			arity = b.Arity
 		}
 		if len(ks) != arity {
-			return shp{}, in.errorf(e.Pos(), "%s takes %s, not %d", e.Fun, plural(arity, "argument"), len(ks))
+			return shp{}, Errorf(e.Pos(), "%s takes %s, not %d", e.Fun, plural(arity, "argument"), len(ks))
 		}
 		if arity == 1 {
 			return ks[0], nil
@@ -729,10 +729,10 @@ func (in *inferer) call(e *Call, ks []shp) (shp, error) {
 		if s, ok := in.broadcast(e.Args[0], e.Args[1], ks[0], ks[1]); ok {
 			return s, nil
 		}
-		return shp{}, in.errorf(e.Pos(), "cannot take %s of %s and %s: shapes differ", e.Fun, in.operand(e.Args[0]), in.operand(e.Args[1]))
+		return shp{}, Errorf(e.Pos(), "cannot take %s of %s and %s: shapes differ", e.Fun, in.operand(e.Args[0]), in.operand(e.Args[1]))
 	}
 	if len(ks) != 1 {
-		return shp{}, in.errorf(e.Pos(), "%s takes %s, not %d", e.Fun, plural(b.Arity, "argument"), len(ks))
+		return shp{}, Errorf(e.Pos(), "%s takes %s, not %d", e.Fun, plural(b.Arity, "argument"), len(ks))
 	}
 	x := ks[0]
 	arg := e.Args[0]
@@ -744,12 +744,12 @@ func (in *inferer) call(e *Call, ks []shp) (shp, error) {
 		if in.dims.unify(x.r, x.c, false) {
 			return scalarShp, nil
 		}
-		return shp{}, in.errorf(e.Pos(), "%s needs a square matrix, not %s", e.Fun, in.operand(arg))
+		return shp{}, Errorf(e.Pos(), "%s needs a square matrix, not %s", e.Fun, in.operand(arg))
 	case "inv":
 		if in.dims.unify(x.r, x.c, false) {
 			return x, nil
 		}
-		return shp{}, in.errorf(e.Pos(), "cannot invert %s: not square", in.operand(arg))
+		return shp{}, Errorf(e.Pos(), "cannot invert %s: not square", in.operand(arg))
 	case "diag":
 		if in.isScalar(x) {
 			return x, nil
@@ -761,13 +761,13 @@ func (in *inferer) call(e *Call, ks []shp) (shp, error) {
 		if in.dims.unify(x.r, x.c, false) {
 			return shp{x.r, 0}, nil
 		}
-		return shp{}, in.errorf(e.Pos(), "diag needs a vector or a square matrix, not %s", in.operand(arg))
+		return shp{}, Errorf(e.Pos(), "diag needs a vector or a square matrix, not %s", in.operand(arg))
 	case "softmax":
 		if in.dims.unify(x.c, 0, false) {
 			in.preferVector(x)
 			return x, nil
 		}
-		return shp{}, in.errorf(e.Pos(), "softmax needs a vector, not %s", in.operand(arg))
+		return shp{}, Errorf(e.Pos(), "softmax needs a vector, not %s", in.operand(arg))
 	}
 	return shp{}, Errorf(e.Pos(), "no shape rule for %s", e.Fun)
 }
@@ -777,12 +777,6 @@ func plural(n int, word string) string {
 		return "one " + word
 	}
 	return strconv.Itoa(n) + " " + word + "s"
-}
-
-// errorf returns an *Error at pos. Messages are built with operand and show,
-// which name open dimensions as the final result would.
-func (in *inferer) errorf(pos Pos, format string, args ...any) error {
-	return Errorf(pos, format, args...)
 }
 
 // operand returns "x (n)": the expression and its current shape.

@@ -193,6 +193,10 @@ func TestInferErrors(t *testing.T) {
   ^`},
 		{"x: vector(n)", "x²", nil, `
 1:2: x² needs a scalar or square matrix, but x is a vector (n): use x.^2, x∘x or ‖x‖²`},
+		{"", "x² + 1", map[string]ast.Shape{"x": ast.Vector(ast.Size(2))}, `
+1:2: x² needs a scalar or square matrix, but x is a vector (2): use x.^2, x∘x or ‖x‖²
+  x² + 1
+   ^`},
 		{"A: matrix(n,m)", "Ax + x²", nil, `
 1:7: x² needs a scalar or square matrix, but x is a vector (m): use x.^2, x∘x or ‖x‖²`},
 		{"W: matrix(n,m)", "(Wx)²", nil, `
