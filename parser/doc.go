@@ -23,12 +23,13 @@
 //
 //	sum        = hadamard { ("+" | "-" | "−") hadamard } .
 //	hadamard   = product { ("∘" | "⊙" | ".*" | "./") product } .
-//	product    = unary { ("*" | "·" | "/") unary | postfix } .   (* the bare postfix is juxtaposition *)
+//	product    = unary { ("*" | "·" | "⋅" | "/") unary | postfix } .   (* the bare postfix is juxtaposition *)
 //	unary      = ("-" | "−") unary | postfix .
-//	postfix    = primary { "ᵀ" | "'" | ".T" | "^T" | "⁻ᵀ" | superscript | ("^" | ".^") exponent } .
+//	postfix    = primary { "ᵀ" | "⊤" | "'" | ".T" | "^T" | "^⊤" | "⁻ᵀ" | superscript | ("^" | ".^") exponent } .
 //	exponent   = [ "-" | "−" ] primary .
 //	primary    = number | "𝟙" | "ones" | "I" | name | call
-//	           | "(" sum ")" | "[" sum [ comparison sum ] "]" | "‖" sum "‖" | "||" sum "||" .
+//	           | "(" sum ")" | "[" sum [ comparison sum ] "]" | "‖" sum "‖" [ normSub ] | "||" sum "||" [ normSub ] .
+//	normSub    = "₁" | "_1" | "₂" | "_2" | "_F" .   (* touching the closing bar *)
 //	call       = function { prime } "(" [ sum { "," sum } ] ")" .
 //	function   = builtin | "σ" | "sigma" | genericLetter [ subscript ] | declaredFunction .
 //	prime      = "′" | "″" | "‴" | "'" .
@@ -50,7 +51,8 @@
 //     A power of a power (x^2^3) is an error that asks for brackets.
 //   - ‖x‖ and ||x|| are Call{norm} with FunPos at the opening bar and Rparen
 //     at the closing one. Inside a norm a bar after a complete operand closes
-//     it: write ‖a(‖b‖)‖ for the norm of a·‖b‖.
+//     it: write ‖a(‖b‖)‖ for the norm of a·‖b‖. ‖x‖₁ is norm1(x); ‖x‖₂ and
+//     ‖X‖_F are norm.
 //   - A juxtaposition's Binary.OpPos is where its right operand starts.
 //   - Juxtaposition never starts with a minus: "W -x" is a difference, and
 //     "-2x" is (−2)·x because unary minus binds tighter than products.

@@ -50,6 +50,8 @@ func TestErrors(t *testing.T) {
 		{"x_1_2", `1:4: unexpected "_": a name has one subscript, as in x_12 or W_L`},
 		{"1e999", "1:1: number 1e999 is too large"},
 		{"x,y", `1:2: unexpected ","`},
+		{"‖x‖₃", "1:4: unknown norm ‖₃: matcalc knows ‖x‖₁ (norm1), ‖x‖₂ and ‖x‖_F (norm)"},
+		{"x + ₂", `1:5: unexpected subscript "₂": a subscript follows a letter (x₁) or a norm (‖x‖₁, ‖x‖₂, ‖x‖_F)`},
 		{"x . y", `1:3: unexpected ".": did you mean .*, ./, .^ or .T?`},
 		{"|x|", `1:1: unexpected "|": write abs(x) for an absolute value, ‖x‖ or ||x|| for a norm`},
 		{"W = x", `1:3: unexpected "="`},

@@ -24,10 +24,11 @@ var lexDef = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "Word", Pattern: `[\p{Lu}\p{Ll}\p{Lt}\p{Lo}][\p{Lu}\p{Ll}\p{Lt}\p{Lo}0-9₀-₉_]*`},
 	{Name: "InvT", Pattern: `⁻ᵀ`},
 	{Name: "Super", Pattern: `⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+`},
-	{Name: "Transpose", Pattern: `ᵀ|\.T`},
+	{Name: "Transpose", Pattern: `ᵀ|⊤|\.T`},
 	{Name: "Prime", Pattern: `[′″‴]`},
 	{Name: "Quote", Pattern: `'`},
-	{Name: "Op", Pattern: `\.\*|\./|\.\^|\|\||>=|<=|[-−+*/^∘⊙·()\[\],‖≥≤><:;=]`},
+	{Name: "Op", Pattern: `\.\*|\./|\.\^|\|\||>=|<=|[-−+*/^∘⊙·⋅()\[\],‖≥≤><:;=]`},
+	{Name: "Sub", Pattern: `[₀-₉]+|_[0-9A-Za-z]+`},
 	{Name: "Invalid", Pattern: `(?s:.)`},
 })
 
@@ -43,6 +44,7 @@ var (
 	symPrime     = symbols["Prime"]
 	symQuote     = symbols["Quote"]
 	symOp        = symbols["Op"]
+	symSub       = symbols["Sub"]
 )
 
 // tokKind classifies the parser's tokens (after words are split).
@@ -60,6 +62,7 @@ const (
 	tPrime             // ′ ″ ‴
 	tQuote             // ' (transpose, or a prime after a function name)
 	tOp                // operators and brackets
+	tSub               // a subscript not after a letter: ‖x‖₂, ‖x‖_F
 	tBad               // an invalid character or a malformed name: msg says why
 )
 
@@ -326,6 +329,8 @@ func (c *config) tokens(src string, start, end int) []token {
 			t.kind = tQuote
 		case symOp:
 			t.kind = tOp
+		case symSub:
+			t.kind = tSub
 		default:
 			t.kind = tBad
 			switch rt.text {

@@ -169,6 +169,8 @@ func (p *parser) unexpected(t token, want string) error {
 		return ast.Errorf(t.pos, "unexpected end of input")
 	case isComparison(t) && p.top() != "[":
 		return ast.Errorf(t.pos, "a comparison %q is allowed only inside an indicator, as in [a ≥ b]", t.text)
+	case t.kind == tSub:
+		return ast.Errorf(t.pos, "unexpected subscript %q: a subscript follows a letter (x₁) or a norm (‖x‖₁, ‖x‖₂, ‖x‖_F)", t.text)
 	case t.kind == tPrime:
 		return ast.Errorf(t.pos, "a prime %q marks the derivative of a function, as in f′(z); write ᵀ or ' for a transpose", t.text)
 	case want != "":
@@ -264,7 +266,7 @@ func (p *parser) product() (ast.Expr, error) {
 	for {
 		t := p.peek()
 		switch {
-		case p.isOp(t, "*", "·", "/"):
+		case p.isOp(t, "*", "·", "⋅", "/"):
 			p.next()
 			op := ast.Mul
 			if t.text == "/" {
@@ -354,7 +356,7 @@ func (p *parser) postfix() (ast.Expr, error) {
 			p.next()
 			x = p.superscript(x, start, t)
 			powered = true
-		case p.isOp(t, "^") && p.peekAt(1).kind == tName && p.peekAt(1).name == "T" && !p.cfg.vars["T"]:
+		case p.isOp(t, "^") && (p.peekAt(1).kind == tName && p.peekAt(1).name == "T" && !p.cfg.vars["T"] || p.peekAt(1).kind == tTranspose):
 			p.next()
 			u := p.next()
 			x = &ast.Transpose{X: x, OpEnd: u.end}
@@ -675,5 +677,16 @@ func (p *parser) norm() (ast.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ast.Call{FunPos: open.pos, Fun: "norm", Args: []ast.Expr{x}, Rparen: closing.pos}, nil
+	fun := "norm"
+	if t := p.peek(); t.kind == tSub && t.pos == closing.end {
+		switch t.text {
+		case "₂", "_2", "_F":
+		case "₁", "_1":
+			fun = "norm1"
+		default:
+			return nil, ast.Errorf(t.pos, "unknown norm %s%s: matcalc knows ‖x‖₁ (norm1), ‖x‖₂ and ‖x‖_F (norm)", closing.text, t.text)
+		}
+		p.next()
+	}
+	return &ast.Call{FunPos: open.pos, Fun: fun, Args: []ast.Expr{x}, Rparen: closing.pos}, nil
 }

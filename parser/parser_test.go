@@ -119,7 +119,9 @@ var spellings = []struct {
 	{[]string{"‖‖x‖y‖", "norm(norm(x)*y)"}, fn("norm", mul(fn("norm", v("x")), v("y")))},
 	{[]string{"‖x(‖y‖)‖", "norm(x*norm(y))"}, fn("norm", mul(v("x"), fn("norm", v("y"))))},
 	{[]string{"‖x + ‖y‖‖", "norm(x + norm(y))"}, fn("norm", add(v("x"), fn("norm", v("y"))))},
-	{[]string{"norm1(x)", "norm1( x )"}, fn("norm1", v("x"))},
+	{[]string{"norm1(x)", "norm1( x )", "‖x‖₁", "||x||_1"}, fn("norm1", v("x"))},
+	{[]string{"‖x‖", "‖x‖₂", "||x||_2", "‖x‖_F", "norm(x)"}, nil},
+	{[]string{"x⊤y", "x^⊤ y", "x^T ⋅ y"}, nil},
 	// Letter runs.
 	{[]string{"uᵀWx", "u'*W*x"}, mul(mul(tr(v("u")), v("W")), v("x"))},
 	{[]string{"Wexp(x)", "W*exp(x)", "W exp(x)"}, mul(v("W"), fn("exp", v("x")))},
