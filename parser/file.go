@@ -153,28 +153,36 @@ func parseRequest(src string, st span) (Request, error) {
 		return r, err
 	}
 	r.Func = name
-	if t := d.peek(); t.typ == symWord && t.text == "wrt" {
-		d.next()
-		for {
-			n, _, err := d.name("a variable")
-			if err != nil {
-				return r, err
+	seenOrder := false
+	for {
+		t := d.peek()
+		switch {
+		case t.typ == symWord && t.text == "wrt" && r.Wrt == nil:
+			d.next()
+			for {
+				n, _, err := d.name("a variable")
+				if err != nil {
+					return r, err
+				}
+				r.Wrt = append(r.Wrt, n)
+				if !d.isOp(",") {
+					break
+				}
+				d.next()
 			}
-			r.Wrt = append(r.Wrt, n)
-			if !d.isOp(",") {
-				break
+			continue
+		case t.typ == symWord && t.text == "order" && !seenOrder:
+			d.next()
+			n := d.peek()
+			if n.typ != symNumber || (n.text != "1" && n.text != "2") {
+				return r, d.unexpected("the order 1 or 2")
 			}
 			d.next()
+			r.Order = int(n.text[0] - '0')
+			seenOrder = true
+			continue
 		}
-	}
-	if t := d.peek(); t.typ == symWord && t.text == "order" {
-		d.next()
-		n := d.peek()
-		if n.typ != symNumber || (n.text != "1" && n.text != "2") {
-			return r, d.unexpected("the order 1 or 2")
-		}
-		d.next()
-		r.Order = int(n.text[0] - '0')
+		break
 	}
 	if t := d.peek(); t.typ != lexer.EOF {
 		return r, d.unexpected(`"wrt", "order" or the end of the request`)

@@ -19,6 +19,7 @@ err = y - p   # a multi-letter name, read whole below
 L = loss(err) + lambda‖w‖² + errᵀerr
 derive L wrt w, θ₁ order 2
 derive L
+derive z order 2 wrt w
 `
 	f, err := ParseFile(src)
 	if err != nil {
@@ -68,8 +69,9 @@ derive L
 	wantReqs := []Request{
 		{Func: "L", Wrt: []string{"w", "θ₁"}, Order: 2},
 		{Func: "L", Order: 1},
+		{Func: "z", Wrt: []string{"w"}, Order: 2},
 	}
-	if len(f.Requests) != 2 {
+	if len(f.Requests) != 3 {
 		t.Fatalf("%d requests", len(f.Requests))
 	}
 	for i, r := range f.Requests {
@@ -85,6 +87,7 @@ func TestParseFileErrors(t *testing.T) {
 z = Wx +
 derive s wrt x
 y = (x
+derive y order 3
 W: matrix(n)
 hello world`
 	_, err := ParseFile(src)
@@ -96,8 +99,9 @@ hello world`
 		`2:9: unexpected end of input, expected an operand after "+"`,
 		"3:1: cannot derive s: it is not defined in this file (define it first: s = …)",
 		`4:5: missing closing ")" for the "(" opened here`,
-		"5:10: matrix takes two dimensions, as in matrix(n, m)",
-		"6:1: expected a declaration (x: vector(n)), a definition (z = Wx + b) or a request (derive s wrt x)",
+		`5:16: unexpected "3", expected the order 1 or 2`,
+		"6:10: matrix takes two dimensions, as in matrix(n, m)",
+		"7:1: expected a declaration (x: vector(n)), a definition (z = Wx + b) or a request (derive s wrt x)",
 	}
 	var got []string
 	for _, e := range list {
