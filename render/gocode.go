@@ -103,6 +103,12 @@ type prepared struct {
 }
 
 func newGoGen(r *derive.Result, o GoOptions) (*goGen, error) {
+	if o.Package == "" {
+		o.Package = "grad"
+	}
+	if o.Func == "" {
+		o.Func = "F"
+	}
 	g := &goGen{r: r, o: o, pkg: newNamer(), stubFor: map[stubKey]string{}, helper: map[string]string{}, used: map[string]bool{}}
 	g.pkg.reserve(o.Func)
 	if o.Workspace {
@@ -534,7 +540,7 @@ func goIdent(name string) string {
 	if s == "" {
 		return "v"
 	}
-	if r, _ := utf8.DecodeRuneInString(s); !unicode.IsLetter(r) && r != '_' {
+	if r, _ := utf8.DecodeRuneInString(s); !unicode.IsLetter(r) && r != '_' || strings.Trim(s, "_") == "" {
 		s = "v" + s
 	}
 	return s

@@ -181,7 +181,9 @@ func normalize(e ast.Expr, shapes map[ast.Expr]ast.Shape) ast.Expr {
 			}
 			return ast.Bin(x.Op, norm(x.X, t), norm(x.Y, t))
 		case *ast.Call:
-			if x.IsElementwise() || t && (x.Fun == "inv" || x.Fun == "diag" && isVectorArg(x, shapes)) {
+			// inv keeps its transpose outside: (A⁻¹)ᵀ is a flag on the
+			// stored inverse, where inv(Aᵀ) would pass A.T() to gonum.
+			if x.IsElementwise() || t && x.Fun == "diag" && isVectorArg(x, shapes) {
 				args := make([]ast.Expr, len(x.Args))
 				for i, a := range x.Args {
 					args[i] = norm(a, t && !(x.Fun == "diag"))
