@@ -98,8 +98,10 @@ func splitDefs(r *derive.Result) (before, after []derive.Def) {
 }
 
 // Standalone returns a complete LaTeX document that shows each body (LaTeX
-// math, such as LaTeX's or LaTeXResult's) as display math. An aligned
-// block becomes an align* environment, which may break across pages.
+// math, such as LaTeX's or LaTeXResult's) as display math. Each aligned
+// block becomes an align* environment, which may break across pages, so a
+// body of several aligned blocks (one per variable of --steps) shows them
+// one below the other.
 // pdflatex compiles the document with the packages of Debian's
 // texlive-latex-base: amsmath, amssymb, bm, geometry.
 func Standalone(bodies ...string) string {
@@ -114,8 +116,10 @@ func Standalone(bodies ...string) string {
 \begin{document}
 `)
 	for _, body := range bodies {
-		if rows, ok := alignedRows(body); ok {
-			b.WriteString("\\begin{align*}\n" + rows + "\n\\end{align*}\n")
+		if blocks, ok := alignedRows(body); ok {
+			for _, rows := range blocks {
+				b.WriteString("\\begin{align*}\n" + rows + "\n\\end{align*}\n")
+			}
 			continue
 		}
 		b.WriteString("\\[\n" + body + "\n\\]\n")
@@ -124,17 +128,24 @@ func Standalone(bodies ...string) string {
 	return b.String()
 }
 
-// alignedRows returns the rows of a body that is one aligned block.
-func alignedRows(body string) (string, bool) {
+// alignedRows returns the rows of each aligned block of a body that is
+// only aligned blocks, one after another (as --steps writes them).
+func alignedRows(body string) ([]string, bool) {
 	const begin, end = "\\begin{aligned}\n", "\n\\end{aligned}"
-	if !strings.HasPrefix(body, begin) || !strings.HasSuffix(body, end) {
-		return "", false
+	var blocks []string
+	rest := strings.TrimSpace(body)
+	for rest != "" {
+		if !strings.HasPrefix(rest, begin) {
+			return nil, false
+		}
+		rows, after, ok := strings.Cut(rest[len(begin):], end)
+		if !ok || strings.Contains(rows, "{aligned}") {
+			return nil, false
+		}
+		blocks = append(blocks, rows)
+		rest = strings.TrimSpace(after)
 	}
-	rows := body[len(begin) : len(body)-len(end)]
-	if strings.Contains(rows, "{aligned}") {
-		return "", false
-	}
-	return rows, true
+	return blocks, len(blocks) > 0
 }
 
 // A Step is one line of a derivation shown step by step (`derive --steps`).

@@ -196,7 +196,24 @@ func TestStandaloneGolden(t *testing.T) {
 	}
 	all = append(all, LaTeXSteps(latexStepsNetworkB(), LaTeXOptions{Shapes: latexShapes}))
 	all = append(all, LaTeX(latexCases[0].e, LaTeXOptions{Shapes: latexShapes}))
+	// Several aligned blocks in one body, as derive --steps writes them.
+	all = append(all, all[0]+"\n"+all[2])
 	latexGolden(t, "standalone/all_results.tex", Standalone(all...))
+}
+
+func TestStandaloneStacksAlignedBlocks(t *testing.T) {
+	one := "\\begin{aligned}\na &= b\n\\end{aligned}"
+	two := "\\begin{aligned}\nc &= d \\\\\ne &= f\n\\end{aligned}"
+	doc := Standalone(one+"\n"+two, "x^{2}", "\\begin{aligned}\\end{aligned} y")
+	for _, want := range []string{
+		"\\begin{align*}\na &= b\n\\end{align*}\n\\begin{align*}\nc &= d \\\\\ne &= f\n\\end{align*}\n",
+		"\\[\nx^{2}\n\\]\n",
+		"\\[\n\\begin{aligned}\\end{aligned} y\n\\]\n",
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("Standalone lacks\n%s\nin\n%s", want, doc)
+		}
+	}
 }
 
 func TestFrac(t *testing.T) {
