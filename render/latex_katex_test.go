@@ -34,7 +34,7 @@ func latexGoldenFiles(t *testing.T) map[string]string {
 		}
 		s := strings.TrimSuffix(string(b), "\n")
 		if strings.Contains(f, "standalone") {
-			displays := standaloneDisplays(s)
+			displays := katex.Displays(s)
 			if len(displays) == 0 {
 				t.Fatalf("%s: no display math", f)
 			}
@@ -49,35 +49,6 @@ func latexGoldenFiles(t *testing.T) map[string]string {
 		t.Fatalf("only %d latexGolden files under testdata/latex: run go test ./render/ -update", len(out))
 	}
 	return out
-}
-
-// standaloneDisplays returns the displays of a Standalone document, each
-// as KaTeX takes it: \[ x \] as x, align* rows as an aligned block.
-func standaloneDisplays(doc string) []string {
-	var out []string
-	rest := doc
-	for {
-		i := strings.Index(rest, "\\[\n")
-		j := strings.Index(rest, "\\begin{align*}\n")
-		switch {
-		case i < 0 && j < 0:
-			return out
-		case j < 0 || i >= 0 && i < j:
-			body, after, ok := strings.Cut(rest[i+3:], "\n\\]")
-			if !ok {
-				return append(out, "unterminated \\[")
-			}
-			out = append(out, body)
-			rest = after
-		default:
-			rows, after, ok := strings.Cut(rest[j+len("\\begin{align*}\n"):], "\n\\end{align*}")
-			if !ok {
-				return append(out, "unterminated align*")
-			}
-			out = append(out, "\\begin{aligned}\n"+rows+"\n\\end{aligned}")
-			rest = after
-		}
-	}
 }
 
 // TestLaTeXRendersWithKaTeX renders, in one node process, every latexGolden

@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# readme-picture.sh renders the LaTeX of one example (the lecture network
-# uᵀf(Wx+b), golden file render/testdata/latex/result_network.tex, written
-# by render.LaTeXResult) to docs/latex-example.png for the README, with the
-# real renderer: pdflatex on a page cut to the formula, then pdftoppm.
-# It installs Debian's texlive-latex-base and poppler-utils when missing.
+# readme-picture.sh renders the LaTeX of one example, the lecture network
+# uᵀf(Wx+b), to docs/latex-example.png for the README, with the real
+# renderer: pdflatex on a page cut to the formula, then pdftoppm. The LaTeX
+# comes from `matcalc derive 'uᵀf(Wx+b)' --format latex`, or from the golden
+# file render/testdata/latex/result_network.tex (render.LaTeXResult of the
+# same result) when the command does not build. It installs Debian's
+# texlive-latex-base and poppler-utils when missing.
 #
-#   scripts/readme-picture.sh [BODY.tex [OUT.png]]
+#   scripts/readme-picture.sh [BODY.tex|- [OUT.png]]
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-body=${1:-$root/render/testdata/latex/result_network.tex}
 png=${2:-$root/docs/latex-example.png}
+body=${1:-}
+if [ -z "$body" ]; then
+	body=$(mktemp)
+	if ! (cd "$root" && go run ./cmd/matcalc derive 'uᵀf(Wx+b)' --format latex >"$body" 2>/dev/null); then
+		echo "readme-picture: matcalc did not run; using render/testdata/latex/result_network.tex" >&2
+		cp "$root/render/testdata/latex/result_network.tex" "$body"
+	fi
+fi
 
 need=()
 command -v pdflatex >/dev/null || need+=(texlive-latex-base)

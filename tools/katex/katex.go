@@ -97,3 +97,34 @@ func Check(t testing.TB, texs []string) {
 	}
 	t.Logf("KaTeX rendered %d strings", len(texs))
 }
+
+// Displays returns the display math of a LaTeX document, such as
+// render.Standalone writes, each as KaTeX takes it: \[ x \] as x, the rows
+// of an align* environment as an aligned block. An unterminated display is
+// returned as a string KaTeX rejects.
+func Displays(doc string) []string {
+	var out []string
+	rest := doc
+	for {
+		i := strings.Index(rest, "\\[\n")
+		j := strings.Index(rest, "\\begin{align*}\n")
+		switch {
+		case i < 0 && j < 0:
+			return out
+		case j < 0 || i >= 0 && i < j:
+			body, after, ok := strings.Cut(rest[i+3:], "\n\\]")
+			if !ok {
+				return append(out, `\unterminated{\[}`)
+			}
+			out = append(out, body)
+			rest = after
+		default:
+			rows, after, ok := strings.Cut(rest[j+len("\\begin{align*}\n"):], "\n\\end{align*}")
+			if !ok {
+				return append(out, `\unterminated{align*}`)
+			}
+			out = append(out, "\\begin{aligned}\n"+rows+"\n\\end{aligned}")
+			rest = after
+		}
+	}
+}

@@ -34,3 +34,15 @@ func TestRenderWithoutNodeSaysHowToInstall(t *testing.T) {
 		t.Fatalf("Render without node: %v, want a hint to run scripts/katex-setup.sh", err)
 	}
 }
+
+func TestDisplays(t *testing.T) {
+	doc := "\\begin{document}\n\\begin{align*}\na &= b \\\\\nc &= d\n\\end{align*}\n\\[\nx^{2}\n\\]\n\\[\ny"
+	got := Displays(doc)
+	want := []string{"\\begin{aligned}\na &= b \\\\\nc &= d\n\\end{aligned}", "x^{2}", `\unterminated{\[}`}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("Displays = %q, want %q", got, want)
+	}
+	if err := Render(got); err == nil || !strings.Contains(err.Error(), "2 passed, 1 failed") {
+		t.Errorf("Render(Displays) = %v, want the unterminated display to fail", err)
+	}
+}
