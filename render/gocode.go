@@ -70,6 +70,7 @@ type goGen struct {
 	stubFor map[stubKey]string // (function, primes) → Go name
 	helper  map[string]string  // helper key → Go name (allocated on first use)
 	used    map[string]bool    // helper keys used by some body
+	shared  map[string]bool    // keys of costly subexpressions used more than once
 }
 
 type goParam struct {
@@ -273,8 +274,51 @@ func (g *goGen) prepare() error {
 		}
 	}
 	g.exprs = p
+	g.shared = sharedKeys(all, p.shapes)
 	return nil
 }
+
+// sharedKeys finds the costly subexpressions (function calls, products)
+// that occur more than once, so that they are computed once into a buffer
+// rather than inline in every loop that uses them. A derivative tanh′(z)
+// counts as a use of tanh(z), from which it is computed.
+func sharedKeys(all []ast.Expr, shapes map[ast.Expr]ast.Shape) map[string]bool {
+	count := map[string]int{}
+	var walk func(e ast.Expr)
+	walk = func(e ast.Expr) {
+		s := shapes[e]
+		switch x := e.(type) {
+		case *ast.Call:
+			count[key(x, s)]++
+			if x.Primes > 0 && reusesBase[x.Fun] {
+				count[key(ast.Fn(x.Fun, 0, x.Args...), s)]++
+			}
+		case *ast.Binary:
+			if x.Op == ast.Mul && !shapes[x.X].IsScalar() && !shapes[x.Y].IsScalar() {
+				count[key(x, s)]++
+			}
+		}
+		for _, k := range ast.Children(e) {
+			walk(k)
+		}
+	}
+	for _, e := range all {
+		if e != nil {
+			walk(e)
+		}
+	}
+	shared := map[string]bool{}
+	for k, n := range count {
+		if n > 1 {
+			shared[k] = true
+		}
+	}
+	return shared
+}
+
+// reusesBase lists the functions whose derivative is computed from the
+// function's value (tanh′ = 1 − tanh²).
+var reusesBase = map[string]bool{"exp": true, "tan": true, "tanh": true, "σ": true, "sqrt": true}
 
 // file assembles the source and formats it.
 func (g *goGen) file() ([]byte, error) {

@@ -38,6 +38,43 @@ type fnGen struct {
 	i, j   string              // loop indices
 	given  map[string]bool     // results handed out already (no aliasing)
 	rm     map[string]bool     // locals that may be dropped when unused
+	busy   map[string]bool     // keys being computed into their own buffer
+}
+
+// compute materializes e into dst, marking it so that a shared e is not
+// diverted into a buffer of its own while being computed.
+func (f *fnGen) compute(e ast.Expr, dst *operand) error {
+	k := key(e, f.shape(e))
+	was := f.busy[k]
+	f.busy[k] = true
+	err := f.materialize(e, dst)
+	f.busy[k] = was
+	return err
+}
+
+// sharedOperand returns the buffer of a shared subexpression, computing it
+// on first use; ok is false when e is not shared or is being computed.
+func (f *fnGen) sharedOperand(e ast.Expr) (op *operand, ok bool, err error) {
+	k := key(e, f.shape(e))
+	if !f.g.shared[k] || f.busy[k] {
+		return nil, false, nil
+	}
+	if op, ok := f.cse[k]; ok {
+		return op, true, nil
+	}
+	if f.shape(e).IsScalar() {
+		f.busy[k] = true
+		x, err := f.scalar(e)
+		f.busy[k] = false
+		if err != nil {
+			return nil, false, err
+		}
+		op = &operand{scalar: true, expr: f.bindMain(x)}
+		f.cse[k] = op
+		return op, true, nil
+	}
+	op, err = f.operandOf(e)
+	return op, err == nil, err
 }
 
 func (f *fnGen) line(format string, args ...any) {
@@ -74,7 +111,7 @@ func (g *goGen) body(ws bool) (code string, err error) {
 		}
 	}()
 	f := &fnGen{g: g, ws: ws, names: g.pkg.clone(), vals: map[string]*operand{}, cse: map[string]*operand{},
-		dims: map[string]string{}, vdata: map[string]string{}, mraw: map[string]string{}, given: map[string]bool{}}
+		dims: map[string]string{}, vdata: map[string]string{}, mraw: map[string]string{}, given: map[string]bool{}, busy: map[string]bool{}}
 	for _, p := range g.params {
 		f.names.reserve(p.name)
 	}
@@ -237,7 +274,7 @@ func (f *fnGen) define(e ast.Expr, hint string) (*operand, error) {
 		return op, nil
 	}
 	op := f.newBuf(hint, s, "", false)
-	if err := f.materialize(e, op); err != nil {
+	if err := f.compute(e, op); err != nil {
 		return nil, err
 	}
 	f.cse[key(e, s)] = op
@@ -277,7 +314,7 @@ func (f *fnGen) result(e ast.Expr, want ast.Shape, r goResult, forceDense bool) 
 	if !dst.vec && (s.IsVector() || s.IsRow()) || f.shape(e).IsScalar() {
 		return f.template(e, dst)
 	}
-	return f.materialize(e, dst)
+	return f.compute(e, dst)
 }
 
 // newBuf declares a buffer for a value of shape s: a new vector or matrix,
@@ -372,8 +409,8 @@ func (f *fnGen) operandOf(e ast.Expr) (*operand, error) {
 	if op, ok := f.cse[key(e, s)]; ok {
 		return op, nil
 	}
-	op := f.newBuf("t", s, "", false)
-	if err := f.materialize(e, op); err != nil {
+	op := f.newBuf(hintFor(e), s, "", false)
+	if err := f.compute(e, op); err != nil {
 		return nil, err
 	}
 	f.cse[key(e, s)] = op
@@ -667,4 +704,20 @@ func identifiers(line string) []string {
 		ids = append(ids, line[start:])
 	}
 	return ids
+}
+
+// hintFor proposes a name for the buffer of e: tanh_z2 for tanh(z₂).
+func hintFor(e ast.Expr) string {
+	if c, ok := e.(*ast.Call); ok && len(c.Args) == 1 {
+		name := c.Fun
+		if name == "σ" {
+			name = "sigmoid"
+		}
+		name = goIdent(name) + strings.Repeat("Prime", c.Primes)
+		if id, ok := c.Args[0].(*ast.Ident); ok {
+			return name + "_" + goIdent(id.Name)
+		}
+		return name
+	}
+	return "t"
 }

@@ -251,6 +251,12 @@ func (lp *loopT) elem(e ast.Expr, ri, ci string) (string, dep, error) {
 			return x, d, nil
 		}
 	}
+	if op, ok, err := f.sharedOperand(e); err != nil {
+		return "", 0, err
+	} else if ok {
+		x, d := lp.access(op, ri, ci)
+		return x, d, nil
+	}
 	switch x := e.(type) {
 	case *ast.Ident:
 		v, d := lp.access(f.vals[x.Name], ri, ci)
@@ -324,6 +330,11 @@ func (lp *loopT) elem(e ast.Expr, ri, ci string) (string, dep, error) {
 		}
 	case *ast.Call:
 		if x.IsElementwise() {
+			if x.Primes > 0 && reusesBase[x.Fun] {
+				if _, _, err := f.sharedOperand(ast.Fn(x.Fun, 0, x.Args...)); err != nil {
+					return "", 0, err
+				}
+			}
 			args := make([]string, len(x.Args))
 			var d dep
 			for k, a := range x.Args {
@@ -521,7 +532,8 @@ func (f *fnGen) reduce(e ast.Expr, kind string) (string, error) {
 func (f *fnGen) dot(x, y ast.Expr) (string, error) {
 	leafish := func(e ast.Expr) bool {
 		_, id := unT(e).(*ast.Ident)
-		return id || !f.isTemplate(e)
+		_, done := f.cse[key(e, f.shape(e))]
+		return id || done || !f.isTemplate(e)
 	}
 	if leafish(x) && leafish(y) {
 		a, err := f.operandOf(x)
@@ -600,6 +612,11 @@ func (f *fnGen) scalar(e ast.Expr) (string, error) {
 	if op, ok := f.cse[key(e, s)]; ok && op.scalar {
 		return op.expr, nil
 	}
+	if op, ok, err := f.sharedOperand(e); err != nil {
+		return "", err
+	} else if ok {
+		return op.expr, nil
+	}
 	switch x := e.(type) {
 	case *ast.Number:
 		return goFloat(x.Value), nil
@@ -654,6 +671,11 @@ func (f *fnGen) scalar(e ast.Expr) (string, error) {
 		}
 	case *ast.Call:
 		if x.IsElementwise() {
+			if x.Primes > 0 && reusesBase[x.Fun] {
+				if _, _, err := f.sharedOperand(ast.Fn(x.Fun, 0, x.Args...)); err != nil {
+					return "", err
+				}
+			}
 			args := make([]string, len(x.Args))
 			for k, a := range x.Args {
 				v, err := f.scalar(a)
