@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,4 +92,38 @@ func TestSeedsRoundTrip(t *testing.T) {
 		}
 		checkRoundTrip(t, src, e)
 	}
+}
+
+// FuzzParseFile checks that no file or declaration list makes the parser
+// panic, and that errors point into the source.
+func FuzzParseFile(f *testing.F) {
+	f.Add("# net\nx: vector(m); W: matrix(n,m); b, u: vector(n)\nz = Wx + b\ns = uᵀ σ(z)\nderive s wrt W, b, x order 2\n")
+	f.Add("W: matrix(n,m); x,y: scalar; x_2: vector(3); S: symmetric(n); k: function")
+	f.Add("loss: function\nL = loss(Xw) + lambda‖w‖²\nderive L")
+	f.Fuzz(func(t *testing.T, src string) {
+		for _, err := range []error{fileErr(src), declErr(src)} {
+			if err == nil {
+				continue
+			}
+			var list ast.ErrorList
+			if errors.As(err, &list) {
+				for _, e := range list {
+					if e.Pos < 0 || int(e.Pos) > len(src) {
+						t.Fatalf("%q: error %q at %d", src, e.Msg, e.Pos)
+					}
+				}
+			}
+			_ = ast.FormatError(src, err)
+		}
+	})
+}
+
+func fileErr(src string) error {
+	_, err := ParseFile(src)
+	return err
+}
+
+func declErr(src string) error {
+	_, err := ParseDecls(src)
+	return err
 }
