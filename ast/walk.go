@@ -86,7 +86,7 @@ func Rewrite(e Expr, f func(Expr) Expr) Expr {
 }
 
 // Equal reports whether a and b are the same tree, ignoring positions.
-// Identity dimensions and Ones shapes are ignored as well: they are
+// The sizes of I and 𝟙 are compared only where both are known: they are
 // annotations, not part of what is written.
 func Equal(a, b Expr) bool {
 	if a == b {
@@ -100,11 +100,11 @@ func Equal(a, b Expr) bool {
 		b, ok := b.(*Number)
 		return ok && (a.Value == b.Value || math.IsNaN(a.Value) && math.IsNaN(b.Value))
 	case *Identity:
-		_, ok := b.(*Identity)
-		return ok
+		b, ok := b.(*Identity)
+		return ok && (!a.N.Known() || !b.N.Known() || a.N == b.N)
 	case *Ones:
-		_, ok := b.(*Ones)
-		return ok
+		b, ok := b.(*Ones)
+		return ok && sameShape(a.Shape, b.Shape)
 	case *Unary:
 		b, ok := b.(*Unary)
 		return ok && a.Op == b.Op && Equal(a.X, b.X)

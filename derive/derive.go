@@ -28,6 +28,7 @@ type Options struct {
 // Derive returns the derivatives of e, whose shapes info gives (from
 // ast.Infer), as opts asks.
 func Derive(e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
+	e = Annotate(e, info)
 	env := info.Env()
 	fs, err := ast.ShapeOf(e, env)
 	if err != nil {
@@ -92,10 +93,11 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if d.Expr == nil {
-			d.Expr = ast.Num(0)
-		} else {
+		if d.Expr != nil {
 			d.Expr = s.Simplify(d.Expr)
+		}
+		if d.Expr == nil || simplify.IsZero(d.Expr) {
+			d.Expr = ast.Num(0) // the zero of the derivative's shape
 		}
 		res.Derivs = append(res.Derivs, d)
 	}
@@ -103,6 +105,29 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
 		share(res, info)
 	}
 	return res, nil
+}
+
+// Annotate gives the I and 𝟙 of a parsed formula the sizes that shape
+// inference found for them, so that derivatives built from them have
+// shapes of their own.
+func Annotate(e ast.Expr, info *ast.Info) ast.Expr {
+	return ast.Rewrite(e, func(n ast.Expr) ast.Expr {
+		switch x := n.(type) {
+		case *ast.Identity:
+			if s, ok := info.Shapes[x]; ok && !x.N.Known() && s.Rows.Known() {
+				c := *x
+				c.N = s.Rows
+				return &c
+			}
+		case *ast.Ones:
+			if s, ok := info.Shapes[x]; ok && !x.Shape.Rows.Known() {
+				c := *x
+				c.Shape = s
+				return &c
+			}
+		}
+		return n
+	})
 }
 
 func varList(info *ast.Info) string {

@@ -22,11 +22,12 @@ type forward struct {
 	sv     ast.Shape
 	vector bool
 	memo   map[ast.Expr]ast.Expr
+	mdeps  map[ast.Expr]bool
 	err    error
 }
 
 func newForward(env map[string]ast.Shape, v string) *forward {
-	f := &forward{rev: newReverse(env, []string{v}), v: v, sv: env[v], memo: map[ast.Expr]ast.Expr{}}
+	f := &forward{rev: newReverse(env, []string{v}), v: v, sv: env[v], memo: map[ast.Expr]ast.Expr{}, mdeps: map[ast.Expr]bool{}}
 	f.vector = !f.sv.IsScalar()
 	return f
 }
@@ -148,12 +149,50 @@ func (f *forward) jacVector(e ast.Expr) ast.Expr {
 		}
 		return nil
 	case *ast.Unary:
-		return neg(f.jac(e.X))
+		if j := f.jac(e.X); j != nil {
+			return neg(j)
+		}
+		return nil
 	case *ast.Transpose:
 		return f.jac(e.X)
 	case *ast.Binary:
 		x, y := e.X, e.Y
 		sx, sy := f.shape(x), f.shape(y)
+		if e.Op == ast.Mul && !sx.IsScalar() && !sy.IsScalar() {
+			// M(x)y and yᵀM(x): move the vector into the matrix so that
+			// no matrix depends on the variable.
+			if se.IsVector() && sx.IsMatrix() && f.rev.dependsOn(x) {
+				if p, ok := f.push(x, y); ok {
+					return f.jac(p)
+				}
+				if inv, ok := x.(*ast.Call); ok && inv.Fun == "inv" {
+					// w = M⁻¹y: J(w) = M⁻¹(J(y) − ∂(Mw)/∂x with w held).
+					if jm, ok := f.held(inv.Args[0], e); ok {
+						return mul(inv, minus(f.jac(y), jm))
+					}
+				}
+				return f.tensor(x)
+			}
+			if se.IsRow() && sy.IsMatrix() && f.rev.dependsOn(y) {
+				if p, ok := f.push(tr(y), f.asColumn(x)); ok {
+					return f.jac(p)
+				}
+				return f.tensor(y)
+			}
+		}
+		if se.IsScalar() && f.matrixDep(e) {
+			// A scalar of matrices that depend on the vector: its
+			// Jacobian is the transpose of its gradient.
+			g, err := gradients(e, f.rev.env, []string{f.v})
+			if err != nil {
+				f.err = err
+				return nil
+			}
+			if g[f.v] == nil {
+				return nil
+			}
+			return tr(g[f.v])
+		}
 		jx, jy := f.jac(x), f.jac(y)
 		switch e.Op {
 		case ast.Add:
@@ -170,11 +209,18 @@ func (f *forward) jacVector(e ast.Expr) ast.Expr {
 				return plus(times(x, jy), times(tr(y), jx))
 			case se.IsVector(): // matrix · column
 				if jx != nil {
+					// M(x)y: move y into M so that no matrix depends on x.
+					if p, ok := f.push(x, y); ok {
+						return f.jac(p)
+					}
 					return f.tensor(x)
 				}
 				return times(x, jy)
 			case se.IsRow(): // row · matrix: (xY)ᵀ = Yᵀxᵀ
 				if jy != nil {
+					if p, ok := f.push(tr(y), f.asColumn(x)); ok {
+						return f.jac(p)
+					}
 					return f.tensor(y)
 				}
 				return times(tr(y), jx)
@@ -211,7 +257,7 @@ func (f *forward) jacVector(e ast.Expr) ast.Expr {
 		case ast.ElemPow:
 			var a, b ast.Expr
 			if jx != nil {
-				a = f.hadTerm(mul(y, ast.Bin(ast.ElemPow, x, sub(y, num(1)))), x, jx, se)
+				a = f.hadTerm(f.rev.scaleOrHad(y, ast.Bin(ast.ElemPow, x, sub(y, num(1)))), x, jx, se)
 			}
 			if jy != nil {
 				b = f.hadTerm(had(e, call("log", x)), y, jy, se)
@@ -219,12 +265,231 @@ func (f *forward) jacVector(e ast.Expr) ast.Expr {
 			return plus(a, b)
 		}
 	case *ast.Call:
+		if se.IsScalar() && f.matrixDep(e) {
+			g, err := gradients(e, f.rev.env, []string{f.v})
+			if err != nil {
+				f.err = err
+				return nil
+			}
+			if g[f.v] == nil {
+				return nil
+			}
+			return tr(g[f.v])
+		}
 		return f.callVector(e, se)
 	case *ast.Number, *ast.Identity, *ast.Ones, *ast.Indicator:
 		return nil
 	}
 	f.err = fmt.Errorf("no Jacobian rule for %s", ast.String(e))
 	return nil
+}
+
+// matrixDep reports whether e has a matrix-valued subexpression that
+// depends on the variable (for which forward mode would need a tensor).
+func (f *forward) matrixDep(e ast.Expr) bool {
+	if d, ok := f.mdeps[e]; ok {
+		return d
+	}
+	d := false
+	if f.rev.dependsOn(e) {
+		if f.shape(e).IsMatrix() {
+			d = true
+		} else {
+			for _, k := range ast.Children(e) {
+				if f.matrixDep(k) {
+					d = true
+					break
+				}
+			}
+		}
+	}
+	f.mdeps[e] = d
+	return d
+}
+
+// held returns the Jacobian of m·w with the vector w held constant, for a
+// matrix m that depends on the variable.
+func (f *forward) held(m, w ast.Expr) (ast.Expr, bool) {
+	k := "κ₀"
+	for i := 1; ; i++ {
+		if _, taken := f.rev.env[k]; !taken {
+			break
+		}
+		k = "κ" + fmt.Sprint(i)
+	}
+	f.rev.env[k] = f.shape(w)
+	defer delete(f.rev.env, k)
+	p, ok := f.push(m, ast.Var(k))
+	if !ok {
+		return nil, false
+	}
+	j := f.jac(p)
+	if j == nil || f.err != nil {
+		return j, f.err == nil
+	}
+	return ast.Rewrite(j, func(n ast.Expr) ast.Expr {
+		if id, ok := n.(*ast.Ident); ok && id.Name == k {
+			return w
+		}
+		return n
+	}), true
+}
+
+// diagOf rewrites diag(m), m a matrix, without matrices that depend on the
+// variable, where it can.
+func (f *forward) diagOf(m ast.Expr) (ast.Expr, bool) {
+	if !f.rev.dependsOn(m) {
+		return call("diag", m), true
+	}
+	switch m := m.(type) {
+	case *ast.Binary:
+		sx, sy := f.shape(m.X), f.shape(m.Y)
+		switch {
+		case m.Op == ast.Mul && sx.IsVector() && sy.IsRow():
+			return had(m.X, f.asColumn(m.Y)), true
+		case m.Op == ast.Mul && sx.IsScalar():
+			d, ok := f.diagOf(m.Y)
+			return mul(m.X, d), ok
+		case m.Op == ast.Mul && sy.IsScalar():
+			d, ok := f.diagOf(m.X)
+			return mul(m.Y, d), ok
+		case (m.Op == ast.Add || m.Op == ast.Sub) && !sx.IsScalar() && !sy.IsScalar():
+			a, ok1 := f.diagOf(m.X)
+			b, ok2 := f.diagOf(m.Y)
+			return ast.Bin(m.Op, a, b), ok1 && ok2
+		}
+	case *ast.Transpose:
+		return f.diagOf(m.X)
+	case *ast.Unary:
+		d, ok := f.diagOf(m.X)
+		return neg(d), ok
+	}
+	return nil, false
+}
+
+// push returns an expression equal to the product m·v (v a vector, m a
+// matrix that may depend on the variable) in which no matrix depends on the
+// variable: (AB)v = A(Bv), (abᵀ)v = a(bᵀv), (αA)v = α(Av), (A+B)v = Av + Bv,
+// diag(u)v = u ∘ v. It reports false where that is not possible.
+func (f *forward) push(m, v ast.Expr) (ast.Expr, bool) {
+	if !f.rev.dependsOn(m) || !f.shape(m).IsMatrix() {
+		return mul(m, v), true
+	}
+	switch m := m.(type) {
+	case *ast.Binary:
+		sx, sy := f.shape(m.X), f.shape(m.Y)
+		switch m.Op {
+		case ast.Mul:
+			switch {
+			case sx.IsScalar():
+				p, ok := f.push(m.Y, v)
+				return mul(m.X, p), ok
+			case sy.IsScalar():
+				p, ok := f.push(m.X, v)
+				return mul(m.Y, p), ok
+			}
+			inner, ok := f.push(m.Y, v)
+			if !ok {
+				return nil, false
+			}
+			if f.shape(inner).IsScalar() { // m.X is a column: (a bᵀ)v = a(bᵀv)
+				return mul(inner, m.X), true
+			}
+			return f.push(m.X, inner)
+		case ast.Div:
+			if !sy.IsScalar() {
+				return nil, false
+			}
+			p, ok := f.push(m.X, v)
+			return div(p, m.Y), ok
+		case ast.Hadamard:
+			// (abᵀ ∘ C)v = a ∘ (C(b ∘ v)) for an outer product abᵀ.
+			for _, pair := range [][2]ast.Expr{{m.X, m.Y}, {m.Y, m.X}} {
+				if o, ok := pair[0].(*ast.Binary); ok && o.Op == ast.Mul && f.shape(o.X).IsVector() && f.shape(o.Y).IsRow() {
+					inner, ok := f.push(pair[1], had(f.asColumn(o.Y), v))
+					if !ok {
+						return nil, false
+					}
+					return had(o.X, inner), true
+				}
+			}
+			return nil, false
+		case ast.Add, ast.Sub:
+			if sx.IsScalar() || sy.IsScalar() {
+				// (A + α)v = Av + α·sum(v)𝟙: the scalar adds to every entry.
+				a, s := m.X, m.Y
+				if sx.IsScalar() {
+					a, s = s, a
+				}
+				p, ok := f.push(a, v)
+				t := mul(mul(s, call("sum", v)), ast.OnesOf(ast.Vector(f.shape(a).Rows)))
+				if m.Op == ast.Sub && s == m.Y {
+					return sub(p, t), ok
+				}
+				if m.Op == ast.Sub {
+					return sub(t, p), ok
+				}
+				return add(p, t), ok
+			}
+			a, ok1 := f.push(m.X, v)
+			b, ok2 := f.push(m.Y, v)
+			return ast.Bin(m.Op, a, b), ok1 && ok2
+		case ast.Pow:
+			n, ok := m.Y.(*ast.Number)
+			if !ok || n.Value != float64(int(n.Value)) || n.Value < 1 || n.Value > 64 {
+				return nil, false
+			}
+			p := v
+			for i := 0; i < int(n.Value); i++ {
+				if p, ok = f.push(m.X, p); !ok {
+					return nil, false
+				}
+			}
+			return p, true
+		}
+	case *ast.Unary:
+		p, ok := f.push(m.X, v)
+		return neg(p), ok
+	case *ast.Transpose:
+		switch x := m.X.(type) {
+		case *ast.Transpose:
+			return f.push(x.X, v)
+		case *ast.Unary:
+			p, ok := f.push(tr(x.X), v)
+			return neg(p), ok
+		case *ast.Binary:
+			switch x.Op {
+			case ast.Mul: // (AB)ᵀv = Bᵀ(Aᵀv)
+				if f.shape(x.X).IsScalar() || f.shape(x.Y).IsScalar() {
+					a, b := x.X, x.Y
+					if f.shape(a).IsScalar() {
+						a, b = b, a
+					}
+					p, ok := f.push(tr(a), v)
+					return mul(b, p), ok
+				}
+				inner, ok := f.push(tr(x.X), v)
+				if !ok {
+					return nil, false
+				}
+				if f.shape(inner).IsScalar() {
+					return mul(inner, tr(x.Y)), true
+				}
+				return f.push(tr(x.Y), inner)
+			case ast.Add, ast.Sub:
+				return f.push(ast.Bin(x.Op, tr(x.X), tr(x.Y)), v)
+			}
+		case *ast.Call:
+			if x.Fun == "diag" && f.shape(x.Args[0]).IsVector() {
+				return f.push(x, v)
+			}
+		}
+	case *ast.Call:
+		if m.Fun == "diag" && f.shape(m.Args[0]).IsVector() {
+			return had(m.Args[0], v), true
+		}
+	}
+	return nil, false
 }
 
 // hadTerm is the term d ∘ x of an elementwise product, differentiated in x:
@@ -263,6 +528,14 @@ func (f *forward) callVector(c *ast.Call, se ast.Shape) ast.Expr {
 	}
 	x := c.Args[0]
 	sx := f.shape(x)
+	if c.Fun == "diag" && sx.IsMatrix() {
+		// diag of a matrix that depends on the variable: diag(abᵀ) = a ∘ b,
+		// diag(A ± B) = diag(A) ± diag(B), diag(αA) = α diag(A).
+		if d, ok := f.diagOf(x); ok {
+			return f.jac(d)
+		}
+		return f.tensor(c)
+	}
 	if sx.IsMatrix() {
 		return f.tensor(x)
 	}
@@ -320,8 +593,9 @@ func (f *forward) indicators(c *ast.Call) (ast.Expr, ast.Expr) {
 // tangent is forward mode for a scalar variable: ∂e/∂v in the shape of e.
 func (f *forward) tangent(e ast.Expr) ast.Expr {
 	se := f.shape(e)
-	lift := func(x ast.Expr, j ast.Expr) ast.Expr {
-		if j == nil || !f.shape(x).IsScalar() || se.IsScalar() {
+	// lift broadcasts a scalar term of a non-scalar result: j𝟙.
+	lift := func(_ ast.Expr, j ast.Expr) ast.Expr {
+		if j == nil || se.IsScalar() || !f.shape(j).IsScalar() {
 			return j
 		}
 		return mul(j, ast.OnesOf(se))
@@ -333,7 +607,10 @@ func (f *forward) tangent(e ast.Expr) ast.Expr {
 		}
 		return nil
 	case *ast.Unary:
-		return neg(f.jac(e.X))
+		if j := f.jac(e.X); j != nil {
+			return neg(j)
+		}
+		return nil
 	case *ast.Transpose:
 		if j := f.jac(e.X); j != nil {
 			return tr(j)
@@ -411,7 +688,7 @@ func (f *forward) tangent(e ast.Expr) ast.Expr {
 		case ast.ElemPow:
 			var a, b ast.Expr
 			if jx != nil {
-				a = had(mul(y, ast.Bin(ast.ElemPow, x, sub(y, num(1)))), jx)
+				a = had(f.rev.scaleOrHad(y, ast.Bin(ast.ElemPow, x, sub(y, num(1)))), jx)
 			}
 			if jy != nil {
 				b = had(had(e, call("log", x)), jy)

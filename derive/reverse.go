@@ -218,7 +218,7 @@ func (r *reverse) binary(e *ast.Binary, g ast.Expr) {
 		r.pow(e, g)
 	case ast.ElemPow:
 		if r.dependsOn(x) {
-			d := mul(y, ast.Bin(ast.ElemPow, x, sub(y, num(1))))
+			d := r.scaleOrHad(y, ast.Bin(ast.ElemPow, x, sub(y, num(1))))
 			r.emit(x, r.elementwise(g, d, x))
 		}
 		if r.dependsOn(y) {
@@ -293,6 +293,14 @@ func (r *reverse) pow(e *ast.Binary, g ast.Expr) {
 	}
 }
 
+// scaleOrHad multiplies a by b: a scalar product, or elementwise.
+func (r *reverse) scaleOrHad(a, b ast.Expr) ast.Expr {
+	if r.shape(a).IsScalar() || r.shape(b).IsScalar() {
+		return mul(a, b)
+	}
+	return had(a, b)
+}
+
 func matPow(a ast.Expr, k int) ast.Expr {
 	if k == 1 {
 		return a
@@ -365,7 +373,7 @@ func (r *reverse) call(c *ast.Call, g ast.Expr) {
 	case "norm":
 		r.emit(x, mul(g, div(x, c)))
 	case "norm1":
-		r.emit(x, r.elementwise(g, call("sign", x), x))
+		r.emit(x, mul(g, call("sign", x)))
 	default:
 		r.err = fmt.Errorf("no derivative rule for %s", c.Fun)
 	}

@@ -160,8 +160,7 @@ type class struct {
 }
 
 // A nodeKey identifies a class: node kind and fields with the children's
-// classes. Fields that ast.Equal ignores (positions, the dimension of I, the
-// shape of 𝟙) are left out.
+// classes. Positions are left out; the sizes of I and 𝟙 are kept.
 type nodeKey struct {
 	kind   uint8
 	op     ast.Op
@@ -221,9 +220,11 @@ func (s *sharer) intern(e ast.Expr) int32 {
 	case *ast.Number:
 		k.kind, k.num = kindNumber, numberBits(e.Value)
 	case *ast.Identity:
-		k.kind = kindIdentity
+		// I of different sizes are different pieces (αI of size n is not
+		// αI of size m).
+		k.kind, k.name = kindIdentity, e.N.String()
 	case *ast.Ones:
-		k.kind = kindOnes
+		k.kind, k.name = kindOnes, e.Shape.Rows.String()+"×"+e.Shape.Cols.String()
 	case *ast.Unary:
 		k.kind, k.op = kindUnary, e.Op
 	case *ast.Binary:

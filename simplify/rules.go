@@ -13,18 +13,7 @@ import (
 var Rules = []*Rule{
 	// Constants.
 	{Name: "fold", Func: fold},
-	{Name: "zero-times", From: "0a", To: "0"},
-	{Name: "times-zero", From: "a*0", To: "0"},
-	{Name: "zero-hadamard", From: "0 ∘ a", To: "0"},
-	{Name: "hadamard-zero", From: "a ∘ 0", To: "0"},
-	{Name: "zero-div", From: "0/a", To: "0"},
-	{Name: "zero-ediv", From: "0 ./ a", To: "0"},
-	{Name: "neg-zero", From: "-0", To: "0"},
-	{Name: "zero-T", From: "0ᵀ", To: "0"},
-	{Name: "plus-zero", From: "a + 0", To: "a"},
-	{Name: "zero-plus", From: "0 + a", To: "a"},
-	{Name: "minus-zero", From: "a - 0", To: "a"},
-	{Name: "zero-minus", From: "0 - a", To: "-a"},
+	{Name: "zero", Func: zero},
 	{Name: "one-times", From: "1a", To: "a"},
 	{Name: "times-one", From: "a*1", To: "a"},
 	{Name: "one-hadamard", From: "1 ∘ a", To: "a"},
@@ -33,9 +22,6 @@ var Rules = []*Rule{
 	{Name: "ediv-one", From: "a ./ 1", To: "a"},
 	{Name: "pow-one", From: "a^1", To: "a"},
 	{Name: "epow-one", From: "a.^1", To: "a"},
-	{Name: "sum-zero", From: "sum(0)", To: "0"},
-	{Name: "tr-zero", From: "tr(0)", To: "0"},
-	{Name: "diag-zero", From: "diag(0)", To: "0"},
 
 	// Identity and ones.
 	{Name: "identity-left", Func: identityTimes},
@@ -73,12 +59,12 @@ var Rules = []*Rule{
 
 	// Diagonal matrices become Hadamard products.
 	{Name: "diag-scalar", From: "diag(a)", To: "a", When: "a: scalar"},
-	{Name: "row-diag", From: "uᵀdiag(v)", To: "(u ∘ v)ᵀ", When: "u: vector"},
-	{Name: "rowexpr-diag", From: "a diag(v)", To: "(aᵀ ∘ v)ᵀ", When: "a: row"},
-	{Name: "diag-vector", From: "diag(v)u", To: "u ∘ v", When: "u: vector"},
-	{Name: "diag-diag", From: "diag(a)diag(b)", To: "diag(a ∘ b)", When: "a: vector"},
-	{Name: "diag-plus-diag", From: "diag(a) + diag(b)", To: "diag(a + b)", When: "a: vector"},
-	{Name: "diag-minus-diag", From: "diag(a) - diag(b)", To: "diag(a - b)", When: "a: vector"},
+	{Name: "row-diag", From: "uᵀdiag(v)", To: "(u ∘ v)ᵀ", When: "u,v: vector"},
+	{Name: "rowexpr-diag", From: "a diag(v)", To: "(aᵀ ∘ v)ᵀ", When: "a: row; v: vector"},
+	{Name: "diag-vector", From: "diag(v)u", To: "u ∘ v", When: "u,v: vector"},
+	{Name: "diag-diag", From: "diag(a)diag(b)", To: "diag(a ∘ b)", When: "a,b: vector"},
+	{Name: "diag-plus-diag", From: "diag(a) + diag(b)", To: "diag(a + b)", When: "a,b: vector"},
+	{Name: "diag-minus-diag", From: "diag(a) - diag(b)", To: "diag(a - b)", When: "a,b: vector"},
 
 	// Elementwise operations with a scalar are scalar operations.
 	{Name: "hadamard-scalar", From: "a ∘ b", To: "ab", When: "a: scalar"},
@@ -104,6 +90,83 @@ var Rules = []*Rule{
 	{Name: "outer-times-vector", From: "abᵀc", To: "a(bᵀc)", When: "a,b,c: vector"},
 	{Name: "factor-right", From: "ac + bc", To: "(a + b)c", When: "a,b: matrix"},
 	{Name: "factor-right-minus", From: "ac - bc", To: "(a - b)c", When: "a,b: matrix"},
+}
+
+// IsZero reports whether e is a zero: the number 0, or 0𝟙, the zero of a
+// vector or matrix shape.
+func IsZero(e ast.Expr) bool {
+	if v, ok := num(e); ok {
+		return v == 0
+	}
+	if b, ok := e.(*ast.Binary); ok && b.Op == ast.Mul {
+		_, ones := b.Y.(*ast.Ones)
+		v, ok := num(b.X)
+		return ok && v == 0 && ones
+	}
+	return false
+}
+
+// zeroOf returns the zero of shape s: 0 for a scalar, 0𝟙 otherwise, so that
+// a zero keeps its shape where it meets a broadcast scalar.
+func zeroOf(s ast.Shape) ast.Expr {
+	if s.IsScalar() {
+		return ast.Num(0)
+	}
+	return ast.Bin(ast.Mul, ast.Num(0), ast.OnesOf(s))
+}
+
+// zero removes zeros: a product with a zero factor is zero, a zero term of a
+// sum vanishes, and the transpose, negation, sum, trace or diagonal of zero
+// is zero. Zeros keep their shapes (zeroOf).
+func zero(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
+	se := s.Shape(e)
+	if IsZero(e) {
+		if b, ok := e.(*ast.Binary); ok && se.IsScalar() && b.Op == ast.Mul {
+			return ast.Num(0), true
+		}
+		return nil, false
+	}
+	switch e := e.(type) {
+	case *ast.Unary:
+		if IsZero(e.X) {
+			return zeroOf(se), true
+		}
+	case *ast.Transpose:
+		if IsZero(e.X) {
+			return zeroOf(se), true
+		}
+	case *ast.Call:
+		if len(e.Args) == 1 && IsZero(e.Args[0]) && (e.Fun == "sum" || e.Fun == "tr" || e.Fun == "diag") {
+			return zeroOf(se), true
+		}
+	case *ast.Binary:
+		zx, zy := IsZero(e.X), IsZero(e.Y)
+		switch e.Op {
+		case ast.Mul, ast.Hadamard:
+			if zx || zy {
+				return zeroOf(se), true
+			}
+		case ast.Div, ast.ElemDiv:
+			if zx {
+				return zeroOf(se), true
+			}
+		case ast.Add:
+			if zy && sameShape(s.Shape(e.X), se) {
+				return e.X, true
+			}
+			if zx && sameShape(s.Shape(e.Y), se) {
+				return e.Y, true
+			}
+		case ast.Sub:
+			if zy && sameShape(s.Shape(e.X), se) {
+				return e.X, true
+			}
+			if zx && sameShape(s.Shape(e.Y), se) {
+				return ast.Negate(e.Y), true
+			}
+		}
+	}
+	return nil, false
 }
 
 func num(e ast.Expr) (float64, bool) {
@@ -331,7 +394,7 @@ func collect(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
 		return nil, false
 	}
 	if len(kept) == 0 {
-		return ast.Num(0), true
+		return zeroOf(s.Shape(e)), true
 	}
 	// Keep the shape of a sum whose non-scalar terms all cancelled.
 	build := func(t term) ast.Expr {

@@ -25,8 +25,7 @@ import (
 // occurs twice must match equal subexpressions. Numbers, I and 𝟙 match
 // themselves. When restricts pattern variables to kinds of shape:
 // "u,v: vector; c: number" (kinds: scalar, vector, row, matrix, nonscalar,
-// square, number, notnumber). A result 0 stands for a zero of any shape;
-// otherwise a rewrite never changes the shape.
+// square, number, notnumber). A rewrite never changes the shape.
 // A rule with Func instead of From/To rewrites by code.
 type Rule struct {
 	Name     string
@@ -158,9 +157,6 @@ func (s *Simplifier) apply(r *Rule, e ast.Expr) (ast.Expr, bool) {
 		}
 	}
 	out := instantiate(r.to, b)
-	if z, ok := out.(*ast.Number); ok && z.Value == 0 {
-		return out, true // 0 stands for a zero of any shape
-	}
 	if sh := s.Shape(out); !sameShape(sh, s.Shape(e)) {
 		return nil, false // a rewrite never changes a shape
 	}

@@ -262,7 +262,12 @@ func evaluate(f *formula, res *derive.Result) (*values, error) {
 // evalDeriv evaluates a derivative in its shape; the number 0 stands for a
 // zero of that shape.
 func evalDeriv(res *derive.Result, d derive.Deriv, env *eval.Env) (*mat.Dense, error) {
-	x, err := eval.EvalAs(res.Expand(d.Expr), env, d.Shape)
+	expr := res.Expand(d.Expr)
+	shape := d.Shape
+	if z, ok := expr.(*ast.Number); ok && z.Value == 0 {
+		shape = ast.Scalar // zero of any shape: broadcast below
+	}
+	x, err := eval.EvalAs(expr, env, shape)
 	if err != nil {
 		return nil, err
 	}
