@@ -29,7 +29,7 @@ func RuleText(rule string) string {
 		return "transpose each term"
 	case "fold":
 		return "arithmetic on constants"
-	case "number-front", "number-assoc", "number-out", "number-out-hadamard", "number-out-hadamard-left", "number-out-T", "scalar-front":
+	case "number-front", "number-assoc", "number-out", "number-out-hadamard", "number-out-hadamard-left", "scalar-front":
 		return "scalars to the front"
 	case "collect":
 		return "collect like terms"

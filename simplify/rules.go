@@ -82,7 +82,6 @@ var Rules = []*Rule{
 	{Name: "number-out", From: "a(cb)", To: "(ca)b", When: "c: number"},
 	{Name: "number-out-hadamard", From: "a ∘ (cb)", To: "c(a ∘ b)", When: "c: number; b: nonscalar"},
 	{Name: "number-out-hadamard-left", From: "(ca) ∘ b", To: "c(a ∘ b)", When: "c: number; a: nonscalar"},
-	{Name: "number-out-T", From: "(ca)ᵀ", To: "c aᵀ", When: "c: number"},
 
 	// Like terms.
 	{Name: "inner-order", Func: innerOrder},
