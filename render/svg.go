@@ -17,11 +17,6 @@ func SVG(g *graph.Graph) ([]byte, error) {
 	return renderDOT(DOT(g), graphviz.SVG)
 }
 
-// PNG renders DOT(g) as a PNG image, like SVG.
-func PNG(g *graph.Graph) ([]byte, error) {
-	return renderDOT(DOT(g), graphviz.PNG)
-}
-
 func renderDOT(src string, format graphviz.Format) (out []byte, err error) {
 	ctx := context.Background()
 	gv, err := graphviz.New(ctx)

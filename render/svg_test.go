@@ -69,13 +69,3 @@ func TestSVG(t *testing.T) {
 		}
 	}
 }
-
-func TestPNG(t *testing.T) {
-	data, err := PNG(lectureGraph(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")) {
-		t.Errorf("not a PNG: % x", data[:min(8, len(data))])
-	}
-}

@@ -15,17 +15,9 @@ png=$out/backprop.png
 
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
-if go build -o "$bin/matcalc" ./cmd/matcalc 2>/dev/null &&
-	"$bin/matcalc" backprop '(x+y)*max(y,z)' --at 'x=1,y=2,z=0' --format svg >"$bin/backprop.svg" 2>/dev/null &&
-	[ -s "$bin/backprop.svg" ]; then
-	cp "$bin/backprop.svg" "$svg"
-	echo "graph-picture: $svg made by matcalc backprop --format svg"
-else
-	# Before the backprop command exists: the same graph through the same
-	# packages (graph, render).
-	go run ./graph/internal/picture "$svg"
-	echo "graph-picture: $svg made by graph/internal/picture (matcalc backprop --format svg not available)"
-fi
+go build -o "$bin/matcalc" ./cmd/matcalc
+"$bin/matcalc" backprop '(x+y)*max(y,z)' --at 'x=1,y=2,z=0' --format svg -o "$svg"
+echo "graph-picture: $svg"
 
 if ! command -v rsvg-convert >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 	apt-get install -y -qq librsvg2-bin >/dev/null 2>&1 ||
