@@ -65,6 +65,9 @@ func (g *Graph) Backward() error {
 			return ast.Errorf(n.Expr.Pos(), "backward pass at %s: %v", n.Text, err)
 		}
 		for _, e := range n.Edges {
+			if in := g.Nodes[e.From]; !same(e.Downstream, in.Value) {
+				return fmt.Errorf("graph: internal error: %s hands %s a %s gradient for a %s value", n.Name, in.Name, dims(e.Downstream), dims(in.Value))
+			}
 			arrived[e.From] = append(arrived[e.From], e)
 		}
 	}
@@ -190,8 +193,8 @@ func (g *Graph) gate(n *Node, fl *flops) error {
 					func(x, y, z float64) float64 { return y }, func(x, y, z float64) float64 { return x })
 			}
 			n.Rule = fmt.Sprintf("product: swaps, %s gets Ḡ %sᵀ and %s gets %sᵀ Ḡ", a, b, b, a)
-			edge(0, "Ḡ "+b+"ᵀ", transpose(y), mul(G, y.T(), fl))
-			edge(1, a+"ᵀ Ḡ", transpose(x), mul(x.T(), G, fl))
+			edge(0, "Ḡ "+b+"ᵀ", smallTranspose(y), mul(G, y.T(), fl))
+			edge(1, a+"ᵀ Ḡ", smallTranspose(x), mul(x.T(), G, fl))
 			return nil
 		case ast.Div, ast.ElemDiv:
 			return elementwise(fmt.Sprintf("quotient: %s gets Ḡ / %s, %s gets −Ḡ %s / %s²", a, b, b, a, b)+broadcastNote(vals, n.Value),
@@ -406,6 +409,15 @@ func primes(k int) string {
 		s += "′"
 	}
 	return s
+}
+
+// smallTranspose returns mᵀ to show on an edge, or nil when m is too large
+// to be shown.
+func smallTranspose(m *mat.Dense) *mat.Dense {
+	if size(m) > maxShownLocal {
+		return nil
+	}
+	return transpose(m)
 }
 
 func smallOrNil(m *mat.Dense) *mat.Dense {

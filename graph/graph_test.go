@@ -507,3 +507,40 @@ func TestSymmetricGradient(t *testing.T) {
 		t.Error("2×2 value for a 3×3 S: no error")
 	}
 }
+
+// BenchmarkPasses times the two passes of uᵀtanh(A tanh(A tanh(A x)))
+// with 100×100 A, next to the operation counts.
+func BenchmarkPasses(bm *testing.B) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	e := ast.Expr(x)
+	for i := 0; i < 3; i++ {
+		e = fn("tanh", tmul(A, e))
+	}
+	e = tmul(ast.T(u), e)
+	env := &eval.Env{Vars: map[string]*mat.Dense{
+		"x": randDense(rng, 100, 1), "A": scale(0.1, randDense(rng, 100, 100), nil), "u": randDense(rng, 100, 1),
+	}}
+	g, err := Build(e, nil)
+	if err != nil {
+		bm.Fatal(err)
+	}
+	bm.Run("forward", func(bm *testing.B) {
+		for bm.Loop() {
+			if err := g.Forward(env); err != nil {
+				bm.Fatal(err)
+			}
+		}
+		bm.ReportMetric(float64(g.ForwardFlops), "flops/op")
+	})
+	bm.Run("backward", func(bm *testing.B) {
+		if err := g.Forward(env); err != nil {
+			bm.Fatal(err)
+		}
+		for bm.Loop() {
+			if err := g.Backward(); err != nil {
+				bm.Fatal(err)
+			}
+		}
+		bm.ReportMetric(float64(g.BackwardFlops), "flops/op")
+	})
+}
