@@ -521,12 +521,19 @@ func funcName(fun string) string {
 }
 
 func (w *latexWriter) call(c *ast.Call) string {
+	if c.Primes == 0 && len(c.Args) == 1 && c.Fun == "inv" {
+		return w.base(c.Args[0]) + "^{-1}"
+	}
+	// Each argument is rendered once: rendering it again for each case
+	// would take time exponential in the depth of nested calls.
+	args := make([]string, len(c.Args))
+	for i, a := range c.Args {
+		args[i] = w.fresh(a)
+	}
 	if c.Primes == 0 && len(c.Args) == 1 {
-		arg := w.fresh(c.Args[0])
+		arg := args[0]
 		tall := isTall(arg)
 		switch c.Fun {
-		case "inv":
-			return w.base(c.Args[0]) + "^{-1}"
 		case "norm", "norm1":
 			s := `\lVert ` + arg + ` \rVert`
 			if tall {
@@ -550,10 +557,6 @@ func (w *latexWriter) call(c *ast.Call) string {
 			}
 			return `\log\lvert\det` + group(arg) + `\rvert`
 		}
-	}
-	args := make([]string, len(c.Args))
-	for i, a := range c.Args {
-		args[i] = w.fresh(a)
 	}
 	return funcName(c.Fun) + strings.Repeat("'", c.Primes) + group(strings.Join(args, ", "))
 }

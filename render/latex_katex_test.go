@@ -120,6 +120,30 @@ func TestLaTeXBracesBalance(t *testing.T) {
 	}
 }
 
+// TestLaTeXDeepNesting renders a call nested 200 deep and a sum 2000
+// long; a renderer that renders a subtree more than once per use would not
+// finish.
+func TestLaTeXDeepNesting(t *testing.T) {
+	var e ast.Expr = ast.Var("x")
+	for i := 0; i < 200; i++ {
+		e = ast.Fn([]string{"exp", "norm", "abs", "logdet", "sqrt", "inv", "f"}[i%7], 0, e)
+		if i%5 == 0 {
+			e = ast.T(ast.Bin(ast.Div, e, ast.Var("a")))
+		}
+	}
+	s := LaTeX(e, LaTeXOptions{Shapes: latexShapes})
+	if got := strings.Count(s, `\mathbf{x}`); got != 1 {
+		t.Errorf("x appears %d times in the LaTeX of a tree with one x", got)
+	}
+	var sum ast.Expr = ast.Var("a")
+	for i := 0; i < 2000; i++ {
+		sum = ast.Bin(ast.Add, sum, ast.Var("c"))
+	}
+	if got := strings.Count(LaTeX(sum, LaTeXOptions{}), "+"); got != 2000 {
+		t.Errorf("a sum of 2001 terms has %d plus signs", got)
+	}
+}
+
 // TestStandaloneCompilesWithPdflatex compiles the standalone latexGolden
 // documents when pdflatex is installed (scripts/pdflatex-check.sh installs
 // it and is what CI runs).

@@ -428,7 +428,7 @@ func lxReadable(e ast.Expr) bool {
 		case *ast.Number:
 			ok = ok && !strings.Contains(Number(n.Value), "10^")
 		case *ast.Ident:
-			ok = ok && ast.IsSimpleName(n.Name) && n.Name != "ŷ" && n.Name != "ȳ" && n.Name != "ж" && n.Name != "ε"
+			ok = ok && ast.IsSimpleName(n.Name) && lxKnownLetters(n.Name)
 		case *ast.Call:
 			if n.Primes > 0 && !(len(n.Args) == 1 && n.IsElementwise()) {
 				ok = false
@@ -440,4 +440,23 @@ func lxReadable(e ast.Expr) bool {
 		return ok
 	})
 	return ok
+}
+
+// lxKnownLetters reports whether the translator reads every letter of name
+// back: ASCII, subscript digits and the Greek letters of lxGreek.
+func lxKnownLetters(name string) bool {
+	for _, r := range name {
+		switch {
+		case r < 0x80, r >= '₀' && r <= '₉':
+			continue
+		}
+		known := false
+		for _, g := range lxGreek {
+			known = known || g == string(r)
+		}
+		if !known {
+			return false
+		}
+	}
+	return true
 }
