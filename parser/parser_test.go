@@ -338,3 +338,12 @@ func TestCanonicalName(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkParseExpr(b *testing.B) {
+	src := "-yᵀlog(softmax(U relu(Wx+b₁)+b₂)) + λ‖W‖² + ‖Ax−b‖²"
+	for b.Loop() {
+		if _, err := ParseExpr(src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
