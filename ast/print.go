@@ -213,7 +213,7 @@ func (p *printer) binary(e *Binary) {
 			r = "(" + r + ")"
 		}
 		left := p.b.String()
-		if needSpace(left, r, e.X, e.Y, wrap) {
+		if needSpace(left, r, e.X, e.Y) {
 			p.b.WriteString(" ")
 		}
 		p.b.WriteString(r)
@@ -290,7 +290,7 @@ func (p *printer) isPostfixChainable(e Expr) bool {
 
 // needSpace decides whether juxtaposing left and right needs a space to
 // read back as the same product.
-func needSpace(left, right string, x, y Expr, wrapped bool) bool {
+func needSpace(left, right string, x, y Expr) bool {
 	l, _ := utf8.DecodeLastRuneInString(left)
 	r, _ := utf8.DecodeRuneInString(right)
 	switch {
