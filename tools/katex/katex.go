@@ -60,6 +60,11 @@ func Render(texs []string) error {
 	if err != nil {
 		return err
 	}
+	return renderIn(dir, texs)
+}
+
+// renderIn runs the render.js of dir.
+func renderIn(dir string, texs []string) error {
 	node, err := exec.LookPath("node")
 	if err != nil {
 		return fmt.Errorf("node is not on PATH: %w", ErrMissing)

@@ -1,6 +1,9 @@
 package katex
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -44,5 +47,20 @@ func TestDisplays(t *testing.T) {
 	}
 	if err := Render(got); err == nil || !strings.Contains(err.Error(), "2 passed, 1 failed") {
 		t.Errorf("Render(Displays) = %v, want the unterminated display to fail", err)
+	}
+}
+
+func TestRenderWithoutPackageSaysHowToInstall(t *testing.T) {
+	dir := t.TempDir()
+	js, err := os.ReadFile("render.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "render.js"), js, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = renderIn(dir, []string{`x`})
+	if !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), "scripts/katex-setup.sh") {
+		t.Fatalf("renderIn without node_modules: %v, want ErrMissing and a hint to run scripts/katex-setup.sh", err)
 	}
 }
