@@ -320,6 +320,22 @@ func (r *reverse) call(c *ast.Call, g ast.Expr) {
 		r.emit(sm.Args[0], sub(g, mul(sm, call("sum", g))))
 		return
 	}
+	// log σ(z) and log(1 − σ(z)) have the derivatives 1 − σ(z) and −σ(z):
+	// the σ′ = σ(1 − σ) of the chain cancels the division by σ.
+	if c.Fun == "log" && c.Primes == 0 {
+		if sg, ok := c.Args[0].(*ast.Call); ok && sg.Fun == "σ" && sg.Primes == 0 {
+			z := sg.Args[0]
+			r.emit(z, r.elementwise(g, sub(num(1), sg), z))
+			return
+		}
+		if d, ok := c.Args[0].(*ast.Binary); ok && d.Op == ast.Sub && isNum(d.X, 1) {
+			if sg, ok := d.Y.(*ast.Call); ok && sg.Fun == "σ" && sg.Primes == 0 {
+				z := sg.Args[0]
+				r.emit(z, r.elementwise(g, neg(sg), z))
+				return
+			}
+		}
+	}
 	if c.IsElementwise() {
 		if len(c.Args) == 2 {
 			r.maxMin(c, g)

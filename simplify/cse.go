@@ -268,9 +268,33 @@ func (s *sharer) intern(e ast.Expr) int32 {
 // nameable reports whether a subtree may get a name: not a leaf, and not a
 // transpose or negation, which pass their occurrences on to their operand.
 func nameable(e ast.Expr) bool {
-	switch e.(type) {
-	case *ast.Binary, *ast.Call, *ast.Indicator:
+	switch e := e.(type) {
+	case *ast.Call:
+		// X⁻¹ and ‖x‖ of a variable read as well as a name would.
+		return !((e.Fun == "inv" || e.Fun == "norm") && len(e.Args) == 1 && isLeaf(e.Args[0]))
+	case *ast.Binary:
+		// 2z is a scaling, not a piece worth a name of its own: the
+		// scaled piece is named instead when it is shared.
+		return !(e.Op == ast.Mul && (isNumber(e.X) || isNumber(e.Y)))
+	case *ast.Indicator:
 		return true
+	}
+	return false
+}
+
+func isNumber(e ast.Expr) bool {
+	_, ok := e.(*ast.Number)
+	return ok
+}
+
+// isLeaf reports whether e is a variable, a number, I or 𝟙, or the
+// transpose of one.
+func isLeaf(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.Ident, *ast.Number, *ast.Identity, *ast.Ones:
+		return true
+	case *ast.Transpose:
+		return isLeaf(e.X)
 	}
 	return false
 }

@@ -83,12 +83,18 @@ var Rules = []*Rule{
 	{Name: "number-out-hadamard", From: "a ∘ (cb)", To: "c(a ∘ b)", When: "c: number; b: nonscalar"},
 	{Name: "number-out-hadamard-left", From: "(ca) ∘ b", To: "c(a ∘ b)", When: "c: number; a: nonscalar"},
 
+	// Hadamard products with 1 − c distribute, so that terms can cancel.
+	{Name: "hadamard-number-minus", From: "a ∘ (c - b)", To: "c a - a ∘ b", When: "c: number; a,b: nonscalar"},
+	{Name: "number-minus-hadamard", From: "(c - b) ∘ a", To: "c a - b ∘ a", When: "c: number; a,b: nonscalar"},
+	{Name: "hadamard-minus-number", From: "a ∘ (b - c)", To: "a ∘ b - c a", When: "c: number; a,b: nonscalar"},
+	{Name: "minus-number-hadamard", From: "(b - c) ∘ a", To: "b ∘ a - c a", When: "c: number; a,b: nonscalar"},
+	{Name: "hadamard-plus-number", From: "a ∘ (b + c)", To: "a ∘ b + c a", When: "c: number; a,b: nonscalar"},
+	{Name: "plus-number-hadamard", From: "(b + c) ∘ a", To: "b ∘ a + c a", When: "c: number; a,b: nonscalar"},
+
 	// Like terms.
 	{Name: "inner-order", Func: innerOrder},
 	{Name: "collect", Func: collect},
 	{Name: "outer-times-vector", From: "abᵀc", To: "a(bᵀc)", When: "a,b,c: vector"},
-	{Name: "factor-right", From: "ac + bc", To: "(a + b)c", When: "a,b: matrix"},
-	{Name: "factor-right-minus", From: "ac - bc", To: "(a - b)c", When: "a,b: matrix"},
 }
 
 // IsZero reports whether e is a zero: the number 0, or 0𝟙, the zero of a
@@ -346,6 +352,71 @@ func terms(e ast.Expr, sign float64, out []term) []term {
 	return append(out, term{sign, e})
 }
 
+// factorCommon writes Σ cᵢ A bᵢ as A(Σ cᵢ bᵢ) when every term is a matrix
+// product with the same non-scalar left factor A (likewise a common right
+// factor), so that the terms inside can cancel: Xᵀa + Xᵀb = Xᵀ(a + b).
+func factorCommon(s *Simplifier, ts []term, e ast.Expr) (ast.Expr, bool) {
+	if len(ts) < 2 {
+		return nil, false
+	}
+	for _, side := range []int{0, 1} {
+		var common ast.Expr
+		rest := make([]term, len(ts))
+		ok := true
+		for i, t := range ts {
+			m, isMul := t.x.(*ast.Binary)
+			if !isMul || m.Op != ast.Mul {
+				ok = false
+				break
+			}
+			f, r := m.X, m.Y
+			if side == 1 {
+				f, r = m.Y, m.X
+			}
+			sf, sr := s.Shape(f), s.Shape(r)
+			if sf.IsScalar() || sr.IsScalar() || (common != nil && !ast.Equal(common, f)) {
+				ok = false
+				break
+			}
+			if i > 0 && !sameShape(s.Shape(rest[0].x), sr) {
+				ok = false
+				break
+			}
+			common = f
+			rest[i] = term{t.coef, r}
+		}
+		if !ok {
+			continue
+		}
+		var sum ast.Expr
+		for i, t := range rest {
+			x := t.x
+			if c := math.Abs(t.coef); c != 1 {
+				x = ast.Bin(ast.Mul, ast.Num(c), x)
+			}
+			switch {
+			case i == 0 && t.coef < 0:
+				sum = ast.Negate(x)
+			case i == 0:
+				sum = x
+			case t.coef < 0:
+				sum = ast.Bin(ast.Sub, sum, x)
+			default:
+				sum = ast.Bin(ast.Add, sum, x)
+			}
+		}
+		out := ast.Bin(ast.Mul, common, sum)
+		if side == 1 {
+			out = ast.Bin(ast.Mul, sum, common)
+		}
+		if !sameShape(s.Shape(out), s.Shape(e)) {
+			continue
+		}
+		return out, true
+	}
+	return nil, false
+}
+
 // collect merges like terms of a sum: wᵀr + rᵀw → 2rᵀw, a − a → 0,
 // 2a + a → 3a, and puts a positive term first.
 func collect(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
@@ -388,6 +459,9 @@ func collect(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
 				break
 			}
 		}
+	}
+	if f, ok := factorCommon(s, kept, e); ok {
+		return f, true
 	}
 	if !changed {
 		return nil, false

@@ -1,0 +1,4 @@
+package simplify
+
+// Nameable is exported for the tests.
+var Nameable = nameable
