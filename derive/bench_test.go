@@ -72,6 +72,23 @@ func BenchmarkDeriveNetwork(b *testing.B) {
 	}
 }
 
+// BenchmarkDeriveNetworkNoShare is BenchmarkDeriveNetwork without naming
+// shared pieces (Options.NoShare), to separate the cost of sharing from
+// that of differentiation and simplification.
+func BenchmarkDeriveNetworkNoShare(b *testing.B) {
+	for layers := 1; layers <= 512; layers *= 4 {
+		b.Run(fmt.Sprintf("L=%d", layers), func(b *testing.B) {
+			e, info := parseNetwork(b, layers)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := derive.Derive(e, info, derive.Options{NoShare: true}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // TestDeriveNetwork checks the gradients the benchmark computes against
 // central differences for small L, and that the printed size grows
 // linearly: the size per layer at L = 64 is at most twice that at L = 8.
