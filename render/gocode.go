@@ -362,6 +362,7 @@ func (g *goGen) file() ([]byte, error) {
 		{"math", "math"},
 		{"blas", "gonum.org/v1/gonum/blas"},
 		{"blas64", "gonum.org/v1/gonum/blas/blas64"},
+		{"floats", "gonum.org/v1/gonum/floats"},
 		{"mat", "gonum.org/v1/gonum/mat"},
 	} {
 		if !usesPackage(src, imp.name) {
@@ -543,7 +544,7 @@ func init() {
 		bool byte complex64 complex128 error float32 float64 int int8 int16 int32 int64 rune string
 		uint uint8 uint16 uint32 uint64 uintptr any comparable true false iota nil
 		append cap clear close complex copy delete imag len make max min new panic print println
-		real recover math mat blas blas64 init main _`) {
+		real recover math mat blas blas64 floats init main _`) {
 		reservedGo[s] = true
 	}
 }

@@ -511,6 +511,9 @@ func (f *fnGen) materialize(e ast.Expr, dst *operand) error {
 		if x.Op == ast.Mul && !f.mulIsTemplate(x) {
 			return f.product(x, dst)
 		}
+		if done, err := f.productPlus(x, dst); done || err != nil {
+			return err
+		}
 		if x.Op == ast.Pow && !f.shape(x).IsScalar() {
 			n, ok := x.Y.(*ast.Number)
 			if !ok || n.Value != math.Trunc(n.Value) || n.Value < 0 || n.Value > 1<<20 {
@@ -720,4 +723,36 @@ func hintFor(e ast.Expr) string {
 		return name
 	}
 	return "t"
+}
+
+// productPlus handles P ± v for a product P and a stored v of the same
+// shape (Wx + b): the product goes straight into dst, then gonum adds v.
+func (f *fnGen) productPlus(x *ast.Binary, dst *operand) (bool, error) {
+	if x.Op != ast.Add && x.Op != ast.Sub {
+		return false, nil
+	}
+	p, ok := x.X.(*ast.Binary)
+	if !ok || p.Op != ast.Mul || f.mulIsTemplate(p) {
+		return false, nil
+	}
+	var v *operand
+	switch y := x.Y.(type) {
+	case *ast.Ident:
+		v = f.vals[y.Name]
+	default:
+		v = f.cse[key(y, f.shape(y))]
+	}
+	if v == nil || v.scalar || v.t != dst.t || v.vec != dst.vec || f.shape(x.X) != f.shape(x.Y) {
+		return false, nil
+	}
+	if err := f.product(p, dst); err != nil {
+		return true, err
+	}
+	op := map[ast.Op]string{ast.Add: "Add", ast.Sub: "Sub"}[x.Op]
+	if dst.vec {
+		f.line("%s.%sVec(%s, %s)", dst.expr, op, dst.expr, v.expr)
+	} else {
+		f.line("%s.%s(%s, %s)", dst.expr, op, dst.expr, v.expr)
+	}
+	return true, nil
 }

@@ -494,6 +494,11 @@ func (lp *loopT) emitReduce(acc, x string) {
 
 // template writes the elementwise expression e into dst in one loop.
 func (f *fnGen) template(e ast.Expr, dst *operand) error {
+	if b, ok := e.(*ast.Binary); ok && b.Op == ast.Mul && !dst.vec {
+		if sx, sy := f.shape(b.X), f.shape(b.Y); sx.IsVector() && sy.IsRow() {
+			return f.outer(b, dst)
+		}
+	}
 	lp := f.newLoop(dst, ast.Shape{}, false)
 	x, _, err := lp.elem(e, lp.ri, lp.ci)
 	if err != nil {
@@ -884,4 +889,32 @@ func (f *fnGen) applyFn(c *ast.Call, args []string, base func() (string, bool), 
 		return name + "(" + x + ")", nil
 	}
 	return bad()
+}
+
+// outer writes the outer product x yᵀ into dst in one pass: each row is
+// xᵢ·y, written by floats.ScaleTo (SIMD in gonum's assembly) without
+// zeroing dst first as Dense.Outer does.
+func (f *fnGen) outer(b *ast.Binary, dst *operand) error {
+	y, err := f.operandOf(b.Y)
+	if err != nil {
+		return err
+	}
+	lp := f.newLoop(dst, ast.Shape{}, false)
+	lp.free = false
+	x, _, err := lp.elem(b.X, f.i, "0")
+	if err != nil {
+		return err
+	}
+	yd := f.vecData(y)
+	f.line("// %s", oneLine(ast.String(b)))
+	for _, s := range lp.pre {
+		f.line("%s", s)
+	}
+	f.line("for %s := range %s {", f.i, lp.n)
+	for _, s := range lp.row {
+		f.line("%s", s)
+	}
+	f.line("floats.ScaleTo(%s, %s, %s)", lp.out, x, yd)
+	f.line("}")
+	return nil
 }

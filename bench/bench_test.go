@@ -1,0 +1,179 @@
+package bench
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/matcalc/matcalc/bench/internal/netfwd"
+	"github.com/matcalc/matcalc/bench/internal/netgrad"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Sizes are the layer widths benchmarked: W₁ and W₂ are n×n.
+var sizes = []int{64, 256, 1024}
+
+type inputs struct {
+	u, x, b1, b2 *mat.VecDense
+	W1, W2       *mat.Dense
+}
+
+func randInputs(n int, seed uint64) inputs {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	v := func() *mat.VecDense {
+		d := make([]float64, n)
+		for i := range d {
+			d[i] = rng.Float64()*2 - 1
+		}
+		return mat.NewVecDense(n, d)
+	}
+	m := func() *mat.Dense {
+		d := make([]float64, n*n)
+		for i := range d {
+			d[i] = (rng.Float64()*2 - 1) / float64(n)
+		}
+		return mat.NewDense(n, n, d)
+	}
+	return inputs{u: v(), x: v(), b1: v(), b2: v(), W1: m(), W2: m()}
+}
+
+// gradBytes is what the gradient must move at least: W₁ and W₂ read twice
+// (forward and backward), ∂W₁ and ∂W₂ written: 6n² float64s.
+func gradBytes(n int) int64 { return 48 * int64(n) * int64(n) }
+
+var sink float64
+
+// BenchmarkNet runs every variant at every size. run.sh runs the variants
+// interleaved, which is what README.md reports.
+func BenchmarkNet(b *testing.B) {
+	for _, n := range sizes {
+		in := randInputs(n, 1)
+		b.Run(fmt.Sprintf("n=%d/forward", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sink += netfwd.Forward(in.u, in.W2, in.W1, in.x, in.b1, in.b2)
+			}
+		})
+		b.Run(fmt.Sprintf("n=%d/forward_ws", n), func(b *testing.B) {
+			var w netfwd.ForwardWorkspace
+			b.ReportAllocs()
+			for b.Loop() {
+				sink += w.Forward(in.u, in.W2, in.W1, in.x, in.b1, in.b2)
+			}
+		})
+		b.Run(fmt.Sprintf("n=%d/grad", n), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(gradBytes(n))
+			for b.Loop() {
+				s, _, _, _, _, _, _ := netgrad.Grad(in.u, in.W2, in.W1, in.x, in.b1, in.b2)
+				sink += s
+			}
+		})
+		b.Run(fmt.Sprintf("n=%d/grad_ws", n), func(b *testing.B) {
+			var w netgrad.GradWorkspace
+			b.ReportAllocs()
+			b.SetBytes(gradBytes(n))
+			for b.Loop() {
+				s, _, _, _, _, _, _ := w.Grad(in.u, in.W2, in.W1, in.x, in.b1, in.b2)
+				sink += s
+			}
+		})
+		b.Run(fmt.Sprintf("n=%d/hand_ws", n), func(b *testing.B) {
+			var w HandWorkspace
+			b.ReportAllocs()
+			b.SetBytes(gradBytes(n))
+			for b.Loop() {
+				s, _, _, _, _, _, _ := w.Grad(in.u, in.W2, in.W1, in.x, in.b1, in.b2)
+				sink += s
+			}
+		})
+	}
+}
+
+// BenchmarkCopy measures the machine's copy bandwidth on n² float64s (the
+// size of one weight matrix): bytes read plus bytes written.
+func BenchmarkCopy(b *testing.B) {
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			src, dst := make([]float64, n*n), make([]float64, n*n)
+			b.SetBytes(16 * int64(n) * int64(n))
+			for b.Loop() {
+				copy(dst, src)
+			}
+		})
+	}
+}
+
+// TestGradMatchesHand checks that the emitted gradient and the hand-written
+// one agree, and that both agree with the emitted forward pass by central
+// differences, so that the benchmark compares equal work.
+func TestGradMatchesHand(t *testing.T) {
+	const n = 7
+	in := randInputs(n, 3)
+	var w HandWorkspace
+	var g netgrad.GradWorkspace
+	s1, du1, dW21, dW11, dx1, db11, db21 := w.Grad(in.u, in.W2, in.W1, in.x, in.b1, in.b2)
+	s2, du2, dW22, dW12, dx2, db12, db22 := g.Grad(in.u, in.W2, in.W1, in.x, in.b1, in.b2)
+	s3 := netfwd.Forward(in.u, in.W2, in.W1, in.x, in.b1, in.b2)
+	if !(abs(s1-s2) < 1e-12 && abs(s1-s3) < 1e-12) {
+		t.Fatalf("values %v %v %v", s1, s2, s3)
+	}
+	pairs := []struct {
+		name string
+		a, b mat.Matrix
+	}{{"u", du1, du2}, {"W2", dW21, dW22}, {"W1", dW11, dW12}, {"x", dx1, dx2}, {"b1", db11, db12}, {"b2", db21, db22}}
+	for _, p := range pairs {
+		if !mat.EqualApprox(p.a, p.b, 1e-12) {
+			t.Errorf("∂s/∂%s: hand-written and emitted differ", p.name)
+		}
+	}
+	// Central differences of the forward pass, entry by entry.
+	fd := func(v []float64, i int) float64 {
+		const h = 1e-6
+		old := v[i]
+		v[i] = old + h
+		up := netfwd.Forward(in.u, in.W2, in.W1, in.x, in.b1, in.b2)
+		v[i] = old - h
+		down := netfwd.Forward(in.u, in.W2, in.W1, in.x, in.b1, in.b2)
+		v[i] = old
+		return (up - down) / (2 * h)
+	}
+	check := func(name string, v []float64, grad func(i int) float64) {
+		for i := range v {
+			if d := abs(fd(v, i) - grad(i)); d > 1e-7 {
+				t.Errorf("∂s/∂%s[%d]: finite differences differ by %g", name, i, d)
+			}
+		}
+	}
+	check("x", in.x.RawVector().Data, dx1.AtVec)
+	check("b1", in.b1.RawVector().Data, db11.AtVec)
+	check("u", in.u.RawVector().Data, du1.AtVec)
+	check("W1", in.W1.RawMatrix().Data, func(i int) float64 { return dW11.At(i/n, i%n) })
+	check("W2", in.W2.RawMatrix().Data, func(i int) float64 { return dW21.At(i/n, i%n) })
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func TestWorkspaceAllocs(t *testing.T) {
+	in := randInputs(16, 2)
+	var g netgrad.GradWorkspace
+	var f netfwd.ForwardWorkspace
+	var h HandWorkspace
+	g.Grad(in.u, in.W2, in.W1, in.x, in.b1, in.b2)
+	f.Forward(in.u, in.W2, in.W1, in.x, in.b1, in.b2)
+	h.Grad(in.u, in.W2, in.W1, in.x, in.b1, in.b2)
+	for name, fn := range map[string]func(){
+		"grad":    func() { g.Grad(in.u, in.W2, in.W1, in.x, in.b1, in.b2) },
+		"forward": func() { f.Forward(in.u, in.W2, in.W1, in.x, in.b1, in.b2) },
+		"hand":    func() { h.Grad(in.u, in.W2, in.W1, in.x, in.b1, in.b2) },
+	} {
+		if a := testing.AllocsPerRun(20, fn); a != 0 {
+			t.Errorf("%s workspace: %v allocs per call", name, a)
+		}
+	}
+}
