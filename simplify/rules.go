@@ -36,7 +36,8 @@ var Rules = []*Rule{
 	{Name: "plus-neg", From: "a + (-b)", To: "a - b"},
 	{Name: "minus-neg", From: "a - (-b)", To: "a + b"},
 	{Name: "neg-plus", From: "(-a) + b", To: "b - a"},
-	{Name: "neg-times", From: "(-a)b", To: "-(ab)"},
+	{Name: "neg-times", From: "(-a)b", To: "-(ab)", When: "a: notnumber"},
+	{Name: "neg-number-times", From: "-(ca)", To: "(-c)a", When: "c: number"},
 	{Name: "times-neg", From: "a(-b)", To: "-(ab)"},
 	{Name: "neg-hadamard", From: "(-a) ∘ b", To: "-(a ∘ b)"},
 	{Name: "hadamard-neg", From: "a ∘ (-b)", To: "-(a ∘ b)"},
@@ -174,12 +175,18 @@ func zero(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
 	return nil, false
 }
 
+// num returns the value of a numeric literal: a Number, or the negation
+// of one (−2 parses as the negation of 2).
 func num(e ast.Expr) (float64, bool) {
-	n, ok := e.(*ast.Number)
-	if !ok {
-		return 0, false
+	switch n := e.(type) {
+	case *ast.Number:
+		return n.Value, true
+	case *ast.Unary:
+		if x, ok := n.X.(*ast.Number); ok && n.Op == ast.Neg {
+			return -x.Value, true
+		}
 	}
-	return n.Value, true
+	return 0, false
 }
 
 // fold computes operations on numbers.
@@ -340,7 +347,7 @@ func terms(e ast.Expr, sign float64, out []term) []term {
 		case ast.Sub:
 			return terms(e.Y, -sign, terms(e.X, sign, out))
 		case ast.Mul:
-			if c, ok := num(e.X); ok {
+			if c, ok := num(e.X); ok && c != 0 {
 				return append(out, term{sign * c, e.Y})
 			}
 		}

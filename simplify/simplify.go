@@ -191,10 +191,10 @@ func (s *Simplifier) is(kind, name string, b map[string]ast.Expr) bool {
 	case "square":
 		return sh.IsSquare()
 	case "number":
-		_, ok := x.(*ast.Number)
+		_, ok := num(x)
 		return ok
 	case "notnumber":
-		_, ok := x.(*ast.Number)
+		_, ok := num(x)
 		return !ok
 	}
 	panic("simplify: unknown kind " + kind)
