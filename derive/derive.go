@@ -38,15 +38,22 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
 	if res.FuncName == "" {
 		res.FuncName = "s"
 	}
-	wrt := opts.Wrt
-	if len(wrt) == 0 {
-		for _, v := range info.Vars {
-			wrt = append(wrt, v.Name)
-		}
-	}
 	order := opts.Order
 	if order == 0 {
 		order = 1
+	}
+	wrt := opts.Wrt
+	if len(wrt) == 0 {
+		// Every variable; for Hessians every scalar and vector one (the
+		// second derivative by a matrix is a 4th-order tensor).
+		for _, v := range info.Vars {
+			if order == 1 || !v.Shape.IsMatrix() && !v.Shape.IsRow() {
+				wrt = append(wrt, v.Name)
+			}
+		}
+		if len(wrt) == 0 && len(info.Vars) > 0 {
+			return nil, fmt.Errorf("--order 2 takes scalar or vector variables, and %s has none", ast.String(e))
+		}
 	}
 	if order != 1 && order != 2 {
 		return nil, fmt.Errorf("--order must be 1 or 2, not %d", order)

@@ -159,8 +159,14 @@ func pad(s string, w int) string {
 	return s + strings.Repeat(" ", w-len([]rune(s)))
 }
 
-// StepsLaTeX writes derivations as LaTeX aligned blocks, one per variable.
+// StepsLaTeX writes derivations as LaTeX aligned blocks, one per variable,
+// separated by blank lines (each its own display).
 func StepsLaTeX(ds []derive.Derivation, res *derive.Result, o LaTeXOptions) string {
+	return strings.Join(StepsLaTeXBlocks(ds, res, o), "\n\n")
+}
+
+// StepsLaTeXBlocks returns the aligned block of each derivation.
+func StepsLaTeXBlocks(ds []derive.Derivation, res *derive.Result, o LaTeXOptions) []string {
 	o = resultOptions(res, o)
 	fn := res.FuncName
 	var blocks []string
@@ -205,5 +211,5 @@ func StepsLaTeX(ds []derive.Derivation, res *derive.Result, o LaTeXOptions) stri
 		}
 		blocks = append(blocks, LaTeXSteps(steps, o))
 	}
-	return strings.Join(blocks, "\n")
+	return blocks
 }

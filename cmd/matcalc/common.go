@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -261,6 +262,19 @@ func varsJSON(info *ast.Info) []varJSON {
 		out = append(out, varJSON{Name: v.Name, Shape: shapeJSON(v.Shape)})
 	}
 	return out
+}
+
+// marshalJSON indents v and keeps <, > and & as they are (formulas hold
+// them), ending with a newline.
+func marshalJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // writeOutput writes b to the -o file atomically (a temporary file in the

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -329,19 +328,23 @@ func (o *deriveOptions) latexOptions(res *derive.Result) render.LaTeXOptions {
 	return render.LaTeXOptions{Shapes: res.Env(), Plain: o.style == "plain"}
 }
 
+// latex writes the result as an aligned block (after the steps' blocks,
+// with --steps), each block its own display: blocks are separated by a
+// blank line, or stacked in a document with --standalone.
 func (o *deriveOptions) latex(f *formula, res *derive.Result, order int) ([]byte, error) {
-	body := render.LaTeXResult(res, o.latexOptions(res))
+	var bodies []string
 	if o.steps {
 		st, err := stepsLaTeX(f, res, o.latexOptions(res))
 		if err != nil {
 			return nil, err
 		}
-		body = st + "\n" + body
+		bodies = append(bodies, st...)
 	}
+	bodies = append(bodies, render.LaTeXResult(res, o.latexOptions(res)))
 	if o.standalone {
-		return []byte(render.Standalone(body)), nil
+		return []byte(render.Standalone(bodies...)), nil
 	}
-	return []byte(body + "\n"), nil
+	return []byte(strings.Join(bodies, "\n\n") + "\n"), nil
 }
 
 type defJSON struct {
@@ -401,9 +404,5 @@ func (o *deriveOptions) json(f *formula, res *derive.Result) ([]byte, error) {
 		Function    any         `json:"function"`
 		Derivatives []derivJSON `json:"derivatives"`
 	}{f.src, varsJSON(f.info), defs, fn, derivs}
-	b, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '\n'), nil
+	return marshalJSON(doc)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/matcalc/matcalc/ast"
@@ -77,11 +76,11 @@ func (o *evalOptions) run(cmd *cobra.Command, args []string) error {
 			"value": val,
 		},
 	}
-	b, err := json.MarshalIndent(doc, "", "  ")
+	b, err := marshalJSON(doc)
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s\n", b)
+	_, err = cmd.OutOrStdout().Write(b)
 	return err
 }
 

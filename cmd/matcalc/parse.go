@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -75,11 +74,11 @@ func (o *parseOptions) run(cmd *cobra.Command, args []string) error {
 				"shape": shapeJSON(shape),
 			},
 		}
-		b, err := json.MarshalIndent(doc, "", "  ")
+		b, err := marshalJSON(doc)
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(out, "%s\n", b)
+		_, err = out.Write(b)
 		return err
 	}
 	var b strings.Builder

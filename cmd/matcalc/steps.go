@@ -13,10 +13,10 @@ func stepsText(f *formula, res *derive.Result) (string, error) {
 	return render.StepsText(ds, res), nil
 }
 
-func stepsLaTeX(f *formula, res *derive.Result, o render.LaTeXOptions) (string, error) {
+func stepsLaTeX(f *formula, res *derive.Result, o render.LaTeXOptions) ([]string, error) {
 	ds, err := derive.Steps(f.expr, f.info, res)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return render.StepsLaTeX(ds, res, o), nil
+	return render.StepsLaTeXBlocks(ds, res, o), nil
 }

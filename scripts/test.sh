@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# test.sh runs every check of matcalc on a fresh machine: it installs what
+# the tests need (KaTeX from npm, staticcheck from the Go module proxy), then
+# runs gofmt, go vet, staticcheck and go test ./... . Usage: ./scripts/test.sh
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+bash scripts/katex-setup.sh
+
+staticcheck_version=v0.8.2
+if ! command -v staticcheck >/dev/null && [ ! -x "$(go env GOPATH)/bin/staticcheck" ]; then
+	echo "test.sh: installing staticcheck $staticcheck_version" >&2
+	go install "honnef.co/go/tools/cmd/staticcheck@$staticcheck_version"
+fi
+staticcheck=$(command -v staticcheck || echo "$(go env GOPATH)/bin/staticcheck")
+
+echo "== gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go'))
+if [ -n "$unformatted" ]; then
+	echo "gofmt would change:" $unformatted >&2
+	exit 1
+fi
+echo "== go vet"
+go vet ./...
+echo "== staticcheck"
+"$staticcheck" ./...
+echo "== go test"
+go test -count=1 ./...
