@@ -17,6 +17,7 @@ type checkOptions struct {
 	common
 	wrt    []string
 	order  int
+	file   string
 	seed   uint64
 	trials int
 	tol    float64
@@ -48,6 +49,7 @@ evaluated as built-ins: choose which with --fun, else f=tanh, g=sin, h=σ,
 	fl := cmd.Flags()
 	fl.StringSliceVar(&o.wrt, "wrt", nil, "variables to check (default: every variable)")
 	fl.IntVar(&o.order, "order", 1, "1 for first derivatives, 2 for Hessians")
+	fl.StringVarP(&o.file, "file", "f", "", "check the request of a formula file (.mc)")
 	fl.Uint64Var(&o.seed, "seed", 1, "seed of the random points")
 	fl.IntVar(&o.trials, "trials", 3, "number of random points")
 	fl.Float64Var(&o.tol, "tol", 1e-6, "largest relative error accepted")
@@ -63,11 +65,20 @@ func (o *checkOptions) run(cmd *cobra.Command, args []string) error {
 	if o.order != 1 && o.order != 2 {
 		return usagef("--order %d: use 1 or 2", o.order)
 	}
-	src, err := readFormula(cmd, args)
-	if err != nil {
-		return err
+	var f *formula
+	var err error
+	if o.file != "" {
+		if len(args) > 0 {
+			return usagef("give a formula or -f FILE, not both")
+		}
+		f, err = o.loadFile(cmd, o.file)
+	} else {
+		var src string
+		if src, err = readFormula(cmd, args); err != nil {
+			return err
+		}
+		f, err = o.load(cmd, src, nil)
 	}
-	f, err := o.load(cmd, src, nil)
 	if err != nil {
 		return err
 	}
@@ -75,7 +86,13 @@ func (o *checkOptions) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := derive.Derive(f.expr, f.info, derive.Options{Wrt: wrt, Order: o.order, NoShare: true})
+	if len(wrt) == 0 {
+		wrt = f.wrt
+	}
+	if f.order == 2 && !cmd.Flags().Changed("order") {
+		o.order = 2
+	}
+	res, err := derive.Derive(f.expr, f.info, derive.Options{Wrt: wrt, Order: o.order, NoShare: true, FuncName: f.funcName})
 	if err != nil {
 		return err
 	}
@@ -91,7 +108,11 @@ func (o *checkOptions) run(cmd *cobra.Command, args []string) error {
 	var grads map[string]ast.Expr
 	if o.order == 2 {
 		grads = map[string]ast.Expr{}
-		g1, err := derive.Derive(f.expr, f.info, derive.Options{Wrt: wrt, NoShare: true})
+		var gw []string
+		for _, d := range res.Derivs {
+			gw = append(gw, d.Wrt)
+		}
+		g1, err := derive.Derive(f.expr, f.info, derive.Options{Wrt: gw, NoShare: true})
 		if err != nil {
 			return err
 		}

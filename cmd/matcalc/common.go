@@ -186,6 +186,68 @@ func (c *common) finish(cmd *cobra.Command, src string, e ast.Expr, decls []ast.
 	return f, nil
 }
 
+// loadFile reads a formula file: its declarations, its definitions (each
+// inlined into the later ones) and its first derive request.
+func (o *common) loadFile(cmd *cobra.Command, path string) (*formula, error) {
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = readAll(cmd)
+	} else {
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	src := string(data)
+	file, err := parser.ParseFile(src)
+	if err != nil {
+		return nil, &sourceError{what: path, src: src, err: err}
+	}
+	if len(file.Requests) == 0 {
+		return nil, fmt.Errorf("%s: no 'derive NAME wrt …' request", path)
+	}
+	if len(file.Requests) > 1 {
+		return nil, fmt.Errorf("%s: %d derive requests; one file holds one request for now", path, len(file.Requests))
+	}
+	req := file.Requests[0]
+	defs := map[string]ast.Expr{}
+	var fexpr ast.Expr
+	for _, d := range file.Defs {
+		e := ast.Rewrite(d.Expr, func(n ast.Expr) ast.Expr {
+			if id, ok := n.(*ast.Ident); ok {
+				if x, ok := defs[id.Name]; ok {
+					return x
+				}
+			}
+			return n
+		})
+		defs[d.Name] = e
+		if d.Name == req.Func {
+			fexpr = e
+		}
+	}
+	if fexpr == nil {
+		return nil, &sourceError{what: path, src: src, err: ast.Errorf(req.Pos, "derive %s: %s is not defined in the file", req.Func, req.Func)}
+	}
+	decls, err := o.decls()
+	if err != nil {
+		return nil, err
+	}
+	decls = append(file.Decls, decls...)
+	f, err := o.finish(cmd, src, fexpr, decls)
+	if se, ok := err.(*sourceError); ok && se.what == "formula" {
+		se.what = path
+	}
+	if err != nil {
+		return nil, err
+	}
+	f.funcName = req.Func
+	f.wrt = req.Wrt
+	f.order = req.Order
+	return f, nil
+}
+
 // bindings parses --fun f=tanh.
 func (c *common) bindings() (map[string]string, error) {
 	out := map[string]string{}

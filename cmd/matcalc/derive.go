@@ -3,13 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/derive"
 	"github.com/matcalc/matcalc/eval"
-	"github.com/matcalc/matcalc/parser"
 	"github.com/matcalc/matcalc/render"
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
@@ -88,7 +86,7 @@ func (o *deriveOptions) run(cmd *cobra.Command, args []string) error {
 		if len(args) > 0 {
 			return usagef("give a formula or -f FILE, not both")
 		}
-		f, err = o.loadFile(cmd)
+		f, err = o.loadFile(cmd, o.file)
 	} else {
 		var src string
 		if src, err = readFormula(cmd, args); err != nil {
@@ -159,68 +157,6 @@ func goExported(name string) string {
 		return "F"
 	}
 	return strings.ToUpper(n[:1]) + n[1:]
-}
-
-// loadFile reads a formula file: its declarations, its definitions (each
-// inlined into the later ones) and its first derive request.
-func (o *deriveOptions) loadFile(cmd *cobra.Command) (*formula, error) {
-	var data []byte
-	var err error
-	if o.file == "-" {
-		data, err = readAll(cmd)
-	} else {
-		data, err = os.ReadFile(o.file)
-	}
-	if err != nil {
-		return nil, err
-	}
-	src := string(data)
-	file, err := parser.ParseFile(src)
-	if err != nil {
-		return nil, &sourceError{what: o.file, src: src, err: err}
-	}
-	if len(file.Requests) == 0 {
-		return nil, fmt.Errorf("%s: no 'derive NAME wrt …' request", o.file)
-	}
-	if len(file.Requests) > 1 {
-		return nil, fmt.Errorf("%s: %d derive requests; one file holds one request for now", o.file, len(file.Requests))
-	}
-	req := file.Requests[0]
-	defs := map[string]ast.Expr{}
-	var fexpr ast.Expr
-	for _, d := range file.Defs {
-		e := ast.Rewrite(d.Expr, func(n ast.Expr) ast.Expr {
-			if id, ok := n.(*ast.Ident); ok {
-				if x, ok := defs[id.Name]; ok {
-					return x
-				}
-			}
-			return n
-		})
-		defs[d.Name] = e
-		if d.Name == req.Func {
-			fexpr = e
-		}
-	}
-	if fexpr == nil {
-		return nil, &sourceError{what: o.file, src: src, err: ast.Errorf(req.Pos, "derive %s: %s is not defined in the file", req.Func, req.Func)}
-	}
-	decls, err := o.decls()
-	if err != nil {
-		return nil, err
-	}
-	decls = append(file.Decls, decls...)
-	f, err := o.finish(cmd, src, fexpr, decls)
-	if se, ok := err.(*sourceError); ok && se.what == "formula" {
-		se.what = o.file
-	}
-	if err != nil {
-		return nil, err
-	}
-	f.funcName = req.Func
-	f.wrt = req.Wrt
-	f.order = req.Order
-	return f, nil
 }
 
 func readAll(cmd *cobra.Command) ([]byte, error) { return io.ReadAll(cmd.InOrStdin()) }
