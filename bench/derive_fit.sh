@@ -88,7 +88,7 @@ local_exp() {
 # against the numbers above after changes to derive/ or simplify/.
 analysis() {
 	cat <<'EOF'
-## Reading (by hand, 2026-11-26 19:45 UTC; re-check after changes to derive/ or simplify/)
+## Reading (by hand, 2026-11-26 19:15 UTC, at commit 810384b; re-check after changes to derive/ or simplify/)
 
 - The printed size is linear (k ≈ 1.05–1.1): the result is 2L + 2 gradients over about
   3L shared definitions (z₁, h₁, δ₁, … per layer), as the issue wants.

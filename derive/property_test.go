@@ -68,6 +68,15 @@ const (
 // known bugs keep the properties failing until they are fixed.
 var skipKnown = flag.Bool("skipknown", false, "skip generated cases that hit an already reported bug")
 
+// Failing cases are reproduced with the -rapid.seed that rapid prints;
+// rapid's fail files would land in derive/testdata/rapid and be committed
+// by accident, so they are off unless -rapid.nofailfile=false is given.
+func init() {
+	if err := flag.Set("rapid.nofailfile", "true"); err != nil {
+		panic(err)
+	}
+}
+
 // knownBug reports whether e hits a reported bug, and which.
 //
 // Bug 1 (simplify): a non-scalar subexpression that simplifies to the
