@@ -363,6 +363,10 @@ func (f *forward) diagOf(m ast.Expr) (ast.Expr, bool) {
 	case *ast.Unary:
 		d, ok := f.diagOf(m.X)
 		return neg(d), ok
+	case *ast.Call:
+		if m.Fun == "diag" && f.shape(m.Args[0]).IsVector() {
+			return m.Args[0], true // diag(diag(v)) = v
+		}
 	}
 	return nil, false
 }

@@ -96,6 +96,7 @@ var Rules = []*Rule{
 	{Name: "inner-order", Func: innerOrder},
 	{Name: "collect", Func: collect},
 	{Name: "outer-times-vector", From: "abᵀc", To: "a(bᵀc)", When: "a,b,c: vector"},
+	{Name: "matrix-times-outer", From: "A(bcᵀ)", To: "(Ab)cᵀ", When: "A: matrix; b,c: vector"},
 }
 
 // IsZero reports whether e is a zero: the number 0, or 0𝟙, the zero of a
