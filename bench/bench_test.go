@@ -3,7 +3,9 @@ package bench
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/matcalc/matcalc/bench/internal/netfwd"
 	"github.com/matcalc/matcalc/bench/internal/netgrad"
@@ -179,4 +181,68 @@ func TestWorkspaceAllocs(t *testing.T) {
 			t.Errorf("%s workspace: %v allocs per call", name, a)
 		}
 	}
+}
+
+// BenchmarkInterleaved calls the allocation-free variants one after the
+// other in every iteration (in a rotating order, so that none always finds
+// the weights in cache from the one before) and times each call. On a
+// shared, noisy machine drift then hits all of them alike, and the medians
+// of the per-call times ignore the calls a context switch or the collector
+// inflated. Metrics: the median ns per call of each variant, and the ratios
+// README.md reports. (The plain forms allocate, and the collection they
+// cause would land on whichever variant runs next, so they are measured
+// by BenchmarkNet only.)
+func BenchmarkInterleaved(b *testing.B) {
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			in := randInputs(n, 1)
+			var fw netfwd.ForwardWorkspace
+			var gw netgrad.GradWorkspace
+			var hw HandWorkspace
+			variants := []struct {
+				name string
+				fn   func()
+			}{
+				{"forward_ws", func() { sink += fw.Forward(in.u, in.W2, in.W1, in.x, in.b1, in.b2) }},
+				{"grad_ws", func() {
+					s, _, _, _, _, _, _ := gw.Grad(in.u, in.W2, in.W1, in.x, in.b1, in.b2)
+					sink += s
+				}},
+				{"hand_ws", func() {
+					s, _, _, _, _, _, _ := hw.Grad(in.u, in.W2, in.W1, in.x, in.b1, in.b2)
+					sink += s
+				}},
+			}
+			for _, v := range variants {
+				v.fn() // warm-up: workspaces allocate on their first call
+			}
+			times := make([][]float64, len(variants))
+			k := 0
+			for b.Loop() {
+				for r := range variants {
+					idx := (k + r) % len(variants)
+					t0 := time.Now()
+					variants[idx].fn()
+					times[idx] = append(times[idx], float64(time.Since(t0)))
+				}
+				k++
+			}
+			med := map[string]float64{}
+			for i, v := range variants {
+				med[v.name] = median(times[i])
+				b.ReportMetric(med[v.name], v.name+"-ns/call")
+			}
+			b.ReportMetric(med["grad_ws"]/med["hand_ws"], "grad_ws/hand_ws")
+			b.ReportMetric(med["grad_ws"]/med["forward_ws"], "grad_ws/forward_ws")
+		})
+	}
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	return s[len(s)/2]
 }

@@ -20,8 +20,9 @@ export ASSUME_NO_MOVING_GC_UNSAFE_RISK_IT_WITH=go1.26
 : >results.txt
 for r in $(seq "$rounds"); do
 	for n in 64 256 1024; do
-		for v in $(shuf -e forward forward_ws grad grad_ws hand_ws gorgonia copy); do
+		for v in $(shuf -e forward forward_ws grad grad_ws hand_ws gorgonia copy interleaved); do
 			case $v in
+			interleaved) "$tmp/bench.test" -test.run '^$' -test.bench "^BenchmarkInterleaved\$/^n=$n\$" -test.benchtime "$benchtime" ;;
 			gorgonia) "$tmp/gorgonia.test" -test.run '^$' -test.bench "^BenchmarkGorgonia\$/^n=$n\$/^gorgonia\$" -test.benchtime "$benchtime" -test.benchmem ;;
 			copy) "$tmp/bench.test" -test.run '^$' -test.bench "^BenchmarkCopy\$/^n=$n\$" -test.benchtime "$benchtime" -test.benchmem ;;
 			*) "$tmp/bench.test" -test.run '^$' -test.bench "^BenchmarkNet\$/^n=$n\$/^$v\$" -test.benchtime "$benchtime" -test.benchmem ;;
