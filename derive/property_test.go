@@ -115,6 +115,12 @@ func init() {
 // Bug 9 (derive; fixed): Derive with Order 2 of max(α, −β) panicked, a nil
 // tree reaching Simplify.
 //
+// Bug 10 (ast.Infer, open): in α − I + A, with α a scalar, Infer gives the
+// I the shape 1×1 (in 2 − I + A it rightly gives n×n). derive.Annotate then
+// makes it a 1×1 identity, so Derive differentiates (α − 1) + A, while
+// eval, and so the function's value and its finite differences, take I as
+// n×n from A: ∂‖α − I + A‖/∂α is wrong.
+//
 // The rule number-out-T is shadowed by T-scale, which matches first on every
 // (c a)ᵀ with a number c (simplify/rules_test.go, TestRuleAmongAll).
 //
@@ -443,12 +449,12 @@ func (g *gen) expr(s shp, depth int) ast.Expr {
 		return fn(g.pick(genericNames, "generic"), g.expr(s, deep))
 	case "genericprime": // f′(e) in the input: its derivative is f″
 		return ast.Fn(g.pick(genericNames, "generic"), 1, g.expr(s, deep))
-	case "identity": // I takes its size from the other operand
+	case "identity": // I with its size, as derive.Annotate leaves a parsed I
 		x := g.expr(s, deep)
 		if g.intn(0, 1, "iside") == 0 {
-			return bin(ast.Add, x, &ast.Identity{IPos: ast.NoPos})
+			return bin(ast.Add, x, ast.Eye(s.r.ast()))
 		}
-		return bin(ast.Sub, &ast.Identity{IPos: ast.NoPos}, x)
+		return bin(ast.Sub, ast.Eye(s.r.ast()), x)
 	case "max", "min":
 		var x, y ast.Expr
 		if s.nonscalar() && g.intn(0, 2, "mmscalar") == 0 {
@@ -1281,7 +1287,9 @@ func checkFormula(t *testing.T, c formulaCase) {
 		if err != nil {
 			t.Fatalf("eval %s: %v", c.src, err)
 		}
-		s := simplify.Simplify(e, info.Env())
+		// Simplify sees the formula as Derive does, with the sizes of I
+		// and 𝟙 from shape inference.
+		s := simplify.Simplify(derive.Annotate(e, info), info.Env())
 		sv, err := eval.EvalAs(s, env, mustShapeT(t, e, info.Env()))
 		if err != nil {
 			t.Errorf("Simplify(%s) = %s cannot be evaluated: %v", c.src, ast.String(s), err)
@@ -1397,6 +1405,9 @@ func TestSmallCases(t *testing.T) {
 		// Bug 9: the second derivative of max(α, −β) panics with
 		// "ast: unknown node <nil>" (a nil tree reaches Simplify).
 		{src: "max(α, −β)", order: 2},
+		// Bug 10: Infer makes the I of α − I + A a 1×1 identity.
+		{src: "‖α − I + A‖", decls: "α: scalar; A: matrix(n,n)", wrt: []string{"α"}},
+		{src: "‖2 − I + A‖", decls: "A: matrix(n,n)", wrt: []string{"A"}},
 		// Bug 6: row-diag rewrites xᵀdiag(A) into the ill-shaped (x ∘ A)ᵀ.
 		{src: "xᵀdiag(A)"},
 		// Bug 8: shared pieces merge I or 𝟙 of different sizes.
