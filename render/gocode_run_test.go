@@ -41,6 +41,7 @@ type goCase struct {
 // goCases covers every derivative rule and node kind the emitter handles.
 var goCases = []goCase{
 	{name: "net_hand", noAllocs: true, res: netResult()},
+	{name: "names", noAllocs: true, res: namesResult()},
 	{name: "net", src: "uᵀtanh(W₂tanh(W₁x+b₁)+b₂)", noAllocs: true},
 	{name: "generic", src: "uᵀf(Wx+b)", noAllocs: true},
 	{name: "quad", src: "xᵀAx", noAllocs: true},
@@ -341,9 +342,9 @@ func callCode(pkg string, g *goGen) string {
 		encQ = append(encQ, fmt.Sprintf("enc(q%d)", k))
 	}
 	var b strings.Builder
+	fmt.Fprintf(&b, "\t{\n\tvar w %s.FWorkspace // shared by points of different sizes\n", pkg)
 	fmt.Fprintf(&b, "\tfor _, p := range in[%q] {\n", pkg)
 	fmt.Fprintf(&b, "\t\t%s := %s.F(%s)\n", strings.Join(rs, ", "), pkg, args(false))
-	fmt.Fprintf(&b, "\t\tvar w %s.FWorkspace\n", pkg)
 	fmt.Fprintf(&b, "\t\tcontig := []any{%s}\n", args(false))
 	b.WriteString("\t\t_ = contig\n")
 	fmt.Fprintf(&b, "\t\tw.F(%s)\n", args(false))
@@ -375,7 +376,7 @@ func callCode(pkg string, g *goGen) string {
 	fmt.Fprintf(&b, "\t\t%s := w.F(%s)\n", strings.Join(qs, ", "), args(true))
 	fmt.Fprintf(&b, "\t\tout[%q] = append(out[%q], output{Plain: []wireVal{%s}, Work: []wireVal{%s}, Allocs: allocs})\n",
 		pkg, pkg, strings.Join(encR, ", "), strings.Join(encQ, ", "))
-	b.WriteString("\t}\n")
+	b.WriteString("\t}\n\t}\n")
 	return b.String()
 }
 
@@ -450,9 +451,22 @@ func TestGoCompileRun(t *testing.T) {
 			t.Fatal(err)
 		}
 		b := &built{c: c, r: r, fn: fn, g: g}
+		var first map[string]int
 		for seed := range uint64(3) {
 			rng := rand.New(rand.NewPCG(seed+1, uint64(k)))
-			vals, sizes := eval.Random(r.Vars, nil, rng, c.positive)
+			// The second point has other sizes, the third the first's
+			// again: the workspace, shared by the points, must follow.
+			var want map[string]int
+			if seed == 1 {
+				want = map[string]int{}
+				for d, n := range first {
+					want[d] = n + 2
+				}
+			}
+			vals, sizes := eval.Random(r.Vars, want, rng, c.positive)
+			if seed == 0 {
+				first = sizes
+			}
 			env := &eval.Env{Vars: vals, Funcs: testFuncs, Sizes: sizes}
 			b.envs = append(b.envs, env)
 			point := map[string]wireVal{}

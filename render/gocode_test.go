@@ -126,12 +126,33 @@ func TestGoIdent(t *testing.T) {
 // identifiers, imported packages or the emitted package-level names are
 // renamed, and that no two inputs share a name.
 func TestGoNames(t *testing.T) {
+	r := namesResult()
+	src, err := Go(r, GoOptions{Workspace: true})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	if _, err := parser.ParseFile(token.NewFileSet(), "grad.go", src, 0); err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	g, _ := newGoGen(r, GoOptions{Workspace: true})
+	seen := map[string]bool{}
+	for _, p := range g.params {
+		if reservedGo[p.name] || seen[p.name] || p.name == "F" || p.name == "reuseVec" || p.name == "vecData" {
+			t.Errorf("parameter %s is called %s", p.v.Name, p.name)
+		}
+		seen[p.name] = true
+	}
+}
+
+// namesResult is sum(range) + sum(type) + … over inputs whose names clash
+// with Go and with the emitted names; TestGoCompileRun compiles it.
+func namesResult() *derive.Result {
 	n := ast.Sym("n")
 	var vars []ast.VarInfo
 	var sum ast.Expr
-	for _, name := range []string{"range", "type", "len", "mat", "math", "F", "reuseVec", "vecData", "i", "j", "w", "n", "x₁", "x1_"} {
+	for _, name := range []string{"range", "type", "len", "mat", "math", "floats", "F", "reuseVec", "vecData", "i", "j", "w", "n", "x₁", "x1_", "t"} {
 		vars = append(vars, ast.VarInfo{Name: name, Shape: ast.Vector(n)})
-		term := ast.Fn("sum", 0, ast.Var(name))
+		term := ast.Fn("sum", 0, ast.Fn("tanh", 0, ast.Var(name)))
 		if sum == nil {
 			sum = term
 		} else {
@@ -140,23 +161,8 @@ func TestGoNames(t *testing.T) {
 	}
 	r := &derive.Result{FuncName: "s", Func: sum, FuncShape: ast.Scalar, Vars: vars}
 	for _, v := range vars {
-		r.Derivs = append(r.Derivs, derive.Deriv{Wrt: v.Name, Kind: derive.Gradient, Order: 1, Expr: ast.OnesOf(ast.Vector(n)), Shape: ast.Vector(n)})
+		r.Derivs = append(r.Derivs, derive.Deriv{Wrt: v.Name, Kind: derive.Gradient, Order: 1,
+			Expr: ast.Fn("tanh", 1, ast.Var(v.Name)), Shape: ast.Vector(n)})
 	}
-	src, err := Go(r, GoOptions{Workspace: true})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, src)
-	}
-	f, err := parser.ParseFile(token.NewFileSet(), "grad.go", src, 0)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, src)
-	}
-	g, _ := newGoGen(r, GoOptions{Workspace: true})
-	seen := map[string]bool{}
-	for _, p := range g.params {
-		if reservedGo[p.name] || seen[p.name] || p.name == "F" || p.name == "reuseVec" || p.name == "vecData" {
-			t.Errorf("parameter %s is called %s (%v)", p.v.Name, p.name, g.params)
-		}
-		seen[p.name] = true
-	}
-	_ = f
+	return r
 }
