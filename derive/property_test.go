@@ -64,8 +64,8 @@ const (
 	minDepth    = 4
 )
 
-// skipKnown skips the cases that match a bug already reported (see
-// knownBug), so that a run can look for other bugs. Off by default: the
+// skipKnown skips the cases that match a bug already reported (see the
+// list below), so that a run can look for other bugs. Off by default: the
 // known bugs keep the properties failing until they are fixed.
 var skipKnown = flag.Bool("skipknown", false, "skip generated cases that hit an already reported bug")
 
@@ -78,9 +78,9 @@ func init() {
 	}
 }
 
-// knownBug reports whether e hits a reported bug, and which. The bugs the
-// property tests found, with the smallest formulas (TestSmallCases), and
-// their state when this was written (19:30 UTC, 2026-11-26):
+// Bugs found. The bugs the property tests found, with the smallest
+// formulas (TestSmallCases), and their state when this was written
+// (19:40 UTC, 2026-11-26):
 //
 // Bug 1 (simplify; fixed): a non-scalar zero (x − x) became the number 0
 // and lost its shape: logsumexp(x − x) → logsumexp(0) = 0, not log n.
@@ -124,35 +124,9 @@ func init() {
 // The rule number-out-T is shadowed by T-scale, which matches first on every
 // (c a)ᵀ with a number c (simplify/rules_test.go, TestRuleAmongAll).
 //
-// Open bugs keep the tests failing; -skipknown skips the cases that show a
-// reported bug, so that a run can look for others.
-func knownBug(e ast.Expr, env map[string]ast.Shape) string {
-	bug := ""
-	ast.Inspect(e, func(n ast.Expr) bool {
-		if bug != "" {
-			return false
-		}
-		if c, ok := n.(*ast.Call); ok && c.Fun == "norm1" {
-			if s, err := ast.ShapeOf(c.Args[0], env); err == nil && s.IsVector() {
-				bug = "known bug 3: norm1 of a vector"
-				return false
-			}
-		}
-		if b, ok := n.(*ast.Binary); ok && b.Op == ast.ElemPow {
-			if s, err := ast.ShapeOf(b.Y, env); err == nil && !s.IsScalar() {
-				bug = "known bug 2: .^ by a non-scalar exponent"
-				return false
-			}
-		}
-		if s, err := ast.ShapeOf(n, env); err == nil && !s.IsScalar() {
-			if z, ok := simplify.Simplify(n, env).(*ast.Number); ok && z.Value == 0 {
-				bug = "known bug 1: shaped zero"
-			}
-		}
-		return true
-	})
-	return bug
-}
+// Open bugs keep the tests failing; -skipknown skips the cases whose
+// failure is that of a reported bug (knownSignatures, stats.classify), so
+// that a run can look for others.
 
 // knownSignatures recognise the failure messages of reported bugs.
 var knownSignatures = []struct{ bug, text string }{
@@ -167,11 +141,6 @@ var knownSignatures = []struct{ bug, text string }{
 func fail(t *rapid.T, st *stats, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if *skipKnown {
-		if st.expr != nil {
-			if bug := knownBug(st.expr, poolEnv()); bug != "" {
-				st.skip(t, bug)
-			}
-		}
 		if st.classify != nil {
 			if bug := st.classify(); bug != "" {
 				st.skip(t, bug)
@@ -641,6 +610,36 @@ func stableDiff(e ast.Expr, env *eval.Env, wrt string) (*mat.Dense, float64, err
 	return best, bestErr, nil
 }
 
+// compare returns the error of the symbolic derivative got against the
+// central difference num of f (value f0) by wrt, and whether it is within
+// tolerance. Where the default step is off, the most stable step decides
+// (stableDiff); where no step is stable the case is skipped (high
+// curvature), as it is when |f| ≫ |∂f| (fdTol).
+func compare(t *rapid.T, st *stats, got, num, f0 *mat.Dense, f ast.Expr, env *eval.Env, wrt string) (float64, bool) {
+	tol := fdTol(f0, num)
+	if tol > 10*diffTol {
+		st.skip(t, "finite difference imprecise (|f| ≫ |∂f|)")
+	}
+	rel := eval.RelErr(got, num)
+	if rel <= tol {
+		return rel, true
+	}
+	sd, est, err := stableDiff(f, env, wrt)
+	if err != nil {
+		return rel, false
+	}
+	if est >= diffTol {
+		st.skip(t, "finite differences disagree with each other (high curvature)")
+	}
+	if r := eval.RelErr(got, sd); r <= diffTol+10*est {
+		st.mu.Lock()
+		st.restepped++
+		st.mu.Unlock()
+		return r, true
+	}
+	return rel, false
+}
+
 // timesOnes reports whether e has a product whose right factor is 𝟙.
 func timesOnes(e ast.Expr) bool {
 	found := false
@@ -740,8 +739,6 @@ type stats struct {
 	// restepped counts derivatives checked against stableDiff because the
 	// default step was too coarse.
 	restepped int
-	// expr is the expression of the current case.
-	expr ast.Expr
 }
 
 func newStats() *stats { return &stats{skipped: map[string]int{}} }
@@ -803,7 +800,6 @@ func drawExpr(t *rapid.T, s shp, enabled []string, st *stats) ast.Expr {
 		t.Fatalf("generator bug: %s has depth %d < %d", ast.String(e), d, minDepth)
 	}
 	st.gen(e)
-	st.expr = e
 	return e
 }
 
@@ -1016,26 +1012,9 @@ func checkFirstOrder(t *rapid.T, e ast.Expr, st *stats) {
 			fail(t, st, "∂/∂%s of %s: %s is %d×%d, the finite difference %d×%d (kind %s, shape %v)",
 				d.Wrt, ast.String(e), ast.String(d.Expr), gr, gc, nr, nc, d.Kind, d.Shape)
 		}
-		tol := fdTol(v0, num)
-		if tol > 10*diffTol {
-			st.skip(t, "finite difference imprecise (|f| ≫ |∂f|)")
-		}
-		rel := eval.RelErr(got, num)
-		if rel > tol {
-			// High curvature? Compare with the most stable difference.
-			sd, est, err := stableDiff(e, env, d.Wrt)
-			if err == nil && est >= diffTol {
-				st.skip(t, "finite differences disagree with each other (high curvature)")
-			}
-			if err == nil && eval.RelErr(got, sd) <= diffTol+10*est {
-				st.mu.Lock()
-				st.restepped++
-				st.mu.Unlock()
-				rel = eval.RelErr(got, sd)
-			}
-		}
+		rel, ok := compare(t, st, got, num, v0, e, env, d.Wrt)
 		st.errSeen(rel, fmt.Sprintf("∂/∂%s of %s", d.Wrt, ast.String(e)))
-		if rel > tol {
+		if !ok {
 			fail(t, st, "∂/∂%s of\n  %s\nis wrong (relative error %.3g, kind %s):\n  symbolic %s%s\n  = %v\n  central difference %v",
 				d.Wrt, ast.String(e), rel, d.Kind, ast.String(d.Expr), defsText(r), eval.Compact(got), eval.Compact(num))
 		}
@@ -1084,7 +1063,7 @@ func checkHessian(t *rapid.T, e ast.Expr, st *stats) {
 		}
 		nr, nc := num.Dims()
 		gv := symbolic(t, st, grads, g.Expr, env, g.Shape, nr, nc)
-		if rel := eval.RelErr(gv, num); rel > fdTol(v0, num) {
+		if rel, ok := compare(t, st, gv, num, v0, e, env, w); !ok {
 			fail(t, st, "gradient ∂/∂%s of %s is wrong (relative error %.3g): %s = %v, central difference %v",
 				w, ast.String(e), rel, ast.String(g.Expr), eval.Compact(gv), eval.Compact(num))
 		}
@@ -1115,21 +1094,9 @@ func checkHessian(t *rapid.T, e ast.Expr, st *stats) {
 		if gr, gc := hv.Dims(); gr != hr || gc != hc {
 			fail(t, st, "Hessian by %s of %s: %s is %d×%d, want %d×%d", w, ast.String(e), ast.String(h.Expr), gr, gc, hr, hc)
 		}
-		rel := eval.RelErr(hv, hnum)
-		if rel > fdTol(gv, hnum) {
-			sd, est, err := stableDiff(grad, env, w)
-			if err == nil && est >= diffTol {
-				st.skip(t, "finite differences disagree with each other (high curvature)")
-			}
-			if err == nil && eval.RelErr(hv, sd) <= diffTol+10*est {
-				st.mu.Lock()
-				st.restepped++
-				st.mu.Unlock()
-				rel = eval.RelErr(hv, sd)
-			}
-		}
+		rel, ok := compare(t, st, hv, hnum, gv, grad, env, w)
 		st.errSeen(rel, fmt.Sprintf("∂²/∂%s² of %s", w, ast.String(e)))
-		if rel > fdTol(gv, hnum) {
+		if !ok {
 			fail(t, st, "Hessian ∂²/∂%s² of\n  %s\nis wrong (relative error %.3g):\n  symbolic %s%s\n  = %v\n  central difference of the gradient %s\n  = %v",
 				w, ast.String(e), rel, ast.String(h.Expr), defsText(hess), eval.Compact(hv), ast.String(grad), eval.Compact(hnum))
 		}
