@@ -126,8 +126,9 @@ func init() {
 // eval, and so the function's value and its finite differences, take I as
 // n×n from A: ∂‖α − I + A‖/∂α is wrong.
 //
-// The rule number-out-T is shadowed by T-scale, which matches first on every
-// (c a)ᵀ with a number c (simplify/rules_test.go, TestRuleAmongAll).
+// The rule number-out-T was shadowed by T-scale, which matches first on
+// every (c a)ᵀ with a number c (simplify/rules_test.go, TestRuleAmongAll);
+// it has been removed.
 //
 // Open bugs keep the tests failing; -skipknown skips the cases whose
 // failure is that of a reported bug (knownSignatures, stats.classify), so

@@ -115,12 +115,18 @@ var ruleCases = map[string][]ruleCase{
 	"number-out":               {{src: "α*(2*x)"}, {src: "A*(2*x)"}},
 	"number-out-hadamard":      {{src: "x ∘ (2*y)"}},
 	"number-out-hadamard-left": {{src: "(2*x) ∘ y"}},
-	"number-out-T":             {{src: "(2*x)ᵀ"}},
 	"inner-order":              {{src: "yᵀx"}, {src: "wᵀr"}},
-	"collect":                  {{src: "xᵀy + yᵀx"}, {src: "x + x"}, {src: "2x - x"}, {src: "x - x + y"}, {src: "α + 2α"}},
-	"outer-times-vector":       {{src: "x yᵀ z"}, {src: "(x*yᵀ)*z"}},
-	"factor-right":             {{src: "A*x + B*x"}},
-	"factor-right-minus":       {{src: "A*x - B*x"}},
+	"collect": {{src: "xᵀy + yᵀx"}, {src: "x + x"}, {src: "2x - x"}, {src: "x - x + y"}, {src: "α + 2α"},
+		{src: "A*x + B*x"}, {src: "A*x - B*x"}, {src: "Aᵀx + Aᵀy"}},
+	"outer-times-vector":    {{src: "x yᵀ z"}, {src: "(x*yᵀ)*z"}},
+	"neg-number-times":      {{src: "-(2*x)"}},
+	"hadamard-number-minus": {{src: "x ∘ (2 - y)"}},
+	"number-minus-hadamard": {{src: "(2 - y) ∘ x"}},
+	"hadamard-minus-number": {{src: "x ∘ (y - 2)"}},
+	"minus-number-hadamard": {{src: "(y - 2) ∘ x"}},
+	"hadamard-plus-number":  {{src: "x ∘ (y + 2)"}},
+	"plus-number-hadamard":  {{src: "(y + 2) ∘ x"}},
+	"matrix-times-outer":    {{src: "A*(x*yᵀ)"}},
 }
 
 func parse(t *testing.T, src string) ast.Expr {
