@@ -117,8 +117,9 @@ func init() {
 // different sizes (ast.Equal ignores their dimensions): in
 // α(sum(x) + sum(u)), ∂/∂u was t = α𝟙 with the 𝟙 of x.
 //
-// Bug 9 (derive; fixed): Derive with Order 2 of max(α, −β) panicked, a nil
-// tree reaching Simplify.
+// Bug 9 (derive; open): Derive with Order 2 of xᵀmax(xᵀy, x) (x, y
+// vectors) panics, "ast: unknown node <nil>": a nil tree reaches Simplify.
+// The first instance, max(α, −β), is fixed.
 //
 // Bug 10 (ast.Infer, open): in α − I + A, with α a scalar, Infer gives the
 // I the shape 1×1 (in 2 − I + A it rightly gives n×n). derive.Annotate then
@@ -1374,6 +1375,8 @@ func TestSmallCases(t *testing.T) {
 		// Bug 9: the second derivative of max(α, −β) panics with
 		// "ast: unknown node <nil>" (a nil tree reaches Simplify).
 		{src: "max(α, −β)", order: 2},
+		// … and of xᵀmax(xᵀy, x), a scalar max broadcast against x.
+		{src: "xᵀmax(xᵀy, x)", decls: "x, y: vector(n)", order: 2},
 		// Bug 10: Infer makes the I of α − I + A a 1×1 identity.
 		{src: "‖α − I + A‖", decls: "α: scalar; A: matrix(n,n)", wrt: []string{"α"}},
 		{src: "‖2 − I + A‖", decls: "A: matrix(n,n)", wrt: []string{"A"}},
