@@ -309,7 +309,7 @@ func (f *fnGen) result(e ast.Expr, want ast.Shape, r goResult, forceDense bool) 
 	} else if want.Rows.Known() && want != s {
 		return fmt.Errorf("%s has shape %v, but the result is said to be %v", ast.String(e), s, want)
 	}
-	dst := f.newBuf(r.name, s, r.name, forceDense)
+	dst := f.newBuf(r.name, s, r.name, forceDense || r.typ == "*mat.Dense")
 	f.given[dst.expr] = true
 	if !dst.vec && (s.IsVector() || s.IsRow()) || f.shape(e).IsScalar() {
 		return f.template(e, dst)
@@ -586,12 +586,12 @@ func (f *fnGen) product(x *ast.Binary, dst *operand) error {
 	switch {
 	case sy.IsVector() && !sx.IsRow(): // matrix × vector
 		if !dst.vec || dst.t || a.vec || b.t {
-			return f.viaTemp(x, dst)
+			return f.viaTemp(x, a, b, dst)
 		}
 		f.gemv(dst, a, b)
 	case sx.IsRow() && !sy.IsVector(): // row vector × matrix = (Bᵀ a)ᵀ
 		if !dst.vec || !dst.t || b.vec || !a.vec {
-			return f.viaTemp(x, dst)
+			return f.viaTemp(x, a, b, dst)
 		}
 		bt := *b
 		bt.t = !bt.t
@@ -600,7 +600,7 @@ func (f *fnGen) product(x *ast.Binary, dst *operand) error {
 		f.gemv(dst, &bt, &at)
 	default: // matrix × matrix
 		if dst.vec || a.vec || b.vec {
-			return fmt.Errorf("product %s (%v by %v) is not supported in Go output", ast.String(x), sx, sy)
+			return f.viaTemp(x, a, b, dst)
 		}
 		if f.ws && (a.t || b.t) {
 			f.line("blas64.Gemm(%s, %s, 1, %s.RawMatrix(), %s.RawMatrix(), 0, %s.RawMatrix())",
@@ -628,10 +628,25 @@ func (f *fnGen) gemv(dst, a, b *operand) {
 	f.line("%s.MulVec(%s, %s)", dst.expr, f.matArg(a), b.expr)
 }
 
-// viaTemp computes a product into a temporary of its natural kind and
-// copies it into dst (a result whose type differs, such as a 1×n Dense).
-func (f *fnGen) viaTemp(x ast.Expr, dst *operand) error {
-	return f.template(x, dst)
+// viaTemp computes a product whose operands or destination are not of the
+// kinds MulVec takes (a 1×n result stored as a matrix, a vector stored as a
+// one-column matrix): Dense.Mul into a matrix, copied into dst if dst is a
+// vector. Rare shapes only; this path may allocate.
+func (f *fnGen) viaTemp(x *ast.Binary, a, b, dst *operand) error {
+	s := f.shape(x)
+	target := dst
+	if dst.vec {
+		target = f.newBuf("t", s, "", true)
+	}
+	f.line("%s.Mul(%s, %s)", target.expr, f.matArg(a), f.matArg(b))
+	switch {
+	case target == dst:
+	case s.Cols.IsOne():
+		f.line("%s.CopyVec(%s.ColView(0))", dst.expr, target.expr)
+	default:
+		f.line("%s.CopyVec(%s.RowView(0))", dst.expr, target.expr)
+	}
+	return nil
 }
 
 // removable marks a local whose declaration may be dropped when nothing

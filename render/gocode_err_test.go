@@ -1,12 +1,16 @@
 package render
 
 import (
+	"go/ast"
+	"go/importer"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"strings"
+	"sync"
 	"testing"
 
-	"github.com/matcalc/matcalc/ast"
+	mcast "github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/derive"
 	mcparser "github.com/matcalc/matcalc/parser"
 )
@@ -14,26 +18,26 @@ import (
 // TestGoErrors checks that what Go output does not support yet is an error
 // that says what, not a panic or code that does not compile.
 func TestGoErrors(t *testing.T) {
-	n := ast.Sym("n")
-	A := ast.VarInfo{Name: "A", Shape: ast.Matrix(n, n)}
-	α := ast.VarInfo{Name: "α", Shape: ast.Scalar}
+	n := mcast.Sym("n")
+	A := mcast.VarInfo{Name: "A", Shape: mcast.Matrix(n, n)}
+	α := mcast.VarInfo{Name: "α", Shape: mcast.Scalar}
 	cases := []struct {
 		name string
 		r    *derive.Result
 		o    GoOptions
 		want string
 	}{
-		{"matrix power", &derive.Result{Func: ast.Fn("tr", 0, ast.Bin(ast.Pow, ast.Var("A"), ast.Var("α"))), FuncShape: ast.Scalar,
-			Vars: []ast.VarInfo{A, α}}, GoOptions{}, "constant non-negative integer exponent"},
-		{"logsumexp of a matrix", &derive.Result{Func: ast.Fn("logsumexp", 0, ast.Var("A")), FuncShape: ast.Scalar,
-			Vars: []ast.VarInfo{A}}, GoOptions{}, "logsumexp of the matrix A"},
-		{"third order", &derive.Result{Func: ast.Fn("tr", 0, ast.Var("A")), FuncShape: ast.Scalar, Vars: []ast.VarInfo{A},
-			Derivs: []derive.Deriv{{Wrt: "A", Order: 3, Expr: ast.Var("A"), Shape: A.Shape}}}, GoOptions{}, "order 3"},
-		{"shape mismatch", &derive.Result{Func: ast.Fn("tr", 0, ast.Var("A")), FuncShape: ast.Scalar, Vars: []ast.VarInfo{A},
-			Derivs: []derive.Deriv{{Wrt: "A", Order: 1, Expr: ast.Fn("diag", 0, ast.Var("A")), Shape: A.Shape}}}, GoOptions{}, "shape"},
-		{"bad package", &derive.Result{Func: ast.Var("α"), FuncShape: ast.Scalar, Vars: []ast.VarInfo{α}}, GoOptions{Package: "9p"}, "package name"},
-		{"bad func", &derive.Result{Func: ast.Var("α"), FuncShape: ast.Scalar, Vars: []ast.VarInfo{α}}, GoOptions{Func: "range"}, "function name"},
-		{"unknown variable", &derive.Result{Func: ast.Var("β"), FuncShape: ast.Scalar, Vars: []ast.VarInfo{α}}, GoOptions{}, "unknown variable β"},
+		{"matrix power", &derive.Result{Func: mcast.Fn("tr", 0, mcast.Bin(mcast.Pow, mcast.Var("A"), mcast.Var("α"))), FuncShape: mcast.Scalar,
+			Vars: []mcast.VarInfo{A, α}}, GoOptions{}, "constant non-negative integer exponent"},
+		{"logsumexp of a matrix", &derive.Result{Func: mcast.Fn("logsumexp", 0, mcast.Var("A")), FuncShape: mcast.Scalar,
+			Vars: []mcast.VarInfo{A}}, GoOptions{}, "logsumexp of the matrix A"},
+		{"third order", &derive.Result{Func: mcast.Fn("tr", 0, mcast.Var("A")), FuncShape: mcast.Scalar, Vars: []mcast.VarInfo{A},
+			Derivs: []derive.Deriv{{Wrt: "A", Order: 3, Expr: mcast.Var("A"), Shape: A.Shape}}}, GoOptions{}, "order 3"},
+		{"shape mismatch", &derive.Result{Func: mcast.Fn("tr", 0, mcast.Var("A")), FuncShape: mcast.Scalar, Vars: []mcast.VarInfo{A},
+			Derivs: []derive.Deriv{{Wrt: "A", Order: 1, Expr: mcast.Fn("diag", 0, mcast.Var("A")), Shape: A.Shape}}}, GoOptions{}, "shape"},
+		{"bad package", &derive.Result{Func: mcast.Var("α"), FuncShape: mcast.Scalar, Vars: []mcast.VarInfo{α}}, GoOptions{Package: "9p"}, "package name"},
+		{"bad func", &derive.Result{Func: mcast.Var("α"), FuncShape: mcast.Scalar, Vars: []mcast.VarInfo{α}}, GoOptions{Func: "range"}, "function name"},
+		{"unknown variable", &derive.Result{Func: mcast.Var("β"), FuncShape: mcast.Scalar, Vars: []mcast.VarInfo{α}}, GoOptions{}, "unknown variable β"},
 	}
 	for _, c := range cases {
 		_, err := Go(c.r, c.o)
@@ -43,8 +47,28 @@ func TestGoErrors(t *testing.T) {
 	}
 }
 
+// typeCheck parses and type-checks an emitted file with go/types, importing
+// gonum from source (the importer is shared: it caches what it imports).
+var typeCheck = func() func(src []byte) error {
+	var mu sync.Mutex
+	fset := token.NewFileSet()
+	imp := importer.ForCompiler(fset, "source", nil)
+	return func(src []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		f, err := parser.ParseFile(fset, "grad.go", src, 0)
+		if err != nil {
+			return err
+		}
+		conf := types.Config{Importer: imp}
+		_, err = conf.Check("grad", fset, []*ast.File{f}, nil)
+		return err
+	}
+}()
+
 // FuzzGo runs formulas through parse, inference, derive and Go: no panic,
-// and whatever Go returns without error parses as Go source.
+// and whatever Go returns without error type-checks (go vet and running
+// are TestGoCompileRun's, on the seed formulas).
 func FuzzGo(f *testing.F) {
 	for _, c := range goCases {
 		if c.src != "" {
@@ -52,7 +76,7 @@ func FuzzGo(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, src, lets string) {
-		var decls []ast.Decl
+		var decls []mcast.Decl
 		if lets != "" {
 			var err error
 			if decls, err = mcparser.ParseDecls(lets); err != nil {
@@ -63,7 +87,7 @@ func FuzzGo(f *testing.F) {
 		if err != nil {
 			return
 		}
-		info, err := ast.Infer(e, decls, nil)
+		info, err := mcast.Infer(e, decls, nil)
 		if err != nil {
 			return
 		}
@@ -76,8 +100,8 @@ func FuzzGo(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			if _, err := parser.ParseFile(token.NewFileSet(), "grad.go", out, 0); err != nil {
-				t.Fatalf("%s: emitted code does not parse: %v\n%s", src, err, out)
+			if err := typeCheck(out); err != nil {
+				t.Fatalf("%s: emitted code does not type-check: %v\n%s", src, err, out)
 			}
 		}
 	})
