@@ -786,6 +786,11 @@ func (s *stats) log(t *testing.T, what string) {
 	if s.cases > 0 {
 		avgN, avgD = float64(s.nodes)/float64(s.cases), float64(s.depth)/float64(s.cases)
 	}
+	if what == "printed" {
+		t.Logf("%s: %d generated cases (mean %.1f nodes, depth %.1f), %d trees printed in Unicode and ASCII and parsed back",
+			what, s.cases, avgN, avgD, s.checked)
+		return
+	}
 	if what == "simplify" {
 		t.Logf("%s: %d generated cases (mean %.1f nodes, depth %.1f), %d values compared before and after, every rewrite on the way too",
 			what, s.cases, avgN, avgD, s.checked)
@@ -1402,4 +1407,39 @@ func TestSmallCases(t *testing.T) {
 	} {
 		t.Run(c.src, func(t *testing.T) { checkFormula(t, c) })
 	}
+}
+
+// TestPropertyPrintedParses: every definition and derivative that Derive
+// returns prints (Unicode and ASCII) to text that parses back to the same
+// tree (SPEC §7), for scalar functions over all constructs.
+func TestPropertyPrintedParses(t *testing.T) {
+	st := newStats()
+	rapid.Check(t, func(t *rapid.T) {
+		e := drawExpr(t, sS, constructs, st)
+		info := infoFor(e)
+		r, err := safeDerive(e, info, derive.Options{})
+		if err != nil {
+			t.Skip(err)
+		}
+		check := func(what string, x ast.Expr) {
+			for _, text := range []string{ast.String(x), ast.ASCII(x)} {
+				back, err := parser.ParseExpr(text)
+				if err != nil {
+					t.Fatalf("%s of %s prints as %q, which does not parse: %v", what, ast.String(e), text, err)
+				}
+				if !ast.Equal(back, x) {
+					t.Fatalf("%s of %s prints as %q, which parses as %s", what, ast.String(e), text, ast.String(back))
+				}
+			}
+			st.errSeen(0, "")
+		}
+		check("the function", e)
+		for _, d := range r.Defs {
+			check("definition "+d.Name, d.Expr)
+		}
+		for _, d := range r.Derivs {
+			check("∂/∂"+d.Wrt, d.Expr)
+		}
+	})
+	st.log(t, "printed")
 }
