@@ -309,6 +309,8 @@ func needSpace(left, right string, x, y Expr) bool {
 			strings.ContainsRune(trailingWord(left), '_') || joinsKeyword(left, right)
 	case isDigit(l) && (r == 'e' || r == 'E'):
 		return true
+	case isDigit(l) && (isWordRune(r) || r == '_') && strings.ContainsRune(trailingWord(left), '_'):
+		return true // a_A0 I: the subscript after "_" would run on
 	}
 	return false
 }

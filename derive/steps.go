@@ -73,6 +73,7 @@ func Steps(e ast.Expr, info *ast.Info, res *Result) ([]Derivation, error) {
 	if !res.FuncShape.IsScalar() {
 		return nil, fmt.Errorf("--steps explains gradients of scalar functions; %s is %v", ast.String(e), res.FuncShape)
 	}
+	e = Annotate(e, info)
 	st := &stepper{
 		e: e, res: res, fn: res.FuncName, env: info.Env(),
 		names: map[ast.Expr]string{}, taken: map[string]bool{res.FuncName: true},
