@@ -7,6 +7,7 @@ package derive
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/simplify"
@@ -213,17 +214,111 @@ func share(res *Result, info *ast.Info) {
 		return
 	}
 	env := info.Env()
-	fn := res.Func
+	check := ast.NewChecker(env)
 	for _, d := range defs {
-		sh, _ := ast.ShapeOf(d.Expr, env)
+		sh, _ := check.Shape(d.Expr)
 		env[d.Name] = sh
 		res.Defs = append(res.Defs, Def{Name: d.Name, Expr: d.Expr, Shape: sh})
-		fn = replace(fn, d.Expr, ast.Var(d.Name))
 	}
-	res.Func = fn
+	res.Func = useNames(res.Func, defs)
 	for i := range res.Derivs {
 		res.Derivs[i].Expr = out[i]
 	}
+}
+
+// useNames rewrites e bottom-up so that every subtree equal to a
+// definition (written with the earlier definitions' names) becomes that
+// name. Subtrees are looked up by a structural hash, so the cost is linear
+// in the size of e and the definitions.
+func useNames(e ast.Expr, defs []simplify.Def) ast.Expr {
+	h := hasher{memo: map[ast.Expr]uint64{}}
+	byHash := map[uint64][]simplify.Def{}
+	for _, d := range defs {
+		k := h.hash(d.Expr)
+		byHash[k] = append(byHash[k], d)
+	}
+	memo := map[ast.Expr]ast.Expr{}
+	var walk func(ast.Expr) ast.Expr
+	walk = func(n ast.Expr) ast.Expr {
+		if r, ok := memo[n]; ok {
+			return r
+		}
+		kids := ast.Children(n)
+		r := n
+		if len(kids) > 0 {
+			nk := make([]ast.Expr, len(kids))
+			changed := false
+			for i, k := range kids {
+				nk[i] = walk(k)
+				changed = changed || nk[i] != k
+			}
+			if changed {
+				r = ast.WithChildren(n, nk)
+			}
+			for _, d := range byHash[h.hash(r)] {
+				if ast.Equal(d.Expr, r) {
+					r = ast.Var(d.Name)
+					break
+				}
+			}
+		}
+		memo[n] = r
+		return r
+	}
+	return walk(e)
+}
+
+// hasher computes structural hashes, equal for trees ast.Equal calls equal
+// (the sizes of I and 𝟙 are left out, as Equal may ignore them).
+type hasher struct{ memo map[ast.Expr]uint64 }
+
+func (h *hasher) hash(e ast.Expr) uint64 {
+	if v, ok := h.memo[e]; ok {
+		return v
+	}
+	const prime = 1099511628211
+	v := uint64(14695981039346656037)
+	mix := func(x uint64) { v = (v ^ x) * prime }
+	mixString := func(s string) {
+		for i := 0; i < len(s); i++ {
+			mix(uint64(s[i]))
+		}
+		mix(0xff)
+	}
+	switch x := e.(type) {
+	case *ast.Ident:
+		mix(1)
+		mixString(x.Name)
+	case *ast.Number:
+		mix(2)
+		if x.Value != 0 {
+			mix(math.Float64bits(x.Value))
+		}
+	case *ast.Identity:
+		mix(3)
+	case *ast.Ones:
+		mix(4)
+	case *ast.Unary:
+		mix(5)
+		mix(uint64(x.Op))
+	case *ast.Binary:
+		mix(6)
+		mix(uint64(x.Op))
+	case *ast.Transpose:
+		mix(7)
+	case *ast.Call:
+		mix(8)
+		mixString(x.Fun)
+		mix(uint64(x.Primes))
+	case *ast.Indicator:
+		mix(9)
+		mix(uint64(x.Op))
+	}
+	for _, k := range ast.Children(e) {
+		mix(h.hash(k))
+	}
+	h.memo[e] = v
+	return v
 }
 
 // replace returns e with every subtree equal to old replaced by new.
