@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # test.sh runs every check of matcalc on a fresh machine: it installs what
 # the tests need (KaTeX from npm, staticcheck from the Go module proxy), then
-# runs gofmt, go vet, staticcheck and go test ./... . Usage: ./scripts/test.sh
+# runs gofmt, go vet, staticcheck and go test ./..., and compiles the
+# standalone LaTeX of the examples with pdflatex (installing Debian's
+# texlive-latex-base when it is missing). Usage: ./scripts/test.sh
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -27,3 +29,10 @@ echo "== staticcheck"
 "$staticcheck" ./...
 echo "== go test"
 go test -count=1 ./...
+echo "== pdflatex"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/matcalc" ./cmd/matcalc
+"$tmp/matcalc" derive -f examples/lecture.mc --steps --format latex --standalone -o "$tmp/lecture-steps.tex"
+"$tmp/matcalc" derive -f examples/cookbook.mc --format latex --standalone -o "$tmp/cookbook.tex"
+bash scripts/pdflatex-check.sh render/testdata/latex/standalone/*.tex "$tmp/lecture-steps.tex" "$tmp/cookbook.tex"
