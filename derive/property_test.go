@@ -1172,7 +1172,8 @@ func TestPropertyHessian(t *testing.T) {
 	st.log(t, "hessians")
 }
 
-// TestPropertySimplify: simplification keeps the value, for every shape.
+// TestPropertySimplify: simplification keeps the value, for every shape,
+// and a second simplification changes nothing.
 func TestPropertySimplify(t *testing.T) {
 	st := newStats()
 	rapid.Check(t, func(t *rapid.T) {
@@ -1188,6 +1189,11 @@ func TestPropertySimplify(t *testing.T) {
 			st.skip(t, "not finite")
 		}
 		checkSimplify(t, st, e, info, env, v0)
+		// Simplify reaches a normal form: a second pass changes nothing.
+		once := simplify.Simplify(e, info.Env())
+		if twice := simplify.Simplify(once, info.Env()); !ast.Equal(once, twice) {
+			t.Fatalf("Simplify is not idempotent: %s → %s → %s", ast.String(e), ast.String(once), ast.String(twice))
+		}
 		st.errSeen(0, "")
 	})
 	st.log(t, "simplify")
