@@ -220,10 +220,17 @@ func share(res *Result, info *ast.Info) {
 		env[d.Name] = sh
 		res.Defs = append(res.Defs, Def{Name: d.Name, Expr: d.Expr, Shape: sh})
 	}
-	res.Func = useNames(res.Func, defs)
+	if fn := useNames(res.Func, defs); !isIdent(fn) {
+		res.Func = fn // s = p would say nothing: keep s = softmax(θ)
+	}
 	for i := range res.Derivs {
 		res.Derivs[i].Expr = out[i]
 	}
+}
+
+func isIdent(e ast.Expr) bool {
+	_, ok := e.(*ast.Ident)
+	return ok
 }
 
 // useNames rewrites e bottom-up so that every subtree equal to a

@@ -96,6 +96,7 @@ var Rules = []*Rule{
 	{Name: "inner-order", Func: innerOrder},
 	{Name: "collect", Func: collect},
 	{Name: "outer-times-vector", From: "abᵀc", To: "a(bᵀc)", When: "a,b,c: vector"},
+	{Name: "diag-sandwich", From: "a(diag(v)c)", To: "a diag(v)c", When: "v: vector; a,c: matrix"},
 	{Name: "matrix-times-outer", From: "A(bcᵀ)", To: "(Ab)cᵀ", When: "A: matrix; b,c: vector"},
 }
 
