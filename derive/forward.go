@@ -544,6 +544,9 @@ func (f *forward) callVector(c *ast.Call, se ast.Shape) ast.Expr {
 		return f.tensor(x)
 	}
 	jx := f.jac(x)
+	if jx == nil {
+		return nil // the argument's derivative is zero (an indicator, say)
+	}
 	switch c.Fun {
 	case "sum", "tr":
 		if sx.IsScalar() {
@@ -668,6 +671,9 @@ func (f *forward) tangent(e ast.Expr) ast.Expr {
 					return nil
 				}
 				k := int(n.Value)
+				if jx == nil {
+					return nil
+				}
 				var sum ast.Expr
 				for i := 0; i < k; i++ {
 					t := jx
