@@ -323,6 +323,11 @@ func (r *reverse) call(c *ast.Call, g ast.Expr) {
 	// log σ(z) and log(1 − σ(z)) have the derivatives 1 − σ(z) and −σ(z):
 	// the σ′ = σ(1 − σ) of the chain cancels the division by σ.
 	if c.Fun == "log" && c.Primes == 0 {
+		// log det X is logdet X where det X > 0.
+		if d, ok := c.Args[0].(*ast.Call); ok && d.Fun == "det" && d.Primes == 0 && !r.shape(d.Args[0]).IsScalar() {
+			r.emit(d.Args[0], mul(g, tr(call("inv", d.Args[0]))))
+			return
+		}
 		if sg, ok := c.Args[0].(*ast.Call); ok && sg.Fun == "σ" && sg.Primes == 0 {
 			z := sg.Args[0]
 			r.emit(z, r.elementwise(g, sub(num(1), sg), z))
