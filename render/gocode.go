@@ -482,20 +482,37 @@ func (g *goGen) signature(name string) string {
 }
 
 func (g *goGen) stubSource(s stub) string {
-	what := s.key.fun
-	if s.key.primes > 0 {
-		what += strings.Repeat("′", s.key.primes)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "// %s is the generic function %s(x), applied entry by entry.\n", s.name, what)
-	fmt.Fprintf(&b, "//\n// TODO: fill in %s. matcalc knows nothing about %s: this stub panics until\n", what, s.key.fun)
-	if s.key.primes == 0 {
-		fmt.Fprintf(&b, "// it returns %s(x)", s.key.fun)
+	fun, k := s.key.fun, s.key.primes
+	var head, todo string
+	if k == 0 {
+		head = fmt.Sprintf("%s is the generic function %s of the formula, applied entry by entry.", s.name, fun)
+		todo = fmt.Sprintf("TODO: return %s(x).", fun)
 	} else {
-		fmt.Fprintf(&b, "// it returns the derivative of order %d of %s at x", s.key.primes, s.key.fun)
+		what := fun + strings.Repeat("′", k)
+		order := map[int]string{1: "first", 2: "second"}[k]
+		if order == "" {
+			order = fmt.Sprintf("order-%d", k)
+		}
+		head = fmt.Sprintf("%s is %s, the %s derivative of the generic function %s, applied entry by entry.", s.name, what, order, fun)
+		todo = fmt.Sprintf("TODO: return %s(x), consistent with %s.", what, g.stubFor[stubKey{fun, 0}])
 	}
-	b.WriteString(" (it is never a placeholder value, so a missing\n// definition cannot go unnoticed).\n")
-	fmt.Fprintf(&b, "func %s(x float64) float64 {\n\tpanic(%q)\n}\n\n", s.name, "TODO: define "+s.name+" ("+what+")")
+	todo += fmt.Sprintf(" matcalc knows nothing about %s, so this stub panics until it is filled in, rather than return a placeholder that would give wrong numbers silently.", fun)
+	return wrapComment(head) + "//\n" + wrapComment(todo) +
+		fmt.Sprintf("func %s(x float64) float64 {\n\tpanic(%q)\n}\n\n", s.name, "TODO: define "+s.name)
+}
+
+// wrapComment formats text as // comment lines of at most about 76 runes.
+func wrapComment(text string) string {
+	var b strings.Builder
+	line := "//"
+	for _, w := range strings.Fields(text) {
+		if utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > 76 && line != "//" {
+			b.WriteString(line + "\n")
+			line = "//"
+		}
+		line += " " + w
+	}
+	b.WriteString(line + "\n")
 	return b.String()
 }
 

@@ -177,7 +177,8 @@ func normalize(e ast.Expr, shapes map[ast.Expr]ast.Shape) ast.Expr {
 				return ast.Bin(ast.Mul, a, b)
 			}
 			if x.Op == ast.Pow && t {
-				return ast.Bin(ast.Pow, norm(x.X, true), x.Y)
+				// (Aᵏ)ᵀ stays a flag on the stored power, like (A⁻¹)ᵀ.
+				return ast.T(ast.Bin(ast.Pow, norm(x.X, false), x.Y))
 			}
 			return ast.Bin(x.Op, norm(x.X, t), norm(x.Y, t))
 		case *ast.Call:

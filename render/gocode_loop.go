@@ -389,7 +389,10 @@ func (lp *loopT) binary(op ast.Op, x ast.Expr, xr, xc string, y ast.Expr, yr, yc
 	return lp.hoist(arith(op, a, b), d), d, nil
 }
 
-// arith returns a op b for the scalar operators.
+// arith returns a op b for the scalar operators. Brackets follow Go's
+// precedence, and a right operand of the same precedence keeps its
+// brackets, so that the floating-point operations happen in the tree's
+// order (a·(b·c) is not (a·b)·c in float64).
 func arith(op ast.Op, a, b string) string {
 	g := goOps[op]
 	switch {
@@ -398,48 +401,65 @@ func arith(op ast.Op, a, b string) string {
 	case (op == ast.Mul || op == ast.Hadamard) && b == "1":
 		return a
 	}
-	if op == ast.Sub || op == ast.Div || op == ast.ElemDiv {
-		return paren(a) + " " + g + " " + parenRight(b)
+	p := 4 // + -
+	if g == "*" || g == "/" {
+		p = 5
 	}
-	return paren(a) + " " + g + " " + paren(b)
+	if precOf(a) < p {
+		a = "(" + a + ")"
+	}
+	if precOf(b) <= p {
+		b = "(" + b + ")"
+	}
+	return a + " " + g + " " + b
 }
 
 // paren wraps x in brackets unless it is a primary expression (a name, a
-// literal, a call, an index) or a product, which binds tighter than + and -.
+// literal, a call, an index).
 func paren(x string) string {
-	if isPrimary(x) {
+	if precOf(x) >= 7 {
 		return x
 	}
 	return "(" + x + ")"
 }
 
-// parenRight is paren for the right operand of - and /, where even a
-// product needs brackets.
-func parenRight(x string) string { return paren(x) }
-
-// isPrimary reports whether x has no operator outside brackets.
-func isPrimary(x string) bool {
-	if strings.HasPrefix(x, "-") {
-		_, err := strconv.ParseFloat(x, 64)
-		return err == nil && !strings.ContainsAny(x[1:], "+-")
+// precOf returns the precedence of the loosest operator of the Go
+// expression x outside brackets: 3 for comparisons, 4 for + and -, 5 for *
+// and /, 6 for a unary minus, 7 for a primary expression. Binary + and -
+// are the ones with a space before them (the code here writes them so), so
+// that 1e-05 stays a literal.
+func precOf(x string) int {
+	if _, err := strconv.ParseFloat(x, 64); err == nil {
+		if strings.HasPrefix(x, "-") {
+			return 6
+		}
+		return 7
 	}
+	prec := 7
 	depth := 0
-	for _, r := range x {
-		switch r {
+	for i := 0; i < len(x); i++ {
+		c := x[i]
+		switch c {
 		case '(', '[':
 			depth++
 		case ')', ']':
 			depth--
-		case ' ', '+', '-', '*', '/', '<', '>', '=', '!', '&', '|':
-			if depth == 0 {
-				if _, err := strconv.ParseFloat(x, 64); err == nil {
-					return true
-				}
-				return false
-			}
+		}
+		if depth != 0 {
+			continue
+		}
+		switch {
+		case c == '<' || c == '>' || c == '=' && i > 0 && (x[i-1] == '=' || x[i-1] == '!' || x[i-1] == '<' || x[i-1] == '>'):
+			prec = min(prec, 3)
+		case (c == '+' || c == '-') && i > 0 && x[i-1] == ' ':
+			prec = min(prec, 4)
+		case c == '*' || c == '/':
+			prec = min(prec, 5)
+		case c == '-' && i == 0:
+			prec = min(prec, 6)
 		}
 	}
-	return true
+	return prec
 }
 
 func (lp *loopT) emitAssign(x string) {
@@ -535,6 +555,11 @@ func (f *fnGen) reduce(e ast.Expr, kind string) (string, error) {
 
 // dot returns the inner product of a row vector x and a column vector y.
 func (f *fnGen) dot(x, y ast.Expr) (string, error) {
+	for _, e := range []ast.Expr{unT(x), unT(y)} {
+		if _, _, err := f.sharedOperand(e); err != nil {
+			return "", err
+		}
+	}
 	leafish := func(e ast.Expr) bool {
 		_, id := unT(e).(*ast.Ident)
 		_, done := f.cse[key(e, f.shape(e))]
