@@ -1,0 +1,45 @@
+package render_test
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/derive"
+	"github.com/matcalc/matcalc/parser"
+	"github.com/matcalc/matcalc/render"
+)
+
+// ExampleGo emits gonum code for s = uᵀσ(Wx + b) and its gradients, with
+// the workspace form, and prints the declarations of the file.
+func ExampleGo() {
+	e, err := parser.ParseExpr("uᵀσ(Wx+b)")
+	if err != nil {
+		panic(err)
+	}
+	info, err := ast.Infer(e, nil, nil)
+	if err != nil {
+		panic(err)
+	}
+	r, err := derive.Derive(e, info, derive.Options{Wrt: []string{"W", "b", "x"}})
+	if err != nil {
+		panic(err)
+	}
+	src, err := render.Go(r, render.GoOptions{Package: "model", Func: "Loss", Workspace: true})
+	if err != nil {
+		panic(err)
+	}
+	for _, line := range strings.Split(string(src), "\n") {
+		if strings.HasPrefix(line, "func ") || strings.HasPrefix(line, "type ") || strings.HasPrefix(line, "package ") {
+			fmt.Println(strings.TrimSuffix(line, " {"))
+		}
+	}
+	// Output:
+	// package model
+	// func Loss(u *mat.VecDense, W *mat.Dense, x *mat.VecDense, b *mat.VecDense) (s float64, dW *mat.Dense, db *mat.VecDense, dx *mat.VecDense)
+	// type LossWorkspace struct
+	// func (w *LossWorkspace) Loss(u *mat.VecDense, W *mat.Dense, x *mat.VecDense, b *mat.VecDense) (s float64, dW *mat.Dense, db *mat.VecDense, dx *mat.VecDense)
+	// func vecData(v *mat.VecDense) []float64
+	// func reuseVec(p **mat.VecDense, n int) *mat.VecDense
+	// func reuseDense(p **mat.Dense, r, c int) *mat.Dense
+}
