@@ -39,6 +39,9 @@ type fnGen struct {
 	given  map[string]bool     // results handed out already (no aliasing)
 	rm     map[string]bool     // locals that may be dropped when unused
 	busy   map[string]bool     // keys being computed into their own buffer
+
+	rowsName, colsName string            // locals of the size checks
+	dimName            map[string]string // symbolic dimension → its local
 }
 
 // compute materializes e into dst, marking it so that a shared e is not
@@ -111,7 +114,7 @@ func (g *goGen) body(ws bool) (code string, err error) {
 		}
 	}()
 	f := &fnGen{g: g, ws: ws, names: g.pkg.clone(), vals: map[string]*operand{}, cse: map[string]*operand{},
-		dims: map[string]string{}, vdata: map[string]string{}, mraw: map[string]string{}, given: map[string]bool{}, busy: map[string]bool{}}
+		dims: map[string]string{}, vdata: map[string]string{}, mraw: map[string]string{}, given: map[string]bool{}, busy: map[string]bool{}, dimName: map[string]string{}}
 	for _, p := range g.params {
 		f.names.reserve(p.name)
 	}
@@ -175,6 +178,15 @@ func (g *goGen) body(ws bool) (code string, err error) {
 // inputs binds the symbolic dimensions to the sizes of the inputs and
 // checks that the inputs agree on them.
 func (f *fnGen) inputs() error {
+	// Dimension names first, so that n stays n; then the check's locals.
+	for _, p := range f.g.params {
+		for _, d := range []ast.Dim{p.v.Shape.Rows, p.v.Shape.Cols} {
+			if d.Name != "" && f.dimName[d.Name] == "" {
+				f.dimName[d.Name] = f.names.fresh(goIdent(d.Name))
+			}
+		}
+	}
+	f.rowsName, f.colsName = f.names.fresh("r"), f.names.fresh("c")
 	for _, p := range f.g.params {
 		s := p.v.Shape
 		switch p.typ {
@@ -209,7 +221,7 @@ func (f *fnGen) inputs() error {
 				f.line("_, %s := %s.Dims()", c, p.name)
 			}
 			if !(freshR && freshC) {
-				f.line("if r, c := %s.Dims(); r != %s || c != %s {", p.name, r, c)
+				f.line("if %s, %s := %s.Dims(); %s != %s || %s != %s {", f.rowsName, f.colsName, p.name, f.rowsName, r, f.colsName, c)
 				f.line("panic(%q)", fmt.Sprintf("%s: %s must be %v×%v", f.g.o.Func, p.name, s.Rows, s.Cols))
 				f.line("}")
 			}
@@ -231,7 +243,7 @@ func (f *fnGen) bindDim(d ast.Dim) (string, bool) {
 	if n, ok := f.dims[d.Name]; ok {
 		return n, false
 	}
-	n := f.names.fresh(goIdent(d.Name))
+	n := f.dimName[d.Name]
 	f.dims[d.Name] = n
 	return n, true
 }

@@ -34,6 +34,7 @@ type goCase struct {
 	noAllocs bool   // the workspace form must not allocate after warm-up
 	knownBug string // a bug outside the emitter: a failure is logged, not an error
 	res      *derive.Result
+	file     string // a formula file (examples/*.mc)
 }
 
 // goCases covers every derivative rule and node kind the emitter handles.
@@ -94,9 +95,68 @@ var goCases = []goCase{
 	{name: "row_value", src: "α aᵀ B", opts: derive.Options{Wrt: []string{"α"}}},
 }
 
+// fileCases returns a case per formula file of examples/, as the CLI reads
+// it: definitions inlined into the requested function.
+func fileCases(t *testing.T) []goCase {
+	paths, err := filepath.Glob("../examples/*.mc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths = append(paths, "../examples/gogen/model.mc")
+	var cases []goCase
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "file_" + strings.NewReplacer("-", "_", "/", "_", ".", "_").Replace(strings.TrimSuffix(strings.TrimPrefix(p, "../examples/"), ".mc"))
+		s := string(src)
+		cases = append(cases, goCase{name: name, file: s, positive: strings.Contains(s, "log(") || strings.Contains(s, "sqrt")})
+	}
+	return cases
+}
+
+func (c *goCase) buildFile() (*derive.Result, ast.Expr, error) {
+	file, err := parser.ParseFile(c.file)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s", ast.FormatError(c.file, err))
+	}
+	if len(file.Requests) != 1 {
+		return nil, nil, fmt.Errorf("%d requests", len(file.Requests))
+	}
+	req := file.Requests[0]
+	defs := map[string]ast.Expr{}
+	for _, d := range file.Defs {
+		defs[d.Name] = ast.Rewrite(d.Expr, func(n ast.Expr) ast.Expr {
+			if id, ok := n.(*ast.Ident); ok {
+				if x, ok := defs[id.Name]; ok {
+					return x
+				}
+			}
+			return n
+		})
+	}
+	e := defs[req.Func]
+	if e == nil {
+		return nil, nil, fmt.Errorf("%s is not defined", req.Func)
+	}
+	info, err := ast.Infer(e, file.Decls, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := derive.Derive(e, info, derive.Options{Wrt: req.Wrt, Order: req.Order, FuncName: req.Func})
+	if r != nil {
+		r.Input = c.file
+	}
+	return r, e, err
+}
+
 func (c *goCase) build() (*derive.Result, ast.Expr, error) {
 	if c.res != nil {
 		return c.res, c.res.Expand(c.res.Func), nil
+	}
+	if c.file != "" {
+		return c.buildFile()
 	}
 	var decls []ast.Decl
 	if c.lets != "" {
@@ -437,7 +497,8 @@ func TestGoCompileRun(t *testing.T) {
 	var cases []*built
 	var imports, calls strings.Builder
 	input := map[string][]map[string]wireVal{}
-	for k, c := range goCases {
+	all := append(append([]goCase(nil), goCases...), fileCases(t)...)
+	for k, c := range all {
 		r, fn, err := c.build()
 		if err != nil {
 			t.Errorf("%s: %v", c.name, err)
@@ -557,8 +618,8 @@ func TestGoCompileRun(t *testing.T) {
 			}
 		}
 	}
-	if len(cases) < len(goCases)-2 {
-		t.Errorf("only %d of %d cases compiled", len(cases), len(goCases))
+	if len(cases) < len(all)-2 {
+		t.Errorf("only %d of %d cases compiled", len(cases), len(all))
 	}
 	t.Logf("compiled, vetted and ran %d cases (plain and workspace forms) at 3 points each", len(cases))
 }
