@@ -560,6 +560,14 @@ func TestGoCompileRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	goCmd(t, dir, nil, "vet", "./...")
+	if sc := staticcheckPath(); sc != "" {
+		cmd := exec.Command(sc, "./...")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("staticcheck on the emitted code: %v\n%s", err, out)
+		}
+	}
 	in, err := json.Marshal(input)
 	if err != nil {
 		t.Fatal(err)
@@ -631,4 +639,18 @@ func varInfo(r *derive.Result, name string) *ast.VarInfo {
 		}
 	}
 	return nil
+}
+
+// staticcheckPath returns the staticcheck binary if one is installed.
+func staticcheckPath() string {
+	if p, err := exec.LookPath("staticcheck"); err == nil {
+		return p
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		p := filepath.Join(home, "go", "bin", "staticcheck")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
 }
