@@ -28,7 +28,7 @@ go test ./derive -run '^$' -bench '^BenchmarkDeriveNetworkNoShare$' -benchmem \
 	-benchtime "$benchtime" -count "$count" >"$tmp/noshare.txt"
 
 # The profiles: the largest L, where super-linear costs show most.
-go test ./derive -run '^$' -bench '^BenchmarkDeriveNetwork/L=512$' -benchtime 1x \
+go test ./derive -run '^$' -bench '^BenchmarkDeriveNetwork/L=512$' -benchtime 3s \
 	-cpuprofile "$tmp/cpu.out" -memprofile "$tmp/mem.out" -o "$tmp/derive.test" >/dev/null
 go tool pprof -top -nodecount 25 "$tmp/derive.test" "$tmp/cpu.out" 2>/dev/null >"$tmp/cpu.txt" || true
 go tool pprof -top -cum -nodecount 25 "$tmp/derive.test" "$tmp/cpu.out" 2>/dev/null >"$tmp/cpucum.txt" || true
@@ -89,33 +89,27 @@ local_exp() {
 # against the numbers above after changes to derive/ or simplify/.
 analysis() {
 	cat <<'EOF'
-## Reading (by hand, 2026-11-26 19:15 UTC, at commit 810384b; re-check after changes to derive/ or simplify/)
+## Reading (by hand, 2026-11-26 19:40 UTC, at commit a5ebe66; re-check after changes to derive/ or simplify/)
 
-- The printed size is linear (k ≈ 1.05–1.1): the result is 2L + 2 gradients over about
-  3L shared definitions (z₁, h₁, δ₁, … per layer), as the issue wants.
-- Time and memory are not: with sharing they grow as L^1.4–1.9 at the top, while the same
-  derivation without sharing (`NoShare`) is close to linear (the table above). The extra
-  cost is in `derive.share`, and the profiles point at one function: `derive.replace`
-  (derive/derive.go), which `share` calls once per definition to write the function
-  with the new name. Each call walks the whole function (O(L) nodes) with a fresh memo
-  map and an `ast.Equal` per node, so O(L) definitions cost O(L²) time and memory:
-  at L = 512, `replace` allocates about 88 % of all bytes (the memo maps and the
-  rebuilt nodes, `ast.WithChildren`), and map assignment and growth are the top of the
-  CPU profile. (pprof attributes part of it to the closure `replace.func1` without its
-  callers: the recursion is deeper than pprof's stack limit.)
-- Without sharing, bytes and allocations are exactly linear (k = 1.0); the time exponent
-  varies between 1.0 and 1.3 from run to run. A profile of `NoShare` at L = 256 puts 75 %
-  of the time in `Simplifier.Simplify` (rule matching, shape checks, the `zero` rule) and
-  about 4 % in `ast.(*Info).Var`, a linear search that `Derive` calls per variable
-  (O(L²) in principle, small here).
-- Times come from a shared 2-CPU machine on which other jobs ran: expect ±30 % noise per
-  row (compare L = 4 and L = 8). Bytes and allocations are deterministic; their
-  exponents are the reliable ones.
-- Fix, for the lead: replace all definitions in one bottom-up pass over the function,
-  looking each rebuilt node up in a map from the definitions' canonical keys (the
-  hash-consing key `simplify.Share` already computes) to their names; or let `Share`
-  take the function as one more root whose rewritten form it returns but whose uses do
-  not count towards sharing. Either makes `share` O(L).
+- Time, memory, allocations and printed size all grow linearly in L (k = 0.98–1.08 for
+  L ≥ 16): about 130 µs, 35 KB and 70–80 printed characters per layer. The result is
+  2L + 2 gradients over 3L − 1 shared definitions (z₁, h₁, δ₁, … per layer).
+- It was not so before commit 5ef3fac. The first runs of this benchmark (commit 810384b)
+  gave time ∝ L^1.5–1.8 and bytes ∝ L^1.7 (L = 512: 1.2–3.9 s and 248 MB, against 68 ms
+  and 18 MB now), with the printed size already linear. The profiles pointed at
+  `derive.replace`, which `share` called once per definition over the whole function
+  with a fresh memo map: O(L) definitions × O(L) nodes, 88 % of the bytes at L = 512.
+  Without sharing (`NoShare`, the table above) the derivation was already linear, which
+  located the cost in `share`. The lead replaced the per-definition passes by structural
+  hashes (5ef3fac).
+- What remains at L = 512 (profile above): about half the time is in
+  `Simplifier.Simplify`, nearly all of it in `apply`: pattern matching (`match`, ~10 %)
+  and the shape checks of the rules' conditions and guard (`ast.(*checker).shape`,
+  ~25 %, much of it map traffic). `ast.(*Info).Var` is a linear search that `Derive`
+  calls once per variable, O(L²) in principle; a few per cent at L = 512.
+- Times come from a shared 2-CPU machine on which other jobs ran; the fastest of three
+  runs is shown, and single rows may still be off by ±20 %. Bytes and allocations are
+  deterministic; their exponents are the reliable ones.
 EOF
 }
 
