@@ -91,8 +91,10 @@ analysis() {
 	cat <<'EOF'
 ## Reading (by hand, 2026-11-26 19:40 UTC, at commit a5ebe66; re-check after changes to derive/ or simplify/)
 
-- Time, memory, allocations and printed size all grow linearly in L (k = 0.98–1.08 for
-  L ≥ 16): about 130 µs, 35 KB and 70–80 printed characters per layer. The result is
+- Time, memory, allocations and printed size all grow linearly in L. For L ≥ 16: bytes
+  k = 1.01, allocations 1.00, printed size 1.08, time 0.98–1.13 over three runs of this
+  script (the machine is shared). About 130 µs, 35 KB and 70–80 printed characters per
+  layer. The result is
   2L + 2 gradients over 3L − 1 shared definitions (z₁, h₁, δ₁, … per layer).
 - It was not so before commit 5ef3fac. The first runs of this benchmark (commit 810384b)
   gave time ∝ L^1.5–1.8 and bytes ∝ L^1.7 (L = 512: 1.2–3.9 s and 248 MB, against 68 ms
