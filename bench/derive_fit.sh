@@ -93,11 +93,11 @@ analysis() {
 
 - Time, memory, allocations and printed size all grow linearly in L. For L ≥ 16: bytes
   k = 1.01, allocations 1.00, printed size 1.08, time 0.98–1.13 over three runs of this
-  script (the machine is shared). About 130 µs, 35 KB and 70–80 printed characters per
-  layer. The result is
+  script (the machine is shared). Per layer: 130–210 µs (depending on the load), 35 KB
+  and 70–80 printed characters. The result is
   2L + 2 gradients over 3L − 1 shared definitions (z₁, h₁, δ₁, … per layer).
 - It was not so before commit 5ef3fac. The first runs of this benchmark (commit 810384b)
-  gave time ∝ L^1.5–1.8 and bytes ∝ L^1.7 (L = 512: 1.2–3.9 s and 248 MB, against 68 ms
+  gave time ∝ L^1.5–1.8 and bytes ∝ L^1.7 (L = 512: 1.2–3.9 s and 248 MB, against 68–108 ms
   and 18 MB now), with the printed size already linear. The profiles pointed at
   `derive.replace`, which `share` called once per definition over the whole function
   with a fresh memo map: O(L) definitions × O(L) nodes, 88 % of the bytes at L = 512.
