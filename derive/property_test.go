@@ -84,8 +84,8 @@ func init() {
 }
 
 // Bugs found. The bugs the property tests found, with the smallest
-// formulas (TestSmallCases), and their state when this was written
-// (19:40 UTC, 2026-11-26):
+// formulas (TestSmallCases), and their state at 19:45 UTC, 2026-11-26
+// (open: 4 and 10):
 //
 // Bug 1 (simplify; fixed): a non-scalar zero (x − x) became the number 0
 // and lost its shape: logsumexp(x − x) → logsumexp(0) = 0, not log n.
@@ -117,9 +117,9 @@ func init() {
 // different sizes (ast.Equal ignores their dimensions): in
 // α(sum(x) + sum(u)), ∂/∂u was t = α𝟙 with the 𝟙 of x.
 //
-// Bug 9 (derive; open): Derive with Order 2 of xᵀmax(xᵀy, x) (x, y
-// vectors) panics, "ast: unknown node <nil>": a nil tree reaches Simplify.
-// The first instance, max(α, −β), is fixed.
+// Bug 9 (derive; fixed): Derive with Order 2 of max(α, −β), and of
+// xᵀmax(xᵀy, x) (x, y vectors), panicked, "ast: unknown node <nil>": a nil
+// tree reached Simplify.
 //
 // Bug 10 (ast.Infer, open): in α − I + A, with α a scalar, Infer gives the
 // I the shape 1×1 (in 2 − I + A it rightly gives n×n). derive.Annotate then
@@ -1397,8 +1397,8 @@ func TestSmallCases(t *testing.T) {
 		{src: "max(α, A)x", decls: "α: scalar; A: matrix(n,n)", wrt: []string{"α"}},
 		{src: "x.^α", decls: "α: scalar", wrt: []string{"α"}, pos: true, closed: map[string]string{"α": "x.^α ∘ log(x)"}},
 		{src: "((xᵀ ∘ xᵀ + 1).^α)ᵀ", decls: "α: scalar", wrt: []string{"α"}},
-		// Bug 9: the second derivative of max(α, −β) panics with
-		// "ast: unknown node <nil>" (a nil tree reaches Simplify).
+		// Bug 9 (fixed): the second derivative of max(α, −β) panicked with
+		// "ast: unknown node <nil>" (a nil tree reached Simplify).
 		{src: "max(α, −β)", order: 2},
 		// … and of xᵀmax(xᵀy, x), a scalar max broadcast against x.
 		{src: "xᵀmax(xᵀy, x)", decls: "x, y: vector(n)", order: 2},
