@@ -371,3 +371,21 @@ func TestShapedZeros(t *testing.T) {
 		traced(t, New(env), e, env, points(t, e, env, false))
 	}
 }
+
+// TestGuardRejectsIllShaped: a rewrite whose result is ill-shaped must not
+// fire, whatever the rule's conditions say. The guard in apply compares
+// shapes, but Shape returns the zero Shape for an ill-shaped tree and
+// sameShape treats its unknown dimensions as equal to anything, so the
+// guard lets such results through: row-diag without "v: vector" turned
+// xᵀdiag(A) into (x ∘ A)ᵀ (fixed by the condition, not by the guard).
+func TestGuardRejectsIllShaped(t *testing.T) {
+	env := ruleEnv()
+	loose := &Rule{Name: "row-diag-unchecked", From: "uᵀdiag(v)", To: "(u ∘ v)ᵀ"}
+	e := parse(t, "xᵀdiag(A)")
+	s := New(env)
+	s.rules = []*Rule{loose}
+	out, fired := traced(t, s, e, env, points(t, e, env, false))
+	if len(fired) > 0 {
+		t.Errorf("an ill-shaped rewrite fired: %s → %s", ast.String(e), ast.String(out))
+	}
+}
