@@ -251,6 +251,9 @@ func (lp *loopT) elem(e ast.Expr, ri, ci string) (string, dep, error) {
 			return x, d, nil
 		}
 	}
+	if v, d, ok, err := lp.sideStore(e, s, ri, ci); err != nil || ok {
+		return v, d, err
+	}
 	if op, ok, err := f.sharedOperand(e); err != nil {
 		return "", 0, err
 	} else if ok {
@@ -330,8 +333,14 @@ func (lp *loopT) elem(e ast.Expr, ri, ci string) (string, dep, error) {
 		}
 	case *ast.Call:
 		if x.IsElementwise() {
+			stored := "" // the function's value, computed in this loop by sideStore
 			if x.Primes > 0 && reusesBase[x.Fun] {
-				if _, _, err := f.sharedOperand(ast.Fn(x.Fun, 0, x.Args...)); err != nil {
+				b := ast.Fn(x.Fun, 0, x.Args...)
+				if v, _, ok, err := lp.sideStore(b, s, ri, ci); err != nil {
+					return "", 0, err
+				} else if ok {
+					stored = v
+				} else if _, _, err := f.sharedOperand(b); err != nil {
 					return "", 0, err
 				}
 			}
@@ -345,6 +354,9 @@ func (lp *loopT) elem(e ast.Expr, ri, ci string) (string, dep, error) {
 				args[k], d = v, d|da
 			}
 			base := func() (string, bool) {
+				if stored != "" {
+					return stored, true
+				}
 				b := ast.Fn(x.Fun, 0, x.Args...)
 				if op, ok := f.cse[key(b, s)]; ok && x.Primes > 0 {
 					v, _ := lp.access(op, ri, ci)
@@ -942,4 +954,39 @@ func (f *fnGen) outer(b *ast.Binary, dst *operand) error {
 	f.line("floats.ScaleTo(%s, %s, %s)", lp.out, x, yd)
 	f.line("}")
 	return nil
+}
+
+// sideStore handles a shared elementwise vector met first inside a 1D loop
+// over its own entries: rather than a loop of its own, this loop computes
+// it, stores it into its buffer for later uses, and uses the value. So
+// tanh(z₂), δ₂ = u ∘ tanh′(z₂) and the like share one pass.
+func (lp *loopT) sideStore(e ast.Expr, s ast.Shape, ri, ci string) (string, dep, bool, error) {
+	f := lp.f
+	k := key(e, s)
+	if lp.twoD || ri != lp.ri || ci != lp.ci || !f.g.shared[k] || f.busy[k] || !f.isTemplate(e) {
+		return "", 0, false, nil
+	}
+	if _, done := f.cse[k]; done || !(s.IsVector() || s.IsRow()) {
+		return "", 0, false, nil
+	}
+	if _, isT := e.(*ast.Transpose); isT {
+		return "", 0, false, nil
+	}
+	op := f.newBuf(hintFor(e), s, "", false)
+	data := f.vecData(op)
+	f.busy[k] = true
+	v, d, err := lp.elem(e, ri, ci)
+	f.busy[k] = false
+	if err != nil {
+		return "", 0, true, err
+	}
+	if d == 0 {
+		// Constant over the loop (no index): fill the buffer in the body
+		// all the same, every entry is written.
+		d = depI
+	}
+	t := lp.f.names.fresh("t")
+	lp.body = append(lp.body, t+" := "+v, data+"["+f.i+"] = "+t)
+	f.cse[k] = op
+	return t, d, true, nil
 }

@@ -58,17 +58,14 @@ func S(u *mat.VecDense, W *mat.Dense, x *mat.VecDense, b *mat.VecDense) (s float
 	t.MulVec(W, x)
 	td := t.RawVector().Data
 	bd := vecData(b)
-	// σ(Wx + b)
-	ts := td[:len(sigmoidd)]
-	bs := bd[:len(sigmoidd)]
-	for i := range sigmoidd {
-		sigmoidd[i] = 1 / (1 + math.Exp(-(ts[i] + bs[i])))
-	}
 	// u ∘ σ′(Wx + b)
 	us := ud[:len(deltad)]
-	sigmoids := sigmoidd[:len(deltad)]
+	ts := td[:len(deltad)]
+	bs := bd[:len(deltad)]
 	for i := range deltad {
-		deltad[i] = us[i] * (sigmoids[i] * (1 - sigmoids[i]))
+		t_ := 1 / (1 + math.Exp(-(ts[i] + bs[i])))
+		sigmoidd[i] = t_
+		deltad[i] = us[i] * (t_ * (1 - t_))
 	}
 	s = mat.Dot(u, sigmoid)
 	dW = mat.NewDense(n, m, nil)
@@ -77,8 +74,8 @@ func S(u *mat.VecDense, W *mat.Dense, x *mat.VecDense, b *mat.VecDense) (s float
 	// δxᵀ
 	for i := range n {
 		dWRow := dWr.Data[i*dWr.Stride:][:m]
-		t_ := deltad[i]
-		floats.ScaleTo(dWRow, t_, xd)
+		t_2 := deltad[i]
+		floats.ScaleTo(dWRow, t_2, xd)
 	}
 	db = delta
 	dx = mat.NewVecDense(m, nil)
@@ -121,17 +118,14 @@ func (w *SWorkspace) S(u *mat.VecDense, W *mat.Dense, x *mat.VecDense, b *mat.Ve
 	t.MulVec(W, x)
 	td := t.RawVector().Data
 	bd := vecData(b)
-	// σ(Wx + b)
-	ts := td[:len(sigmoidd)]
-	bs := bd[:len(sigmoidd)]
-	for i := range sigmoidd {
-		sigmoidd[i] = 1 / (1 + math.Exp(-(ts[i] + bs[i])))
-	}
 	// u ∘ σ′(Wx + b)
 	us := ud[:len(deltad)]
-	sigmoids := sigmoidd[:len(deltad)]
+	ts := td[:len(deltad)]
+	bs := bd[:len(deltad)]
 	for i := range deltad {
-		deltad[i] = us[i] * (sigmoids[i] * (1 - sigmoids[i]))
+		t_ := 1 / (1 + math.Exp(-(ts[i] + bs[i])))
+		sigmoidd[i] = t_
+		deltad[i] = us[i] * (t_ * (1 - t_))
 	}
 	s = mat.Dot(u, sigmoid)
 	dW = reuseDense(&w.dW, n, m)
@@ -140,8 +134,8 @@ func (w *SWorkspace) S(u *mat.VecDense, W *mat.Dense, x *mat.VecDense, b *mat.Ve
 	// δxᵀ
 	for i := range n {
 		dWRow := dWr.Data[i*dWr.Stride:][:m]
-		t_ := deltad[i]
-		floats.ScaleTo(dWRow, t_, xd)
+		t_2 := deltad[i]
+		floats.ScaleTo(dWRow, t_2, xd)
 	}
 	db = delta
 	dx = reuseVec(&w.dx, m)

@@ -79,16 +79,13 @@ func Grad(u *mat.VecDense, W2 *mat.Dense, W1 *mat.Dense, x *mat.VecDense, b1 *ma
 	tanh_z2 := mat.NewVecDense(n, nil)
 	tanh_z2d := tanh_z2.RawVector().Data
 	z2d := z2.RawVector().Data
-	// tanh(z₂)
-	z2s := z2d[:len(tanh_z2d)]
-	for i := range tanh_z2d {
-		tanh_z2d[i] = math.Tanh(z2s[i])
-	}
 	// u ∘ tanh′(z₂)
 	us := ud[:len(delta2d)]
-	tanh_z2s := tanh_z2d[:len(delta2d)]
+	z2s := z2d[:len(delta2d)]
 	for i := range delta2d {
-		delta2d[i] = us[i] * (1 - tanh_z2s[i]*tanh_z2s[i])
+		t := math.Tanh(z2s[i])
+		tanh_z2d[i] = t
+		delta2d[i] = us[i] * (1 - t*t)
 	}
 	delta1 := mat.NewVecDense(m, nil)
 	delta1d := delta1.RawVector().Data
@@ -105,8 +102,8 @@ func Grad(u *mat.VecDense, W2 *mat.Dense, W1 *mat.Dense, x *mat.VecDense, b1 *ma
 	// δ₂hᵀ
 	for i := range n {
 		dW2Row := dW2r.Data[i*dW2r.Stride:][:m]
-		t := delta2d[i]
-		floats.ScaleTo(dW2Row, t, hd)
+		t_ := delta2d[i]
+		floats.ScaleTo(dW2Row, t_, hd)
 	}
 	dW1 = mat.NewDense(m, k, nil)
 	dW1r := dW1.RawMatrix()
@@ -114,8 +111,8 @@ func Grad(u *mat.VecDense, W2 *mat.Dense, W1 *mat.Dense, x *mat.VecDense, b1 *ma
 	// δ₁xᵀ
 	for i := range m {
 		dW1Row := dW1r.Data[i*dW1r.Stride:][:k]
-		t_ := delta1d[i]
-		floats.ScaleTo(dW1Row, t_, xd)
+		t_2 := delta1d[i]
+		floats.ScaleTo(dW1Row, t_2, xd)
 	}
 	dx = mat.NewVecDense(k, nil)
 	dx.MulVec(W1.T(), delta1)
@@ -181,16 +178,13 @@ func (w *GradWorkspace) Grad(u *mat.VecDense, W2 *mat.Dense, W1 *mat.Dense, x *m
 	tanh_z2 := reuseVec(&w.tanh_z2, n)
 	tanh_z2d := tanh_z2.RawVector().Data
 	z2d := z2.RawVector().Data
-	// tanh(z₂)
-	z2s := z2d[:len(tanh_z2d)]
-	for i := range tanh_z2d {
-		tanh_z2d[i] = math.Tanh(z2s[i])
-	}
 	// u ∘ tanh′(z₂)
 	us := ud[:len(delta2d)]
-	tanh_z2s := tanh_z2d[:len(delta2d)]
+	z2s := z2d[:len(delta2d)]
 	for i := range delta2d {
-		delta2d[i] = us[i] * (1 - tanh_z2s[i]*tanh_z2s[i])
+		t := math.Tanh(z2s[i])
+		tanh_z2d[i] = t
+		delta2d[i] = us[i] * (1 - t*t)
 	}
 	delta1 := reuseVec(&w.delta1, m)
 	delta1d := delta1.RawVector().Data
@@ -207,8 +201,8 @@ func (w *GradWorkspace) Grad(u *mat.VecDense, W2 *mat.Dense, W1 *mat.Dense, x *m
 	// δ₂hᵀ
 	for i := range n {
 		dW2Row := dW2r.Data[i*dW2r.Stride:][:m]
-		t := delta2d[i]
-		floats.ScaleTo(dW2Row, t, hd)
+		t_ := delta2d[i]
+		floats.ScaleTo(dW2Row, t_, hd)
 	}
 	dW1 = reuseDense(&w.dW1, m, k)
 	dW1r := dW1.RawMatrix()
@@ -216,8 +210,8 @@ func (w *GradWorkspace) Grad(u *mat.VecDense, W2 *mat.Dense, W1 *mat.Dense, x *m
 	// δ₁xᵀ
 	for i := range m {
 		dW1Row := dW1r.Data[i*dW1r.Stride:][:k]
-		t_ := delta1d[i]
-		floats.ScaleTo(dW1Row, t_, xd)
+		t_2 := delta1d[i]
+		floats.ScaleTo(dW1Row, t_2, xd)
 	}
 	dx = reuseVec(&w.dx, k)
 	blas64.Gemv(blas.Trans, 1, W1.RawMatrix(), delta1.RawVector(), 0, dx.RawVector())
