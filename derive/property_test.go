@@ -85,7 +85,7 @@ func init() {
 
 // Bugs found. The bugs the property tests found, with the smallest
 // formulas (TestSmallCases), and their state at 19:45 UTC, 2026-11-26
-// (open: 4 and 10):
+// (open: 4, 10 and 11):
 //
 // Bug 1 (simplify; fixed): a non-scalar zero (x − x) became the number 0
 // and lost its shape: logsumexp(x − x) → logsumexp(0) = 0, not log n.
@@ -121,6 +121,11 @@ func init() {
 // xᵀmax(xᵀy, x) (x, y vectors), panicked, "ast: unknown node <nil>": a nil
 // tree reached Simplify.
 //
+// Bug 11 (derive, reverse; open): the gradient of det(x) for a scalar x
+// is the general det(x)·x⁻ᵀ, which for x = 0 is 0·(1/0) instead of 1:
+// det(relu(−α∘α)) + α cannot be evaluated ("cannot invert relu(…): the
+// matrix is singular"). Found by the scalarstruct construct.
+//
 // Bug 10 (ast.Infer, open): in α − I + A, with α a scalar, Infer gives the
 // I the shape 1×1 (in 2 − I + A it rightly gives n×n). derive.Annotate then
 // makes it a 1×1 identity, so Derive differentiates (α − 1) + A, while
@@ -141,6 +146,7 @@ var knownSignatures = []struct{ bug, text string }{
 	{"known bug 5: d𝟙 with a vector d", "by 𝟙 ("},
 	{"known bug 6: ill-shaped rewrite", "simplify produced an ill-shaped tree"},
 	{"known bug 9: Derive panics on a nil tree", "Derive panics: ast: unknown node <nil>"},
+	{"known bug 11: det′ of a scalar at 0", "the matrix is singular"},
 }
 
 // fail fails the case, or skips it under -skipknown when the message is
@@ -230,6 +236,9 @@ var constructs = []string{
 	"pow", "powvar", "matpow", "epow", "epowvar",
 	"inv", "tr", "det", "logdet", "sum", "diag-v2m", "diag-m2v",
 	"norm", "normsq", "norm1", "softmax", "logsumexp",
+	// The special rules of the engine: log softmax, log det, log σ and
+	// log(1 − σ), and structural functions of a scalar.
+	"logsoftmax", "logofdet", "logsigmoid", "scalarstruct",
 }
 
 // core constructs are always enabled in the per-construct properties, so
@@ -336,8 +345,10 @@ func (g *gen) applicable(s shp) []string {
 			ok = s.square()
 		case "inv":
 			ok = s == sNN
-		case "diag-m2v", "softmax":
+		case "diag-m2v", "softmax", "logsoftmax":
 			ok = s.vector()
+		case "logofdet", "scalarstruct":
+			ok = s.scalar()
 		}
 		if ok {
 			out = append(out, c)
@@ -346,7 +357,7 @@ func (g *gen) applicable(s shp) []string {
 	return out
 }
 
-var anyShapes = []shp{sS, sN, sM, sNN, sMN, sNM, sMM}
+var anyShapes = []shp{sS, sN, sM, sNN, sMN, sNM, sMM, {dOne, dn}, {dOne, dm}}
 
 // expr returns an expression of shape s whose depth is at least depth (one
 // child of every node is built at depth−1, the others at a random smaller
@@ -478,6 +489,23 @@ func (g *gen) expr(s shp, depth int) ast.Expr {
 		return fn("diag", g.expr(shp{s.r, s.r}, deep))
 	case "softmax":
 		return fn("softmax", g.expr(s, deep))
+	case "logsoftmax":
+		return fn("log", fn("softmax", g.expr(s, deep)))
+	case "logofdet":
+		return fn("log", fn("det", g.safeSquare(deep)))
+	case "logsigmoid":
+		if g.intn(0, 1, "logσside") == 0 {
+			return fn("log", fn("σ", g.expr(s, deep)))
+		}
+		return fn("log", bin(ast.Sub, ast.Num(1), fn("σ", g.expr(s, deep))))
+	case "scalarstruct":
+		x := g.expr(sS, deep)
+		switch f := g.pick([]string{"sum", "tr", "det", "diag", "softmax", "logsumexp", "inv", "logdet", "norm", "norm1"}, "sfun"); f {
+		case "inv", "logdet":
+			return fn(f, g.positive(x))
+		default:
+			return fn(f, x)
+		}
 	}
 	panic("unknown construct " + op)
 }
@@ -1405,6 +1433,9 @@ func TestSmallCases(t *testing.T) {
 		// Bug 10: Infer makes the I of α − I + A a 1×1 identity.
 		{src: "‖α − I + A‖", decls: "α: scalar; A: matrix(n,n)", wrt: []string{"α"}},
 		{src: "‖2 − I + A‖", decls: "A: matrix(n,n)", wrt: []string{"A"}},
+		// Bug 11: ∂det(x)/∂x for a scalar x is written det(x)x⁻¹, undefined
+		// at x = 0 (it is 1); relu(−α∘α) is 0 for every α ≠ 0.
+		{src: "det(relu(−α∘α)) + α", decls: "α: scalar"},
 		// Bug 6: row-diag rewrites xᵀdiag(A) into the ill-shaped (x ∘ A)ᵀ.
 		{src: "xᵀdiag(A)"},
 		// Bug 8: shared pieces merge I or 𝟙 of different sizes.
