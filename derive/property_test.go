@@ -494,10 +494,13 @@ func (g *gen) expr(s shp, depth int) ast.Expr {
 	case "logofdet":
 		return fn("log", fn("det", g.safeSquare(deep)))
 	case "logsigmoid":
+		// The argument is bounded: for z ≫ 1, 1 − σ(z) cancels to a few
+		// ulps, log(1 − σ(z)) is evaluated as a step function, and central
+		// differences of it are 0 while the derivative −σ(z) is not.
 		if g.intn(0, 1, "logσside") == 0 {
-			return fn("log", fn("σ", g.expr(s, deep)))
+			return fn("log", fn("σ", g.bounded(g.expr(s, deep))))
 		}
-		return fn("log", bin(ast.Sub, ast.Num(1), fn("σ", g.expr(s, deep))))
+		return fn("log", bin(ast.Sub, ast.Num(1), fn("σ", g.bounded(g.expr(s, deep)))))
 	case "scalarstruct":
 		x := g.expr(sS, deep)
 		switch f := g.pick([]string{"sum", "tr", "det", "diag", "softmax", "logsumexp", "inv", "logdet", "norm", "norm1"}, "sfun"); f {
