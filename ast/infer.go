@@ -590,12 +590,12 @@ func (in *inferer) broadcast(ex, ey Expr, x, y shp) (shp, bool) {
 	case xs && ys:
 		return x, true
 	case xs:
-		if !in.isConstant(ex) && in.unifyShapes(x, y) {
+		if !in.isConstant(ex) && !isFill(ey) && in.unifyShapes(x, y) {
 			return x, true
 		}
 		return y, true
 	case ys:
-		if !in.isConstant(ey) && in.unifyShapes(x, y) {
+		if !in.isConstant(ey) && !isFill(ex) && in.unifyShapes(x, y) {
 			return x, true
 		}
 		return x, true
@@ -603,6 +603,16 @@ func (in *inferer) broadcast(ex, ey Expr, x, y shp) (shp, bool) {
 		return x, true
 	}
 	return shp{}, false
+}
+
+// isFill reports whether e is I or 𝟙: a scalar added to them broadcasts
+// (α − I is the matrix αI… minus I), it never makes them 1×1.
+func isFill(e Expr) bool {
+	switch e.(type) {
+	case *Identity, *Ones:
+		return true
+	}
+	return false
 }
 
 // isConstant reports whether e has no variables. It is memoized: trees

@@ -370,8 +370,16 @@ func (r *reverse) call(c *ast.Call, g ast.Expr) {
 			r.emit(x, mul(g, ast.Eye(sx.Rows)))
 		}
 	case "det":
+		if sx.IsScalar() {
+			r.emit(x, g) // the determinant of a 1×1 matrix is its entry
+			return
+		}
 		r.emit(x, mul(mul(g, c), tr(call("inv", x))))
 	case "logdet":
+		if sx.IsScalar() {
+			r.emit(x, div(g, x))
+			return
+		}
 		r.emit(x, mul(g, tr(call("inv", x))))
 	case "inv":
 		if sx.IsScalar() {

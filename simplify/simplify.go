@@ -157,6 +157,9 @@ func (s *Simplifier) apply(r *Rule, e ast.Expr) (ast.Expr, bool) {
 		}
 	}
 	out := instantiate(r.to, b)
+	if _, err := s.shapes.Shape(out); err != nil {
+		return nil, false // an ill-shaped result is never a rewrite
+	}
 	if sh := s.Shape(out); !sameShape(sh, s.Shape(e)) {
 		return nil, false // a rewrite never changes a shape
 	}
