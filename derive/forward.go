@@ -181,17 +181,7 @@ func (f *forward) jacVector(e ast.Expr) ast.Expr {
 			}
 		}
 		if se.IsScalar() && f.matrixDep(e) {
-			// A scalar of matrices that depend on the vector: its
-			// Jacobian is the transpose of its gradient.
-			g, err := gradients(e, f.rev.env, []string{f.v})
-			if err != nil {
-				f.err = err
-				return nil
-			}
-			if g[f.v] == nil {
-				return nil
-			}
-			return tr(g[f.v])
+			return f.viaGradient(e)
 		}
 		jx, jy := f.jac(x), f.jac(y)
 		switch e.Op {
@@ -266,15 +256,7 @@ func (f *forward) jacVector(e ast.Expr) ast.Expr {
 		}
 	case *ast.Call:
 		if se.IsScalar() && f.matrixDep(e) {
-			g, err := gradients(e, f.rev.env, []string{f.v})
-			if err != nil {
-				f.err = err
-				return nil
-			}
-			if g[f.v] == nil {
-				return nil
-			}
-			return tr(g[f.v])
+			return f.viaGradient(e)
 		}
 		return f.callVector(e, se)
 	case *ast.Number, *ast.Identity, *ast.Ones, *ast.Indicator:
@@ -282,6 +264,20 @@ func (f *forward) jacVector(e ast.Expr) ast.Expr {
 	}
 	f.err = fmt.Errorf("no Jacobian rule for %s", ast.String(e))
 	return nil
+}
+
+// viaGradient is the Jacobian of a scalar node through matrices that
+// depend on the vector: the transpose of its gradient, by reverse mode.
+func (f *forward) viaGradient(e ast.Expr) ast.Expr {
+	g, err := gradients(e, f.rev.env, []string{f.v})
+	if err != nil {
+		f.err = err
+		return nil
+	}
+	if g[f.v] == nil {
+		return nil
+	}
+	return tr(g[f.v])
 }
 
 // matrixDep reports whether e has a matrix-valued subexpression that

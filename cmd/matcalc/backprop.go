@@ -50,11 +50,7 @@ func (o *backpropOptions) run(cmd *cobra.Command, args []string) error {
 	if o.at == "" {
 		return usagef("backprop needs --at VALUES")
 	}
-	src, err := readFormula(cmd, args)
-	if err != nil {
-		return err
-	}
-	f, err := o.load(cmd, src, nil)
+	f, err := o.loadArg(cmd, args)
 	if err != nil {
 		return err
 	}

@@ -65,29 +65,9 @@ func (o *checkOptions) run(cmd *cobra.Command, args []string) error {
 	if o.order != 1 && o.order != 2 {
 		return usagef("--order %d: use 1 or 2", o.order)
 	}
-	var f *formula
-	var err error
-	if o.file != "" {
-		if len(args) > 0 {
-			return usagef("give a formula or -f FILE, not both")
-		}
-		f, err = o.loadFile(cmd, o.file)
-	} else {
-		var src string
-		if src, err = readFormula(cmd, args); err != nil {
-			return err
-		}
-		f, err = o.load(cmd, src, nil)
-	}
+	f, wrt, err := o.loadRequest(cmd, args, o.file, o.wrt)
 	if err != nil {
 		return err
-	}
-	wrt, err := canonicalWrt(o.wrt)
-	if err != nil {
-		return err
-	}
-	if len(wrt) == 0 {
-		wrt = f.wrt
 	}
 	if f.order == 2 && !cmd.Flags().Changed("order") {
 		o.order = 2

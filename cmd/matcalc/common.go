@@ -248,6 +248,42 @@ func (o *common) loadFile(cmd *cobra.Command, path string) (*formula, error) {
 	return f, nil
 }
 
+// loadRequest loads the formula of the argument (or stdin), or the request
+// of a formula file, and the variables to differentiate by: --wrt, else the
+// file's request, else none (every variable).
+func (c *common) loadRequest(cmd *cobra.Command, args []string, file string, wrtFlag []string) (*formula, []string, error) {
+	var f *formula
+	var err error
+	if file != "" {
+		if len(args) > 0 {
+			return nil, nil, usagef("give a formula or -f FILE, not both")
+		}
+		f, err = c.loadFile(cmd, file)
+	} else {
+		f, err = c.loadArg(cmd, args)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	wrt, err := canonicalWrt(wrtFlag)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(wrt) == 0 {
+		wrt = f.wrt
+	}
+	return f, wrt, nil
+}
+
+// loadArg loads the formula given as the argument, or on stdin for "-".
+func (c *common) loadArg(cmd *cobra.Command, args []string) (*formula, error) {
+	src, err := readFormula(cmd, args)
+	if err != nil {
+		return nil, err
+	}
+	return c.load(cmd, src, nil)
+}
+
 // bindings parses --fun f=tanh.
 func (c *common) bindings() (map[string]string, error) {
 	out := map[string]string{}

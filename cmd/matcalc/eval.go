@@ -40,11 +40,7 @@ func (o *evalOptions) run(cmd *cobra.Command, args []string) error {
 	if o.at == "" {
 		return usagef("eval needs --at VALUES")
 	}
-	src, err := readFormula(cmd, args)
-	if err != nil {
-		return err
-	}
-	f, err := o.load(cmd, src, nil)
+	f, err := o.loadArg(cmd, args)
 	if err != nil {
 		return err
 	}
@@ -67,7 +63,7 @@ func (o *evalOptions) run(cmd *cobra.Command, args []string) error {
 	}
 	r, c := v.Dims()
 	doc := map[string]any{
-		"input":     src,
+		"input":     f.src,
 		"variables": varsJSON(f.info),
 		"function": map[string]any{
 			"text":  ast.String(f.expr),

@@ -53,11 +53,7 @@ func (o *parseOptions) run(cmd *cobra.Command, args []string) error {
 	if o.format != "text" && o.format != "json" {
 		return usagef("--format %q: use text or json", o.format)
 	}
-	src, err := readFormula(cmd, args)
-	if err != nil {
-		return err
-	}
-	f, err := o.load(cmd, src, nil)
+	f, err := o.loadArg(cmd, args)
 	if err != nil {
 		return err
 	}
@@ -65,7 +61,7 @@ func (o *parseOptions) run(cmd *cobra.Command, args []string) error {
 	out := cmd.OutOrStdout()
 	if o.format == "json" {
 		doc := map[string]any{
-			"input":     src,
+			"input":     f.src,
 			"variables": varsJSON(f.info),
 			"function": map[string]any{
 				"text":  ast.String(f.expr),
