@@ -102,6 +102,9 @@ var Rules = []*Rule{
 	{Name: "collect", Func: collect},
 	{Name: "outer-times-vector", From: "abᵀc", To: "a(bᵀc)", When: "a,b,c: vector"},
 	{Name: "diag-sandwich", From: "a(diag(v)c)", To: "a diag(v)c", When: "v: vector; a,c: matrix"},
+	{Name: "matrix-assoc", From: "a(bc)", To: "a b c", When: "a,b,c: matrix"},
+	{Name: "scalar-out", From: "a(cb)", To: "c(ab)", When: "c: scalar; c: notnumber; a,b: nonscalar"},
+	{Name: "scalar-assoc", From: "c(ab)", To: "c a b", When: "c: scalar; c: notnumber; a,b: nonscalar"},
 	{Name: "matrix-times-outer", From: "A(bcᵀ)", To: "(Ab)cᵀ", When: "A: matrix; b,c: vector"},
 }
 
