@@ -236,14 +236,7 @@ func (f *forward) jacVector(e ast.Expr) ast.Expr {
 			if !sx.IsScalar() {
 				return f.tensor(x)
 			}
-			var a, b ast.Expr
-			if jx != nil {
-				a = mul(mul(y, ast.Bin(ast.Pow, x, sub(y, num(1)))), jx)
-			}
-			if jy != nil {
-				b = mul(mul(e, call("log", x)), jy)
-			}
-			return plus(a, b)
+			return f.scalarPow(e, jx, jy)
 		case ast.ElemPow:
 			var a, b ast.Expr
 			if jx != nil {
@@ -492,6 +485,20 @@ func (f *forward) push(m, v ast.Expr) (ast.Expr, bool) {
 	return nil, false
 }
 
+// scalarPow is the derivative of the scalar power e = x^y from those of
+// x and y: y x^(y−1) J(x) + x^y log(x) J(y).
+func (f *forward) scalarPow(e *ast.Binary, jx, jy ast.Expr) ast.Expr {
+	x, y := e.X, e.Y
+	var a, b ast.Expr
+	if jx != nil {
+		a = mul(mul(y, ast.Bin(ast.Pow, x, sub(y, num(1)))), jx)
+	}
+	if jy != nil {
+		b = mul(mul(e, call("log", x)), jy)
+	}
+	return plus(a, b)
+}
+
 // hadTerm is the term d ∘ x of an elementwise product, differentiated in x:
 // diag(d)·J(x), with the broadcasts of scalars.
 func (f *forward) hadTerm(d, x, jx ast.Expr, out ast.Shape) ast.Expr {
@@ -683,14 +690,7 @@ func (f *forward) tangent(e ast.Expr) ast.Expr {
 				}
 				return sum
 			}
-			var a, b ast.Expr
-			if jx != nil {
-				a = mul(mul(y, ast.Bin(ast.Pow, x, sub(y, num(1)))), jx)
-			}
-			if jy != nil {
-				b = mul(mul(e, call("log", x)), jy)
-			}
-			return plus(a, b)
+			return f.scalarPow(e, jx, jy)
 		case ast.ElemPow:
 			var a, b ast.Expr
 			if jx != nil {
