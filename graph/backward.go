@@ -394,6 +394,7 @@ func (g *Graph) callGate(n *Node, e *ast.Call, vals []*mat.Dense, names []string
 		n.Rule = fmt.Sprintf("norm: %s gets Ḡ %s / ‖%s‖ (0 at 0)", a, a, a)
 		edge(0, fmt.Sprintf("Ḡ %s / ‖%s‖", a, a), smallOrNil(local), scale(gs, local, fl))
 	case "norm1":
+		sign, _ := eval.Elementwise("sign", 0)
 		local := each(x, fl, sign)
 		n.Rule = fmt.Sprintf("1-norm: %s gets Ḡ sign(%s)", a, a)
 		edge(0, fmt.Sprintf("Ḡ sign(%s)", a), smallOrNil(local), scale(gs, local, fl))

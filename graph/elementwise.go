@@ -19,16 +19,6 @@ func derivative(fun string, order int) (func(float64) float64, error) {
 	return f, nil
 }
 
-func sign(x float64) float64 {
-	switch {
-	case x > 0:
-		return 1
-	case x < 0:
-		return -1
-	}
-	return 0
-}
-
 // builtinOf returns the built-in elementwise function that computes the
 // call's function: itself, or for a generic function (f, g, …) the one the
 // Env binds it to.
