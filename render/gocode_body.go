@@ -143,7 +143,19 @@ func (g *goGen) body(ws bool) (code string, err error) {
 	if err := f.result(ex.fn, r.FuncShape, g.results[0], false); err != nil {
 		return "", err
 	}
-	for k, d := range r.Derivs {
+	// Matrix-shaped results (outer products such as δxᵀ) only write: they
+	// come last, so that the matrices the other results read (Wᵀδ) are
+	// still in cache.
+	order := make([]int, 0, len(r.Derivs))
+	for _, last := range []bool{false, true} {
+		for k, d := range r.Derivs {
+			if d.Shape.IsMatrix() == last {
+				order = append(order, k)
+			}
+		}
+	}
+	for _, k := range order {
+		d := r.Derivs[k]
 		force := goType(d.Shape, true) != goType(d.Shape, false) && g.results[k+1].typ == "*mat.Dense"
 		if err := f.result(ex.derivs[k], d.Shape, g.results[k+1], force); err != nil {
 			return "", fmt.Errorf("go: derivative by %s: %w", d.Wrt, err)

@@ -68,6 +68,9 @@ func S(u *mat.VecDense, W *mat.Dense, x *mat.VecDense, b *mat.VecDense) (s float
 		deltad[i] = us[i] * (t_ * (1 - t_))
 	}
 	s = mat.Dot(u, sigmoid)
+	db = delta
+	dx = mat.NewVecDense(m, nil)
+	dx.MulVec(W.T(), delta)
 	dW = mat.NewDense(n, m, nil)
 	dWr := dW.RawMatrix()
 	xd := vecData(x)
@@ -77,9 +80,6 @@ func S(u *mat.VecDense, W *mat.Dense, x *mat.VecDense, b *mat.VecDense) (s float
 		t_2 := deltad[i]
 		floats.ScaleTo(dWRow, t_2, xd)
 	}
-	db = delta
-	dx = mat.NewVecDense(m, nil)
-	dx.MulVec(W.T(), delta)
 	return s, dW, db, dx
 }
 
@@ -90,8 +90,8 @@ type SWorkspace struct {
 	delta   *mat.VecDense
 	sigmoid *mat.VecDense
 	t       *mat.VecDense
-	dW      *mat.Dense
 	dx      *mat.VecDense
+	dW      *mat.Dense
 }
 
 // S is S with the buffers of w: it allocates only on its first call
@@ -128,6 +128,9 @@ func (w *SWorkspace) S(u *mat.VecDense, W *mat.Dense, x *mat.VecDense, b *mat.Ve
 		deltad[i] = us[i] * (t_ * (1 - t_))
 	}
 	s = mat.Dot(u, sigmoid)
+	db = delta
+	dx = reuseVec(&w.dx, m)
+	blas64.Gemv(blas.Trans, 1, W.RawMatrix(), delta.RawVector(), 0, dx.RawVector())
 	dW = reuseDense(&w.dW, n, m)
 	dWr := dW.RawMatrix()
 	xd := vecData(x)
@@ -137,9 +140,6 @@ func (w *SWorkspace) S(u *mat.VecDense, W *mat.Dense, x *mat.VecDense, b *mat.Ve
 		t_2 := deltad[i]
 		floats.ScaleTo(dWRow, t_2, xd)
 	}
-	db = delta
-	dx = reuseVec(&w.dx, m)
-	blas64.Gemv(blas.Trans, 1, W.RawMatrix(), delta.RawVector(), 0, dx.RawVector())
 	return s, dW, db, dx
 }
 

@@ -97,6 +97,10 @@ func Grad(u *mat.VecDense, W2 *mat.Dense, W1 *mat.Dense, x *mat.VecDense, b1 *ma
 	}
 	s = mat.Dot(u, tanh_z2)
 	du = tanh_z2
+	dx = mat.NewVecDense(k, nil)
+	dx.MulVec(W1.T(), delta1)
+	db1 = delta1
+	db2 = delta2
 	dW2 = mat.NewDense(n, m, nil)
 	dW2r := dW2.RawMatrix()
 	// δ₂hᵀ
@@ -114,10 +118,6 @@ func Grad(u *mat.VecDense, W2 *mat.Dense, W1 *mat.Dense, x *mat.VecDense, b1 *ma
 		t_2 := delta1d[i]
 		floats.ScaleTo(dW1Row, t_2, xd)
 	}
-	dx = mat.NewVecDense(k, nil)
-	dx.MulVec(W1.T(), delta1)
-	db1 = delta1
-	db2 = delta2
 	return s, du, dW2, dW1, dx, db1, db2
 }
 
@@ -131,9 +131,9 @@ type GradWorkspace struct {
 	delta2  *mat.VecDense
 	tanh_z2 *mat.VecDense
 	delta1  *mat.VecDense
+	dx      *mat.VecDense
 	dW2     *mat.Dense
 	dW1     *mat.Dense
-	dx      *mat.VecDense
 }
 
 // Grad is Grad with the buffers of w: it allocates only on its first call
@@ -196,6 +196,10 @@ func (w *GradWorkspace) Grad(u *mat.VecDense, W2 *mat.Dense, W1 *mat.Dense, x *m
 	}
 	s = mat.Dot(u, tanh_z2)
 	du = tanh_z2
+	dx = reuseVec(&w.dx, k)
+	blas64.Gemv(blas.Trans, 1, W1.RawMatrix(), delta1.RawVector(), 0, dx.RawVector())
+	db1 = delta1
+	db2 = delta2
 	dW2 = reuseDense(&w.dW2, n, m)
 	dW2r := dW2.RawMatrix()
 	// δ₂hᵀ
@@ -213,10 +217,6 @@ func (w *GradWorkspace) Grad(u *mat.VecDense, W2 *mat.Dense, W1 *mat.Dense, x *m
 		t_2 := delta1d[i]
 		floats.ScaleTo(dW1Row, t_2, xd)
 	}
-	dx = reuseVec(&w.dx, k)
-	blas64.Gemv(blas.Trans, 1, W1.RawMatrix(), delta1.RawVector(), 0, dx.RawVector())
-	db1 = delta1
-	db2 = delta2
 	return s, du, dW2, dW1, dx, db1, db2
 }
 
