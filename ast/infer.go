@@ -764,6 +764,9 @@ func (in *inferer) call(e *Call, ks []shp) (shp, error) {
 		if in.isScalar(x) {
 			return x, nil
 		}
+		if _, ones := arg.(*Ones); ones && !in.dims.rigid(in.dims.find(x.c)) {
+			in.dims.unify(x.c, 0, false) // diag(𝟙) is I: 𝟙 is a vector here
+		}
 		if in.dims.isOne(x.c) {
 			in.preferVector(x)
 			return shp{x.r, x.r}, nil

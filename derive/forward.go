@@ -165,17 +165,18 @@ func (f *forward) jacVector(e ast.Expr) ast.Expr {
 				if p, ok := f.push(x, y); ok {
 					return f.jac(p)
 				}
-				if inv, ok := x.(*ast.Call); ok && inv.Fun == "inv" {
-					// w = M⁻¹y: J(w) = M⁻¹(J(y) − ∂(Mw)/∂x with w held).
-					if jm, ok := f.held(inv.Args[0], e); ok {
-						return mul(inv, minus(f.jac(y), jm))
-					}
+				// J(My) = M J(y) + ∂(My)/∂x with y held.
+				if h, ok := f.masked(x, nil, y); ok {
+					return plus(times(x, f.jac(y)), h)
 				}
 				return f.tensor(x)
 			}
 			if se.IsRow() && sy.IsMatrix() && f.rev.dependsOn(y) {
 				if p, ok := f.push(tr(y), f.asColumn(x)); ok {
 					return f.jac(p)
+				}
+				if h, ok := f.masked(tr(y), nil, f.asColumn(x)); ok {
+					return plus(times(tr(y), f.jac(x)), h)
 				}
 				return f.tensor(y)
 			}
@@ -197,22 +198,9 @@ func (f *forward) jacVector(e ast.Expr) ast.Expr {
 				return plus(times(f.asColumn(x), jy), times(y, jx))
 			case se.IsScalar(): // row · column
 				return plus(times(x, jy), times(tr(y), jx))
-			case se.IsVector(): // matrix · column
-				if jx != nil {
-					// M(x)y: move y into M so that no matrix depends on x.
-					if p, ok := f.push(x, y); ok {
-						return f.jac(p)
-					}
-					return f.tensor(x)
-				}
+			case se.IsVector(): // matrix · column (x does not depend: see above)
 				return times(x, jy)
-			case se.IsRow(): // row · matrix: (xY)ᵀ = Yᵀxᵀ
-				if jy != nil {
-					if p, ok := f.push(tr(y), f.asColumn(x)); ok {
-						return f.jac(p)
-					}
-					return f.tensor(y)
-				}
+			case se.IsRow(): // row · matrix (y does not depend: see above)
 				return times(tr(y), jx)
 			}
 		case ast.Hadamard:
@@ -296,32 +284,238 @@ func (f *forward) matrixDep(e ast.Expr) bool {
 	return d
 }
 
-// held returns the Jacobian of m·w with the vector w held constant, for a
-// matrix m that depends on the variable.
-func (f *forward) held(m, w ast.Expr) (ast.Expr, bool) {
-	k := "κ₀"
-	for i := 1; ; i++ {
-		if _, taken := f.rev.env[k]; !taken {
+// masked returns the Jacobian of (c ∘ m)w by the vector variable, for a
+// matrix m that depends on it, with the matrix c (nil: all ones, no mask)
+// and the vector w held constant. It follows the matrix down:
+// (c ∘ abᵀ)w = a ∘ (c(b ∘ w)) for an outer product, (c ∘ αA)w = α(c ∘ A)w,
+// sums term by term, (c ∘ f(N))w = (c ∘ f′(N) ∘ N)w to first order, Hadamard
+// products by the product rule, diag(v)w = v ∘ w, products and inverses
+// (without a mask) by the chain rule. It reports false where none applies.
+func (f *forward) masked(m, c, w ast.Expr) (ast.Expr, bool) {
+	if !f.rev.dependsOn(m) {
+		return nil, true
+	}
+	sm := f.shape(m)
+	mask := func(x ast.Expr) ast.Expr { // c ∘ x
+		if c == nil {
+			return x
+		}
+		return had(c, x)
+	}
+	applied := func(x ast.Expr) ast.Expr { // (c ∘ x)w
+		return mul(mask(x), w)
+	}
+	both := func(a ast.Expr, ok1 bool, b ast.Expr, ok2 bool) (ast.Expr, bool) {
+		return plus(a, b), ok1 && ok2
+	}
+	switch m := m.(type) {
+	case *ast.Unary:
+		j, ok := f.masked(m.X, c, w)
+		if j == nil {
+			return nil, ok
+		}
+		return neg(j), ok
+	case *ast.Transpose:
+		if t, ok := f.transposeInto(m.X); ok {
+			return f.masked(t, c, w)
+		}
+	case *ast.Binary:
+		sx, sy := f.shape(m.X), f.shape(m.Y)
+		switch m.Op {
+		case ast.Mul:
+			switch {
+			case sx.IsScalar() || sy.IsScalar(): // αA
+				s, a := m.X, m.Y
+				if sy.IsScalar() {
+					s, a = m.Y, m.X
+				}
+				ja, ok := f.masked(a, c, w)
+				var js ast.Expr
+				if j := f.jac(s); j != nil {
+					js = mul(applied(a), j)
+				}
+				return both(js, true, times(s, ja), ok)
+			case sx.IsVector() && sy.IsRow(): // abᵀ
+				a, b := m.X, f.asColumn(m.Y)
+				ja, jb := f.jac(a), f.jac(b)
+				if c == nil { // a(bᵀw)
+					var t1, t2 ast.Expr
+					if ja != nil {
+						t1 = mul(mul(tr(b), w), ja)
+					}
+					if jb != nil {
+						t2 = mul(mul(a, tr(w)), jb)
+					}
+					return plus(t1, t2), true
+				}
+				// a ∘ (c(b ∘ w))
+				var t1, t2 ast.Expr
+				if ja != nil {
+					t1 = mul(call("diag", mul(c, had(b, w))), ja)
+				}
+				if jb != nil {
+					t2 = mul(mul(mul(call("diag", a), c), call("diag", w)), jb)
+				}
+				return plus(t1, t2), true
+			case c == nil: // AB: dA(Bw) + A dB w
+				ja, ok1 := f.masked(m.X, nil, mul(m.Y, w))
+				jb, ok2 := f.masked(m.Y, nil, w)
+				return both(ja, ok1, times(m.X, jb), ok2)
+			}
+		case ast.Add, ast.Sub:
+			var a, b ast.Expr
+			var ok1, ok2 bool
+			for i, side := range []ast.Expr{m.X, m.Y} {
+				var j ast.Expr
+				ok := true
+				if f.shape(side).IsScalar() { // α𝟙𝟙ᵀ: (c ∘ α𝟙𝟙ᵀ)w = α c w
+					if js := f.jac(side); js != nil {
+						cw := ast.Expr(mul(ast.OnesOf(ast.Vector(sm.Rows)), call("sum", w)))
+						if c != nil {
+							cw = mul(c, w)
+						}
+						j = mul(cw, js)
+					}
+				} else {
+					j, ok = f.masked(side, c, w)
+				}
+				if i == 0 {
+					a, ok1 = j, ok
+				} else {
+					b, ok2 = j, ok
+				}
+			}
+			if m.Op == ast.Sub {
+				return minus(a, b), ok1 && ok2
+			}
+			return both(a, ok1, b, ok2)
+		case ast.Hadamard:
+			if sx.IsScalar() || sy.IsScalar() {
+				return f.masked(ast.Bin(ast.Mul, m.X, m.Y), c, w)
+			}
+			ja, ok1 := f.masked(m.X, mask(m.Y), w)
+			jb, ok2 := f.masked(m.Y, mask(m.X), w)
+			return both(ja, ok1, jb, ok2)
+		case ast.Div:
+			if !sy.IsScalar() {
+				break
+			}
+			ja, ok := f.masked(m.X, c, w)
+			var js ast.Expr
+			if j := f.jac(m.Y); j != nil {
+				js = mul(div(applied(m.X), ast.Bin(ast.Pow, m.Y, num(2))), j)
+			}
+			var t ast.Expr
+			if ja != nil {
+				t = div(ja, m.Y)
+			}
+			return minus(t, js), ok
+		}
+	case *ast.Call:
+		switch {
+		case m.Fun == "diag" && f.shape(m.Args[0]).IsVector(): // diag(v)w = v ∘ w
+			j := f.jac(m.Args[0])
+			if j == nil {
+				return nil, true
+			}
+			d := w
+			if c != nil {
+				d = had(call("diag", c), w)
+			}
+			return mul(call("diag", d), j), true
+		case m.Fun == "inv" && c == nil: // d(N⁻¹)w = −N⁻¹ dN N⁻¹w
+			j, ok := f.masked(m.Args[0], nil, mul(m, w))
+			if j == nil {
+				return nil, ok
+			}
+			return neg(mul(m, j)), ok
+		case m.Fun == "inv":
+			// N = A + diag(v): (c ∘ −N⁻¹diag(dv)N⁻¹)w = −(N⁻¹ ∘ c diag(w)N⁻ᵀ)dv.
+			v, ok := f.diagPart(m.Args[0])
+			if !ok {
+				return nil, false
+			}
+			j := f.jac(v)
+			if j == nil {
+				return nil, true
+			}
+			return neg(mul(had(m, mul(mul(c, call("diag", w)), tr(m))), j)), true
+		case m.IsElementwise() && len(m.Args) == 1 && f.shape(m.Args[0]).IsMatrix():
+			d, err := elementDeriv(m)
+			if err != nil {
+				return nil, false
+			}
+			return f.masked(m.Args[0], mask(d), w)
+		}
+	}
+	return nil, false
+}
+
+// diagPart returns v where n is a constant matrix plus or minus diag(v)
+// (or its transpose), so that dn = ±diag(dv).
+func (f *forward) diagPart(n ast.Expr) (ast.Expr, bool) {
+	switch n := n.(type) {
+	case *ast.Call:
+		if n.Fun == "diag" && f.shape(n.Args[0]).IsVector() {
+			return n.Args[0], true
+		}
+	case *ast.Transpose:
+		return f.diagPart(n.X)
+	case *ast.Unary:
+		v, ok := f.diagPart(n.X)
+		return neg(v), ok
+	case *ast.Binary:
+		if n.Op != ast.Add && n.Op != ast.Sub {
 			break
 		}
-		k = "κ" + fmt.Sprint(i)
-	}
-	f.rev.env[k] = f.shape(w)
-	defer delete(f.rev.env, k)
-	p, ok := f.push(m, ast.Var(k))
-	if !ok {
-		return nil, false
-	}
-	j := f.jac(p)
-	if j == nil || f.err != nil {
-		return j, f.err == nil
-	}
-	return ast.Rewrite(j, func(n ast.Expr) ast.Expr {
-		if id, ok := n.(*ast.Ident); ok && id.Name == k {
-			return w
+		switch {
+		case !f.rev.dependsOn(n.X):
+			v, ok := f.diagPart(n.Y)
+			if n.Op == ast.Sub {
+				return neg(v), ok
+			}
+			return v, ok
+		case !f.rev.dependsOn(n.Y):
+			return f.diagPart(n.X)
 		}
-		return n
-	}), true
+	}
+	return nil, false
+}
+
+// transposeInto writes mᵀ with the transpose moved inside, where m is a
+// matrix expression: (abᵀ)ᵀ = baᵀ, (AB)ᵀ = BᵀAᵀ, f(N)ᵀ = f(Nᵀ), …
+func (f *forward) transposeInto(m ast.Expr) (ast.Expr, bool) {
+	switch m := m.(type) {
+	case *ast.Transpose:
+		return m.X, true
+	case *ast.Unary:
+		return neg(tr(m.X)), true
+	case *ast.Binary:
+		switch m.Op {
+		case ast.Mul:
+			if f.shape(m.X).IsScalar() {
+				return mul(m.X, tr(m.Y)), true
+			}
+			if f.shape(m.Y).IsScalar() {
+				return mul(m.Y, tr(m.X)), true
+			}
+			return mul(tr(m.Y), tr(m.X)), true
+		case ast.Add, ast.Sub, ast.Hadamard:
+			return ast.Bin(m.Op, tr(m.X), tr(m.Y)), true
+		case ast.Div:
+			return div(tr(m.X), m.Y), true
+		}
+	case *ast.Call:
+		switch {
+		case m.Fun == "diag":
+			return m, true
+		case m.Fun == "inv":
+			return call("inv", tr(m.Args[0])), true
+		case m.IsElementwise() && len(m.Args) == 1:
+			return ast.Fn(m.Fun, m.Primes, tr(m.Args[0])), true
+		}
+	}
+	return nil, false
 }
 
 // diagOf rewrites diag(m), m a matrix, without matrices that depend on the
@@ -540,6 +734,10 @@ func (f *forward) callVector(c *ast.Call, se ast.Shape) ast.Expr {
 		// diag(A ± B) = diag(A) ± diag(B), diag(αA) = α diag(A).
 		if d, ok := f.diagOf(x); ok {
 			return f.jac(d)
+		}
+		// diag(M) = (I ∘ M)𝟙.
+		if h, ok := f.masked(x, ast.Eye(sx.Rows), ast.OnesOf(ast.Vector(sx.Cols))); ok {
+			return h
 		}
 		return f.tensor(c)
 	}

@@ -1440,11 +1440,11 @@ func TestSmallCases(t *testing.T) {
 		// tensor" errors for ordinary Jacobians.
 		{src: "diag(x)x", closed: map[string]string{"x": "2diag(x)"}},
 		{src: "(xᵀx)Ax", decls: "A: matrix(n,n)", wrt: []string{"x"}, closed: map[string]string{"x": "(xᵀx)A + 2Axxᵀ"}},
-		{src: "sin(xxᵀ)x", unsupported: true},
+		{src: "sin(xxᵀ)x"},
 		{src: "(A + xxᵀ)x", decls: "A: matrix(n,n)", wrt: []string{"x"}, closed: map[string]string{"x": "A + 2xxᵀ + (xᵀx)I"}},
 		// … and Hessians whose gradient has diag(M(x)) with M a matrix.
-		{src: "logdet(A + diag(x))", decls: "A: matrix(n,n)", wrt: []string{"x"}, order: 2, pos: true, unsupported: true},
-		{src: "det(A + diag(x))", decls: "A: matrix(n,n)", wrt: []string{"x"}, order: 2, pos: true, unsupported: true},
+		{src: "logdet(A + diag(x))", decls: "A: matrix(n,n)", wrt: []string{"x"}, order: 2, pos: true},
+		{src: "det(A + diag(x))", decls: "A: matrix(n,n)", wrt: []string{"x"}, order: 2, pos: true},
 		{src: "tr(diag(x)A)", decls: "A: matrix(n,n)", wrt: []string{"x"}, order: 2},
 		// Bug 5: the derivative by a broadcast scalar of an elementwise op.
 		{src: "max(α, x)", decls: "α: scalar", wrt: []string{"α"}},

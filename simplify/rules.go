@@ -35,6 +35,7 @@ var Rules = []*Rule{
 	{Name: "ones-inner", From: "𝟙ᵀa", To: "sum(a)", When: "a: vector"},
 	{Name: "inner-ones", From: "aᵀ𝟙", To: "sum(a)", When: "a: vector"},
 	{Name: "identity-T", Func: identityT},
+	{Name: "diag-ones", Func: diagOnes},
 
 	// Negation.
 	{Name: "neg-neg", From: "-(-a)", To: "a"},
@@ -249,6 +250,16 @@ func identityTimes(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
 	}
 	if _, ok := b.Y.(*ast.Identity); ok && !s.Shape(b.X).IsScalar() {
 		return b.X, true
+	}
+	return nil, false
+}
+
+// diagOnes writes diag(𝟙) as I.
+func diagOnes(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
+	if c, ok := e.(*ast.Call); ok && c.Fun == "diag" && c.Primes == 0 {
+		if o, ok := c.Args[0].(*ast.Ones); ok && s.Shape(o).IsVector() {
+			return ast.Eye(s.Shape(o).Rows), true
+		}
 	}
 	return nil, false
 }

@@ -64,6 +64,7 @@ var ruleCases = map[string][]ruleCase{
 	"times-reciprocal":         {{src: "α*(1/α)", pos: true}},
 	"reciprocal-times-assoc":   {{src: "(1/α)*(α*x)", pos: true}},
 	"self-div":                 {{src: "α/α", pos: true}, {src: "(xᵀy)/(xᵀy)", pos: true}},
+	"diag-ones":                {{src: "diag(𝟙)x"}},
 	"diag-sandwich":            {{src: "A*(diag(x)*B)"}},
 	"matrix-assoc":             {{src: "A*(B*C)"}},
 	"scalar-out":               {{src: "A*(α*x)"}},
@@ -144,7 +145,20 @@ func parse(t *testing.T, src string) ast.Expr {
 	if err != nil {
 		t.Fatalf("parse %q: %v", src, err)
 	}
-	return e
+	// Give each 𝟙 the size shape inference finds for it in ruleEnv, as
+	// derive.Annotate does for the formulas it differentiates.
+	info, err := ast.Infer(e, nil, ruleEnv())
+	if err != nil {
+		return e // the ill-shaped cases of the guard tests
+	}
+	return ast.Rewrite(e, func(n ast.Expr) ast.Expr {
+		if o, ok := n.(*ast.Ones); ok && !o.Shape.Rows.Known() {
+			if sh, ok := info.Shapes[o]; ok {
+				return ast.OnesOf(sh)
+			}
+		}
+		return n
+	})
 }
 
 // points returns three random environments for the variables of e.
