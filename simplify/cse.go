@@ -363,6 +363,9 @@ func (s *sharer) role(c int32) role {
 	case *ast.Binary:
 		switch e.Op {
 		case ast.Add, ast.Sub:
+			if softmaxMinus(e) {
+				return roleSignal // p − y, the error signal of softmax cross-entropy
+			}
 			if s.hasProductTerm(c) {
 				return roleAffine
 			}
@@ -380,6 +383,20 @@ func (s *sharer) role(c int32) role {
 		}
 	}
 	return roleOther
+}
+
+// softmaxMinus reports whether e is a softmax (perhaps scaled) minus
+// something: sum(y)softmax(θ) − y.
+func softmaxMinus(e *ast.Binary) bool {
+	if e.Op != ast.Sub {
+		return false
+	}
+	x := e.X
+	if m, ok := x.(*ast.Binary); ok && m.Op == ast.Mul {
+		x = m.Y
+	}
+	c, ok := x.(*ast.Call)
+	return ok && c.Fun == "softmax" && c.Primes == 0
 }
 
 // isWeighted reports whether the product p has a variable (or its
