@@ -68,7 +68,7 @@ func (o *evalOptions) run(cmd *cobra.Command, args []string) error {
 		"function": map[string]any{
 			"text":  ast.String(f.expr),
 			"ascii": ast.ASCII(f.expr),
-			"shape": shapeJSON(numericShape(shape, r, c)),
+			"shape": shapeJSON(ast.Shape{Rows: ast.Size(r), Cols: ast.Size(c)}),
 			"value": val,
 		},
 	}
@@ -78,9 +78,4 @@ func (o *evalOptions) run(cmd *cobra.Command, args []string) error {
 	}
 	_, err = cmd.OutOrStdout().Write(b)
 	return err
-}
-
-// numericShape gives a shape the sizes of a value.
-func numericShape(s ast.Shape, r, c int) ast.Shape {
-	return ast.Shape{Rows: ast.Size(r), Cols: ast.Size(c)}
 }
