@@ -114,9 +114,9 @@ func (o *checkOptions) run(cmd *cobra.Command, args []string) error {
 				return err
 			}
 		} else {
-			env = o.randomPoint(f, rng)
+			env = o.randomPoint(f, rng, res)
 			if env == nil {
-				return fmt.Errorf("could not find a point where %s is finite", ast.String(f.expr))
+				return fmt.Errorf("could not find a point where %s and its derivatives can be evaluated (a singular matrix at every point tried?)", ast.String(f.expr))
 			}
 		}
 		points++
@@ -174,9 +174,10 @@ func (o *checkOptions) run(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// randomPoint draws values at which the formula is finite: first entries in
-// [−1, 1], then positive ones (for log, sqrt, …).
-func (o *checkOptions) randomPoint(f *formula, rng *rand.Rand) *eval.Env {
+// randomPoint draws values at which the formula is finite and its
+// derivatives can be evaluated: first entries in [−1, 1], then positive ones
+// (for log, sqrt, …).
+func (o *checkOptions) randomPoint(f *formula, rng *rand.Rand, res *derive.Result) *eval.Env {
 	for attempt := 0; attempt < 20; attempt++ {
 		vals, sizes := eval.Random(f.info.Vars, nil, rng, attempt%2 == 1)
 		env := &eval.Env{Vars: vals, Funcs: f.funcs, Sizes: sizes}
@@ -188,7 +189,18 @@ func (o *checkOptions) randomPoint(f *formula, rng *rand.Rand) *eval.Env {
 		for _, x := range v.RawMatrix().Data {
 			finite = finite && !math.IsNaN(x) && !math.IsInf(x, 0)
 		}
-		if finite {
+		if !finite {
+			continue
+		}
+		// The derivatives must be defined there too (no singular inverse).
+		defined := true
+		for _, d := range res.Derivs {
+			if _, err := evalDeriv(res, d, env); err != nil {
+				defined = false
+				break
+			}
+		}
+		if defined {
 			return env
 		}
 	}
