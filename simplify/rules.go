@@ -20,6 +20,8 @@ var Rules = []*Rule{
 	{Name: "times-reciprocal", From: "a(1/a)", To: "1", When: "a: scalar"},
 	{Name: "reciprocal-times-assoc", From: "(1/a)(ab)", To: "b", When: "a: scalar"},
 	{Name: "self-div", From: "a/a", To: "1", When: "a: scalar"},
+	{Name: "square", From: "aa", To: "a^2", When: "a: scalar; a: notnumber"},
+	{Name: "square-scaled", From: "(ca)a", To: "c a^2", When: "a: scalar; a: notnumber; c: number"},
 	{Name: "times-one", From: "a*1", To: "a"},
 	{Name: "one-hadamard", From: "1 ∘ a", To: "a"},
 	{Name: "hadamard-one", From: "a ∘ 1", To: "a"},

@@ -64,6 +64,8 @@ var ruleCases = map[string][]ruleCase{
 	"times-reciprocal":         {{src: "α*(1/α)", pos: true}},
 	"reciprocal-times-assoc":   {{src: "(1/α)*(α*x)", pos: true}},
 	"self-div":                 {{src: "α/α", pos: true}, {src: "(xᵀy)/(xᵀy)", pos: true}},
+	"square":                   {{src: "α*α + x"}},
+	"square-scaled":            {{src: "(2*α)*α"}},
 	"diag-ones":                {{src: "diag(𝟙)x"}},
 	"diag-sandwich":            {{src: "A*(diag(x)*B)"}},
 	"matrix-assoc":             {{src: "A*(B*C)"}},
