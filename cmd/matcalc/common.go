@@ -301,6 +301,9 @@ func (c *common) bindings() (map[string]string, error) {
 			if cn, err := parser.CanonicalName(name); err == nil {
 				name = cn
 			}
+			if ast.Builtins[name] != nil {
+				return nil, usagef("--fun %s=%s: %s is a built-in function already; --fun gives a meaning to generic ones (f, g, h, φ, ψ or declared)", name, fn, name)
+			}
 			out[name] = bi.Name
 		}
 	}
