@@ -70,8 +70,8 @@ type Rewrite struct {
 // Steps explains the gradients of a scalar formula, one Derivation per
 // derivative of res (which Derive returned for e).
 func Steps(e ast.Expr, info *ast.Info, res *Result) ([]Derivation, error) {
-	if !res.FuncShape.IsScalar() {
-		return nil, fmt.Errorf("--steps explains gradients of scalar functions; %s is %v", ast.String(e), res.FuncShape)
+	if !res.FuncShape.IsScalar() && !res.FuncShape.IsVector() {
+		return nil, fmt.Errorf("--steps explains derivatives of scalar and vector functions; %s is %v", ast.String(e), res.FuncShape)
 	}
 	e = Annotate(e, info)
 	st := &stepper{
@@ -305,7 +305,7 @@ func (st *stepper) branch(w string, path []ast.Expr) (Branch, error) {
 	for j := min(k, last-1); j >= 1; j-- {
 		if r, ok := st.rows[path[j]]; ok {
 			b.Reused = r.from
-			b.Chain = append(b.Chain, Factor{Of: st.fn, By: label[j], Expr: r.row, Shape: rowShape(st.shape(path[j])),
+			b.Chain = append(b.Chain, Factor{Of: st.fn, By: label[j], Expr: r.row, Shape: ast.Matrix(rowsOf(st.res.FuncShape), rowsOf(st.shape(path[j]))),
 				Rule: "computed for ∂" + st.fn + "/∂" + r.from + ", reused"})
 			start, reused = j, true
 			break
@@ -345,6 +345,14 @@ func (st *stepper) branch(w string, path []ast.Expr) (Branch, error) {
 		}
 		row = s.Simplify(p)
 		b.Row = row
+	}
+	if !st.res.FuncShape.IsScalar() {
+		// A vector function: the chain is the Jacobian (numerator layout).
+		if k < last {
+			return b, fmt.Errorf("--steps: ∂%s/∂%s passes through the matrix %s, a higher-order tensor (not supported yet)", st.fn, w, label[k+1])
+		}
+		b.Gradient = row
+		return b, nil
 	}
 	// The gradient at path[k], in the shape of the node.
 	g := row
@@ -472,6 +480,9 @@ func (st *stepper) defName(g ast.Expr) string {
 // nameRow writes a row Jacobian ∂s/∂node as δᵀ when its gradient is a
 // definition of the result.
 func (st *stepper) nameRow(row ast.Expr, node ast.Expr) ast.Expr {
+	if !st.res.FuncShape.IsScalar() {
+		return row // a Jacobian of a vector function has no δ
+	}
 	g := row
 	vector := st.shape(node).IsVector()
 	if vector {
@@ -504,7 +515,6 @@ func rowsOf(s ast.Shape) ast.Dim {
 	return s.Rows
 }
 
-func rowShape(s ast.Shape) ast.Shape { return ast.Matrix(ast.One, rowsOf(s)) }
 
 // ruleOf says which rule gives the Jacobian of parent by child.
 func ruleOf(parent, child ast.Expr) string {

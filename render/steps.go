@@ -120,7 +120,10 @@ func StepsText(ds []derive.Derivation, res *derive.Result) string {
 		}
 		v := res.Env()[d.Wrt]
 		conv := "the gradient has the shape of " + d.Wrt
-		if v.IsVector() {
+		switch {
+		case !res.FuncShape.IsScalar():
+			conv = fmt.Sprintf("numerator layout: the Jacobian is %v×%v", res.FuncShape.Rows, v.Rows)
+		case v.IsVector():
 			conv = fmt.Sprintf("shape convention: the gradient is the transpose of the 1×%v Jacobian", v.Rows)
 		}
 		fmt.Fprintf(&b, "  %s\n", conv)
