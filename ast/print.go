@@ -298,7 +298,7 @@ func needSpace(left, right string, x, y Expr) bool {
 		return true
 	case isWordRune(l) && isDigit(r):
 		return true // x 2 must not read as x₂
-	case isWordRune(l) && r == '(':
+	case (isWordRune(l) || isDigit(l) && strings.ContainsRune(trailingWord(left), '_')) && r == '(':
 		// f (x + y) is a product; f(x + y) would be a call, and
 		// xy(a + b) an unknown function.
 		return true

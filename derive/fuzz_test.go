@@ -69,7 +69,7 @@ func FuzzPipeline(f *testing.F) {
 				}
 			}
 			_ = render.LaTeXResult(res, render.LaTeXOptions{Shapes: res.Env()})
-			if order == 1 && res.FuncShape.IsScalar() {
+			if order == 1 && (res.FuncShape.IsScalar() || res.FuncShape.IsVector()) {
 				if _, err := derive.Steps(e, info, res); err != nil && !strings.Contains(err.Error(), "not supported") {
 					t.Fatalf("%s: steps: %v", src, err)
 				}

@@ -2,6 +2,7 @@ package derive
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/simplify"
@@ -262,6 +263,11 @@ func (st *stepper) derivation(d Deriv) (Derivation, error) {
 	for _, path := range paths(st.e, d.Wrt) {
 		b, err := st.branch(d.Wrt, st.withoutTransposes(path))
 		if err != nil {
+			if strings.Contains(err.Error(), "internal shape error") {
+				// The derivative itself is right (Derive computed it);
+				// only this explanation of it failed.
+				err = fmt.Errorf("--steps cannot explain ∂%s/∂%s along %s (not supported yet): %v", st.fn, d.Wrt, ast.String(path[0]), err)
+			}
 			return dv, err
 		}
 		dv.Branches = append(dv.Branches, b)
@@ -295,6 +301,13 @@ func (st *stepper) branch(w string, path []ast.Expr) (Branch, error) {
 	}
 	for i := 1; i < last; i++ {
 		b.Names = append(b.Names, Def{Name: label[i], Expr: st.defOf(label[i]), Shape: st.shape(path[i])})
+	}
+	if !st.res.FuncShape.IsScalar() {
+		for _, n := range path[1:] {
+			if st.shape(n).IsRow() {
+				return b, fmt.Errorf("--steps: ∂%s/∂%s passes through the row vector %s (not supported yet)", st.fn, w, ast.String(n))
+			}
+		}
 	}
 	// The vector part: nodes 0..k are scalars or vectors.
 	k := 0
