@@ -528,7 +528,6 @@ func rowsOf(s ast.Shape) ast.Dim {
 	return s.Rows
 }
 
-
 // ruleOf says which rule gives the Jacobian of parent by child.
 func ruleOf(parent, child ast.Expr) string {
 	switch p := parent.(type) {
