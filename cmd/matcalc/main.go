@@ -32,7 +32,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	msg := err.Error()
-	fmt.Fprintln(stderr, "matcalc: "+strings.ReplaceAll(msg, "\n", "\n"))
+	fmt.Fprintln(stderr, "matcalc: "+msg)
 	var u *usageError
 	if errors.As(err, &u) || isCobraUsage(msg) {
 		fmt.Fprintln(stderr, "Run 'matcalc --help' for usage.")
