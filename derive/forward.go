@@ -159,22 +159,15 @@ func (f *forward) jacVector(e ast.Expr) ast.Expr {
 		x, y := e.X, e.Y
 		sx, sy := f.shape(x), f.shape(y)
 		if e.Op == ast.Mul && !sx.IsScalar() && !sy.IsScalar() {
-			// M(x)y and yᵀM(x): move the vector into the matrix so that
-			// no matrix depends on the variable.
+			// M(x)y and yᵀM(x) with a matrix that depends on the variable:
+			// J(My) = M J(y) + ∂(My)/∂x with y held.
 			if se.IsVector() && sx.IsMatrix() && f.rev.dependsOn(x) {
-				if p, ok := f.push(x, y); ok {
-					return f.jac(p)
-				}
-				// J(My) = M J(y) + ∂(My)/∂x with y held.
 				if h, ok := f.masked(x, nil, y); ok {
 					return plus(times(x, f.jac(y)), h)
 				}
 				return f.tensor(x)
 			}
 			if se.IsRow() && sy.IsMatrix() && f.rev.dependsOn(y) {
-				if p, ok := f.push(tr(y), f.asColumn(x)); ok {
-					return f.jac(p)
-				}
 				if h, ok := f.masked(tr(y), nil, f.asColumn(x)); ok {
 					return plus(times(tr(y), f.jac(x)), h)
 				}
@@ -289,11 +282,20 @@ func (f *forward) matrixDep(e ast.Expr) bool {
 // and the vector w held constant. It follows the matrix down:
 // (c ∘ abᵀ)w = a ∘ (c(b ∘ w)) for an outer product, (c ∘ αA)w = α(c ∘ A)w,
 // sums term by term, (c ∘ f(N))w = (c ∘ f′(N) ∘ N)w to first order, Hadamard
-// products by the product rule, diag(v)w = v ∘ w, products and inverses
-// (without a mask) by the chain rule. It reports false where none applies.
+// products by the product rule, diag(v)w = v ∘ w, products, powers and
+// inverses (without a mask, or with an outer-product mask, which comes off)
+// by the chain rule. It reports false where none applies.
 func (f *forward) masked(m, c, w ast.Expr) (ast.Expr, bool) {
 	if !f.rev.dependsOn(m) {
 		return nil, true
+	}
+	// An outer-product mask comes off: (pqᵀ ∘ M)w = p ∘ (M(q ∘ w)).
+	if o, ok := c.(*ast.Binary); ok && o.Op == ast.Mul && f.shape(o.X).IsVector() && f.shape(o.Y).IsRow() {
+		j, ok := f.masked(m, nil, had(f.asColumn(o.Y), w))
+		if j == nil {
+			return nil, ok
+		}
+		return mul(call("diag", o.X), j), ok
 	}
 	sm := f.shape(m)
 	mask := func(x ast.Expr) ast.Expr { // c ∘ x
@@ -396,6 +398,28 @@ func (f *forward) masked(m, c, w ast.Expr) (ast.Expr, bool) {
 			ja, ok1 := f.masked(m.X, mask(m.Y), w)
 			jb, ok2 := f.masked(m.Y, mask(m.X), w)
 			return both(ja, ok1, jb, ok2)
+		case ast.Pow: // d(Aᵏ)w = Σᵢ Aⁱ dA Aᵏ⁻¹⁻ⁱw, without a mask
+			n, isNum := m.Y.(*ast.Number)
+			if c != nil || !isNum || n.Value != float64(int(n.Value)) || n.Value < 1 || n.Value > 64 {
+				break
+			}
+			k := int(n.Value)
+			var sum ast.Expr
+			for i := 0; i < k; i++ {
+				v := w
+				if j := k - 1 - i; j > 0 {
+					v = mul(matPow(m.X, j), w)
+				}
+				t, ok := f.masked(m.X, nil, v)
+				if !ok {
+					return nil, false
+				}
+				if t != nil && i > 0 {
+					t = mul(matPow(m.X, i), t)
+				}
+				sum = plus(sum, t)
+			}
+			return sum, true
 		case ast.Div:
 			if !sy.IsScalar() {
 				break
@@ -440,6 +464,23 @@ func (f *forward) masked(m, c, w ast.Expr) (ast.Expr, bool) {
 				return nil, true
 			}
 			return neg(mul(had(m, mul(mul(c, call("diag", w)), tr(m))), j)), true
+		case m.IsElementwise() && len(m.Args) == 2: // max, min: each side where it wins
+			da, db := f.indicators(m)
+			var sum ast.Expr
+			for _, side := range []struct{ x, d ast.Expr }{{m.Args[0], da}, {m.Args[1], db}} {
+				if f.shape(side.x).IsScalar() { // broadcast: (c ∘ [·])w · J(α)
+					if j := f.jac(side.x); j != nil {
+						sum = plus(sum, mul(applied(side.d), j))
+					}
+					continue
+				}
+				j, ok := f.masked(side.x, mask(side.d), w)
+				if !ok {
+					return nil, false
+				}
+				sum = plus(sum, j)
+			}
+			return sum, true
 		case m.IsElementwise() && len(m.Args) == 1 && f.shape(m.Args[0]).IsMatrix():
 			d, err := elementDeriv(m)
 			if err != nil {
@@ -518,167 +559,6 @@ func (f *forward) transposeInto(m ast.Expr) (ast.Expr, bool) {
 	return nil, false
 }
 
-// diagOf rewrites diag(m), m a matrix, without matrices that depend on the
-// variable, where it can.
-func (f *forward) diagOf(m ast.Expr) (ast.Expr, bool) {
-	if !f.rev.dependsOn(m) {
-		return call("diag", m), true
-	}
-	switch m := m.(type) {
-	case *ast.Binary:
-		sx, sy := f.shape(m.X), f.shape(m.Y)
-		switch {
-		case m.Op == ast.Mul && sx.IsVector() && sy.IsRow():
-			return had(m.X, f.asColumn(m.Y)), true
-		case m.Op == ast.Mul && sx.IsScalar():
-			d, ok := f.diagOf(m.Y)
-			return mul(m.X, d), ok
-		case m.Op == ast.Mul && sy.IsScalar():
-			d, ok := f.diagOf(m.X)
-			return mul(m.Y, d), ok
-		case (m.Op == ast.Add || m.Op == ast.Sub) && !sx.IsScalar() && !sy.IsScalar():
-			a, ok1 := f.diagOf(m.X)
-			b, ok2 := f.diagOf(m.Y)
-			return ast.Bin(m.Op, a, b), ok1 && ok2
-		}
-	case *ast.Transpose:
-		return f.diagOf(m.X)
-	case *ast.Unary:
-		d, ok := f.diagOf(m.X)
-		return neg(d), ok
-	case *ast.Call:
-		if m.Fun == "diag" && f.shape(m.Args[0]).IsVector() {
-			return m.Args[0], true // diag(diag(v)) = v
-		}
-	}
-	return nil, false
-}
-
-// push returns an expression equal to the product m·v (v a vector, m a
-// matrix that may depend on the variable) in which no matrix depends on the
-// variable: (AB)v = A(Bv), (abᵀ)v = a(bᵀv), (αA)v = α(Av), (A+B)v = Av + Bv,
-// diag(u)v = u ∘ v. It reports false where that is not possible.
-func (f *forward) push(m, v ast.Expr) (ast.Expr, bool) {
-	if !f.rev.dependsOn(m) || !f.shape(m).IsMatrix() {
-		return mul(m, v), true
-	}
-	switch m := m.(type) {
-	case *ast.Binary:
-		sx, sy := f.shape(m.X), f.shape(m.Y)
-		switch m.Op {
-		case ast.Mul:
-			switch {
-			case sx.IsScalar():
-				p, ok := f.push(m.Y, v)
-				return mul(m.X, p), ok
-			case sy.IsScalar():
-				p, ok := f.push(m.X, v)
-				return mul(m.Y, p), ok
-			}
-			inner, ok := f.push(m.Y, v)
-			if !ok {
-				return nil, false
-			}
-			if f.shape(inner).IsScalar() { // m.X is a column: (a bᵀ)v = a(bᵀv)
-				return mul(inner, m.X), true
-			}
-			return f.push(m.X, inner)
-		case ast.Div:
-			if !sy.IsScalar() {
-				return nil, false
-			}
-			p, ok := f.push(m.X, v)
-			return div(p, m.Y), ok
-		case ast.Hadamard:
-			// (abᵀ ∘ C)v = a ∘ (C(b ∘ v)) for an outer product abᵀ.
-			for _, pair := range [][2]ast.Expr{{m.X, m.Y}, {m.Y, m.X}} {
-				if o, ok := pair[0].(*ast.Binary); ok && o.Op == ast.Mul && f.shape(o.X).IsVector() && f.shape(o.Y).IsRow() {
-					inner, ok := f.push(pair[1], had(f.asColumn(o.Y), v))
-					if !ok {
-						return nil, false
-					}
-					return had(o.X, inner), true
-				}
-			}
-			return nil, false
-		case ast.Add, ast.Sub:
-			if sx.IsScalar() || sy.IsScalar() {
-				// (A + α)v = Av + α·sum(v)𝟙: the scalar adds to every entry.
-				a, s := m.X, m.Y
-				if sx.IsScalar() {
-					a, s = s, a
-				}
-				p, ok := f.push(a, v)
-				t := mul(mul(s, call("sum", v)), ast.OnesOf(ast.Vector(f.shape(a).Rows)))
-				if m.Op == ast.Sub && s == m.Y {
-					return sub(p, t), ok
-				}
-				if m.Op == ast.Sub {
-					return sub(t, p), ok
-				}
-				return add(p, t), ok
-			}
-			a, ok1 := f.push(m.X, v)
-			b, ok2 := f.push(m.Y, v)
-			return ast.Bin(m.Op, a, b), ok1 && ok2
-		case ast.Pow:
-			n, ok := m.Y.(*ast.Number)
-			if !ok || n.Value != float64(int(n.Value)) || n.Value < 1 || n.Value > 64 {
-				return nil, false
-			}
-			p := v
-			for i := 0; i < int(n.Value); i++ {
-				if p, ok = f.push(m.X, p); !ok {
-					return nil, false
-				}
-			}
-			return p, true
-		}
-	case *ast.Unary:
-		p, ok := f.push(m.X, v)
-		return neg(p), ok
-	case *ast.Transpose:
-		switch x := m.X.(type) {
-		case *ast.Transpose:
-			return f.push(x.X, v)
-		case *ast.Unary:
-			p, ok := f.push(tr(x.X), v)
-			return neg(p), ok
-		case *ast.Binary:
-			switch x.Op {
-			case ast.Mul: // (AB)ᵀv = Bᵀ(Aᵀv)
-				if f.shape(x.X).IsScalar() || f.shape(x.Y).IsScalar() {
-					a, b := x.X, x.Y
-					if f.shape(a).IsScalar() {
-						a, b = b, a
-					}
-					p, ok := f.push(tr(a), v)
-					return mul(b, p), ok
-				}
-				inner, ok := f.push(tr(x.X), v)
-				if !ok {
-					return nil, false
-				}
-				if f.shape(inner).IsScalar() {
-					return mul(inner, tr(x.Y)), true
-				}
-				return f.push(tr(x.Y), inner)
-			case ast.Add, ast.Sub:
-				return f.push(ast.Bin(x.Op, tr(x.X), tr(x.Y)), v)
-			}
-		case *ast.Call:
-			if x.Fun == "diag" && f.shape(x.Args[0]).IsVector() {
-				return f.push(x, v)
-			}
-		}
-	case *ast.Call:
-		if m.Fun == "diag" && f.shape(m.Args[0]).IsVector() {
-			return had(m.Args[0], v), true
-		}
-	}
-	return nil, false
-}
-
 // scalarPow is the derivative of the scalar power e = x^y from those of
 // x and y: y x^(y−1) J(x) + x^y log(x) J(y).
 func (f *forward) scalarPow(e *ast.Binary, jx, jy ast.Expr) ast.Expr {
@@ -730,12 +610,7 @@ func (f *forward) callVector(c *ast.Call, se ast.Shape) ast.Expr {
 	x := c.Args[0]
 	sx := f.shape(x)
 	if c.Fun == "diag" && sx.IsMatrix() {
-		// diag of a matrix that depends on the variable: diag(abᵀ) = a ∘ b,
-		// diag(A ± B) = diag(A) ± diag(B), diag(αA) = α diag(A).
-		if d, ok := f.diagOf(x); ok {
-			return f.jac(d)
-		}
-		// diag(M) = (I ∘ M)𝟙.
+		// diag of a matrix that depends on the variable: diag(M) = (I ∘ M)𝟙.
 		if h, ok := f.masked(x, ast.Eye(sx.Rows), ast.OnesOf(ast.Vector(sx.Cols))); ok {
 			return h
 		}
