@@ -327,33 +327,3 @@ func (h *hasher) hash(e ast.Expr) uint64 {
 	h.memo[e] = v
 	return v
 }
-
-// replace returns e with every subtree equal to old replaced by new.
-func replace(e, old, new ast.Expr) ast.Expr {
-	memo := map[ast.Expr]ast.Expr{}
-	var walk func(ast.Expr) ast.Expr
-	walk = func(n ast.Expr) ast.Expr {
-		if r, ok := memo[n]; ok {
-			return r
-		}
-		var r ast.Expr
-		if ast.Equal(n, old) {
-			r = new
-		} else {
-			kids := ast.Children(n)
-			nk := make([]ast.Expr, len(kids))
-			changed := false
-			for i, k := range kids {
-				nk[i] = walk(k)
-				changed = changed || nk[i] != k
-			}
-			r = n
-			if changed {
-				r = ast.WithChildren(n, nk)
-			}
-		}
-		memo[n] = r
-		return r
-	}
-	return walk(e)
-}

@@ -435,10 +435,11 @@ func (st *stepper) local(node, child ast.Expr, childName string) (ast.Expr, erro
 
 // nameAll writes the result's definitions by name wherever they occur.
 func (st *stepper) nameAll(e ast.Expr) ast.Expr {
-	for _, d := range st.res.Defs {
-		e = replace(e, d.Expr, ast.Var(d.Name))
+	defs := make([]simplify.Def, len(st.res.Defs))
+	for i, d := range st.res.Defs {
+		defs[i] = simplify.Def{Name: d.Name, Expr: d.Expr}
 	}
-	return e
+	return useNames(e, defs)
 }
 
 // adjoint hands the gradient g of a node to its child on the path.

@@ -86,7 +86,9 @@ func StepsText(ds []derive.Derivation, res *derive.Result) string {
 				for _, f := range br.Chain {
 					parts = append(parts, partialText(f.Of, f.By))
 				}
-				fmt.Fprintf(&b, "  chain rule: %s = %s\n", partialText(fn, end), strings.Join(parts, " · "))
+				if len(parts) > 1 {
+					fmt.Fprintf(&b, "  chain rule: %s = %s\n", partialText(fn, end), strings.Join(parts, " · "))
+				}
 				rows := make([][3]string, len(br.Chain))
 				for i, f := range br.Chain {
 					rows[i] = [3]string{partialText(f.Of, f.By) + " = " + ast.String(f.Expr), shapeText(f.Shape), f.Rule}
