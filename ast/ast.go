@@ -57,6 +57,7 @@ type Identity struct {
 // "ones"), the gradient of sum(x). Shape is set when known.
 type Ones struct {
 	OnesPos Pos
+	OnesEnd Pos // end of its spelling: 𝟙, ones, or the 1 of 1ᵀ; NoPos if built
 	Shape   Shape
 }
 
@@ -132,6 +133,9 @@ func (x *Identity) End() Pos {
 func (x *Ones) End() Pos {
 	if !x.OnesPos.IsValid() {
 		return NoPos
+	}
+	if x.OnesEnd.IsValid() {
+		return x.OnesEnd
 	}
 	return x.OnesPos + 4
 }

@@ -30,7 +30,8 @@
 //	primary    = number | "𝟙" | "ones" | "I" | name | call
 //	           | "(" sum ")" | "[" sum [ comparison sum ] "]" | "‖" sum "‖" [ normSub ] | "||" sum "||" [ normSub ] .
 //	normSub    = "₁" | "_1" | "₂" | "_2" | "_F" .   (* touching the closing bar *)
-//	call       = function { prime } "(" [ sum { "," sum } ] ")" .
+//	call       = function { prime } "(" [ sum { "," sum } ] ")"
+//	           | builtin1 call .   (* log det(X): a one-argument built-in of a call *)
 //	function   = builtin | "σ" | "sigma" | genericLetter [ subscript ] | declaredFunction .
 //	prime      = "′" | "″" | "‴" | "'" .
 //	comparison = "≥" | ">=" | ">" | "≤" | "<=" | "<" .
@@ -46,6 +47,7 @@
 // # Conventions
 //
 //   - Parentheses and [ ] without a comparison leave no node.
+//   - 1ᵀ (1', 1^T) is Transpose{Ones}: the row of ones, as in 1ᵀx.
 //   - x² and x^2 are Binary{Pow}; A⁻¹, A^-1 and inv(A) are Call{inv}; A⁻ᵀ is
 //     Transpose{Call{inv}}; x^-2 and x⁻² are Pow(x, −2); x^(−1) stays a power.
 //     A power of a power (x^2^3) is an error that asks for brackets.

@@ -342,7 +342,7 @@ func (p *parser) postfix() (ast.Expr, error) {
 		switch {
 		case t.kind == tTranspose || t.kind == tQuote:
 			p.next()
-			x = &ast.Transpose{X: x, OpEnd: t.end}
+			x = &ast.Transpose{X: onesIfOne(x), OpEnd: t.end}
 			powered = false
 		case t.kind == tInvT:
 			p.next()
@@ -359,7 +359,7 @@ func (p *parser) postfix() (ast.Expr, error) {
 		case p.isOp(t, "^") && (p.peekAt(1).kind == tName && p.peekAt(1).name == "T" && !p.cfg.vars["T"] || p.peekAt(1).kind == tTranspose):
 			p.next()
 			u := p.next()
-			x = &ast.Transpose{X: x, OpEnd: u.end}
+			x = &ast.Transpose{X: onesIfOne(x), OpEnd: u.end}
 			powered = false
 		case p.isOp(t, "^", ".^"):
 			if powered {
@@ -383,6 +383,16 @@ func (p *parser) postfix() (ast.Expr, error) {
 			return x, nil
 		}
 	}
+}
+
+// onesIfOne returns the vector of ones for the number 1 and x otherwise: 1ᵀ
+// is the row of ones, as in 1ᵀx, since transposing the number 1 would be
+// pointless.
+func onesIfOne(x ast.Expr) ast.Expr {
+	if n, ok := x.(*ast.Number); ok && n.Value == 1 {
+		return &ast.Ones{OnesPos: n.ValuePos, OnesEnd: n.ValueEnd}
+	}
+	return x
 }
 
 func (p *parser) ambiguousPower(t token) error {
@@ -461,7 +471,7 @@ func (p *parser) primary() (ast.Expr, error) {
 		return &ast.Number{ValuePos: t.pos, Value: v, ValueEnd: t.end}, nil
 	case tOnes:
 		p.next()
-		return &ast.Ones{OnesPos: t.pos}, nil
+		return &ast.Ones{OnesPos: t.pos, OnesEnd: t.end}, nil
 	case tFunc:
 		return p.call(ast.Builtins[t.name])
 	case tName:
@@ -534,6 +544,23 @@ func (p *parser) gluedCall() bool {
 	}
 }
 
+// startsCall reports whether the current token starts a function
+// application: a built-in function name, or a generic or declared function
+// name immediately followed by "(".
+func (p *parser) startsCall() bool {
+	t := p.peek()
+	switch t.kind {
+	case tFunc:
+		return true
+	case tName:
+		if p.cfg.vars[t.name] {
+			return false
+		}
+		return (p.cfg.funcs[t.name] || t.name == "σ" || isGenericLetter(t.base)) && p.gluedCall()
+	}
+	return false
+}
+
 // primeCount returns how many primes t writes.
 func primeCount(t token) int {
 	switch t.text {
@@ -563,6 +590,15 @@ func (p *parser) call(b *ast.Builtin) (ast.Expr, error) {
 		return nil, ast.Errorf(t.pos, "a superscript goes after the argument: write %s(x)%s", written, t.text)
 	}
 	if !p.isOp(p.peek(), "(") {
+		if arity == 1 && primes == 0 && p.startsCall() {
+			// log det(X), log softmax(z): a function applied to a
+			// function application, as lecture notes write it.
+			arg, err := p.primary()
+			if err != nil {
+				return nil, err
+			}
+			return &ast.Call{FunPos: nameTok.pos, Fun: fun, Args: []ast.Expr{arg}, Rparen: arg.End() - 1}, nil
+		}
 		return nil, ast.Errorf(nameTok.pos, "%s needs its argument in parentheses: %s(…)", written, written)
 	}
 	if primes > 0 && b != nil && (b.Kind != ast.Elementwise || b.Arity != 1) {

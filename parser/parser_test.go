@@ -44,6 +44,12 @@ var spellings = []struct {
 		add(pow(fn("norm", sub(mul(v("A"), v("x")), v("b"))), num(2)), mul(v("λ"), pow(fn("norm", v("x")), num(2))))},
 	{[]string{"tr(AXB)", "trace(A*X*B)", "tr(A X B)"}, fn("tr", mul(mul(v("A"), v("X")), v("B")))},
 	{[]string{"logdet(X)", "logdet( X )"}, fn("logdet", v("X"))},
+	// A function of a function application needs no parentheses of its own.
+	{[]string{"log det(X)", "log(det(X))", "log det( X )"}, fn("log", fn("det", v("X")))},
+	{[]string{"log softmax(Wx)", "log(softmax(W*x))"}, fn("log", fn("softmax", mul(v("W"), v("x"))))},
+	{[]string{"tanh f(x)", "tanh(f(x))"}, fn("tanh", fn("f", v("x")))},
+	// 1ᵀ is the row of ones.
+	{[]string{"1ᵀx", "1'*x", "𝟙ᵀx", "ones'*x", "1^T x"}, mul(tr(ast.OnesOf(ast.Shape{})), v("x"))},
 	{[]string{"A⁻¹", "A^-1", "inv(A)", "A^−1"}, fn("inv", v("A"))},
 	{[]string{"A⁻ᵀ", "inv(A)'", "inv(A)^T", "(A⁻¹)ᵀ", "A^-1'"}, tr(fn("inv", v("A")))},
 	{[]string{"xᵀ", "x.T", "x^T", "x'"}, tr(v("x"))},
@@ -228,7 +234,7 @@ func checkPositions(t *testing.T, src string, e ast.Expr) {
 				t.Errorf("%q: Identity spans %q", src, src[p:q])
 			}
 		case *ast.Ones:
-			if s := src[p:q]; s != "𝟙" && s != "ones" {
+			if s := src[p:q]; s != "𝟙" && s != "ones" && s != "1" { // the 1 of 1ᵀ
 				t.Errorf("%q: Ones spans %q", src, s)
 			}
 		}
