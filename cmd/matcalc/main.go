@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
+
+	"github.com/spf13/cobra"
 )
 
 func main() {
@@ -20,7 +23,7 @@ func main() {
 // bad formula or a failed check, 2 for bad usage.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRootCmd()
-	root.SetArgs(args)
+	root.SetArgs(negativeFormulas(root, args))
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -39,6 +42,47 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	return 1
+}
+
+// negativeFormulas moves formulas that start with "-", such as
+// -yᵀlog(softmax(z)), behind a "--", so that they are not read as flags.
+// An argument is such a formula when it starts with a single "-" and either
+// the letter after it is no shorthand flag of the command, or it holds a
+// character no flag holds ("(", "ᵀ", a space, …). "matcalc derive -- '-xᵀx'"
+// (SPEC §7) keeps working: arguments are left alone once a "--" is there.
+func negativeFormulas(root *cobra.Command, args []string) []string {
+	cmd, _, err := root.Find(args)
+	if err != nil || cmd == root || slices.Contains(args, "--") {
+		return args
+	}
+	var keep, moved []string
+	takesValue := false // the previous argument is a flag that takes a value
+	for _, a := range args {
+		switch {
+		case takesValue:
+			takesValue = false
+		case len(a) > 1 && a[0] == '-' && a[1] != '-':
+			f := cmd.Flags().ShorthandLookup(a[1:2])
+			if f == nil || strings.ContainsFunc(a, notFlagChar) {
+				moved = append(moved, a)
+				continue
+			}
+			takesValue = f.NoOptDefVal == "" && len(a) == 2
+		case strings.HasPrefix(a, "--") && !strings.Contains(a, "="):
+			f := cmd.Flags().Lookup(a[2:])
+			takesValue = f != nil && f.NoOptDefVal == ""
+		}
+		keep = append(keep, a)
+	}
+	if len(moved) == 0 {
+		return args
+	}
+	return append(append(keep, "--"), moved...)
+}
+
+// notFlagChar reports whether r cannot occur in a flag or its glued value.
+func notFlagChar(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._/=:,-+", r))
 }
 
 // isCobraUsage recognises cobra's own argument errors.
