@@ -24,6 +24,9 @@ type forward struct {
 	memo   map[ast.Expr]ast.Expr
 	mdeps  map[ast.Expr]bool
 	err    error
+	// stuck is the product where contract found a sum over three indices,
+	// for the error message.
+	stuck ast.Expr
 }
 
 func newForward(env map[string]ast.Shape, v string) *forward {
@@ -49,8 +52,12 @@ func (f *forward) shape(e ast.Expr) ast.Shape { return f.rev.shape(e) }
 
 func (f *forward) tensor(e ast.Expr) ast.Expr {
 	if f.err == nil {
-		f.err = fmt.Errorf("∂(%s)/∂%s is a third-order tensor: %s (%v) is a matrix that depends on the vector %s (not supported yet)",
-			ast.String(e), f.v, ast.String(e), f.shape(e), f.v)
+		through := ""
+		if f.stuck != nil && f.stuck != e {
+			through = fmt.Sprintf("; its Jacobian through %s (%v) needs a sum over three indices that no matrix product writes", ast.String(f.stuck), f.shape(f.stuck))
+		}
+		f.err = fmt.Errorf("∂(%s)/∂%s is a third-order tensor: %s (%v) is a matrix that depends on the vector %s%s (not supported yet)",
+			ast.String(e), f.v, ast.String(e), f.shape(e), f.v, through)
 	}
 	return nil
 }
@@ -279,246 +286,422 @@ func (f *forward) matrixDep(e ast.Expr) bool {
 
 // masked returns the Jacobian of (c ∘ m)w by the vector variable, for a
 // matrix m that depends on it, with the matrix c (nil: all ones, no mask)
-// and the vector w held constant. It follows the matrix down:
-// (c ∘ abᵀ)w = a ∘ (c(b ∘ w)) for an outer product, (c ∘ αA)w = α(c ∘ A)w,
-// sums term by term, (c ∘ f(N))w = (c ∘ f′(N) ∘ N)w to first order, Hadamard
-// products by the product rule, diag(v)w = v ∘ w, products, powers and
-// inverses (without a mask, or with an outer-product mask, which comes off)
-// by the chain rule. It reports false where none applies.
+// and the vector w held constant. It reports false where no rule applies
+// (see contract).
 func (f *forward) masked(m, c, w ast.Expr) (ast.Expr, bool) {
+	return f.contract(m, contraction{c: c, w: w})
+}
+
+// A contraction is a linear map from the matrices D of the shape of a
+// matrix m (r×q) to the vectors v (p):
+//
+//	vᵢ = Σₖⱼ Lᵢₖ cᵢⱼ wⱼ Kₖⱼ Dₖⱼ
+//
+// with L p×r (nil: the identity, so that k = i), c p×q (nil: all ones), w a
+// q-vector (nil: 𝟙) and K r×q (nil: all ones). Without L it is the masked
+// product (c ∘ D)w; with L and without c it is L((K ∘ D)w).
+type contraction struct{ l, c, w, k ast.Expr }
+
+// maskWith returns c ∘ x, where nil is all ones.
+func maskWith(c, x ast.Expr) ast.Expr {
+	switch {
+	case c == nil:
+		return x
+	case x == nil:
+		return c
+	}
+	return had(c, x)
+}
+
+// cw is the matrix cᵢⱼwⱼ, c diag(w), for a contraction with c.
+func (s contraction) cw() ast.Expr {
+	if s.w == nil {
+		return s.c
+	}
+	return mul(s.c, call("diag", s.w))
+}
+
+// withMask is the contraction of D ∘ x: x joins c (without L) or K.
+func (s contraction) withMask(x ast.Expr) contraction {
+	if s.l == nil {
+		s.c = maskWith(s.c, x)
+	} else {
+		s.k = maskWith(s.k, x)
+	}
+	return s
+}
+
+// sandwich is the contraction of P D R (nil: the identity), for a
+// contraction without K: L becomes LP and c diag(w) becomes c diag(w) Rᵀ.
+// With K the sums over the rows of P and the columns of R do not separate:
+// it reports false.
+func (s contraction) sandwich(p, r ast.Expr) (contraction, bool) {
+	if s.k != nil {
+		return s, false
+	}
+	if p != nil {
+		if s.l == nil {
+			s.l = p
+		} else {
+			s.l = mul(s.l, p)
+		}
+	}
+	if r != nil {
+		if s.c == nil { // c diag(w) = 𝟙wᵀ: 𝟙wᵀRᵀ = 𝟙(Rw)ᵀ
+			s.w = mul(r, s.w)
+		} else {
+			s.c, s.w = mul(s.cw(), tr(r)), nil
+		}
+	}
+	return s, true
+}
+
+// apply is the contraction of a constant D = x of the shape sm (nil: all
+// ones, the broadcast of a scalar), a vector.
+func (f *forward) apply(s contraction, x ast.Expr, sm ast.Shape) ast.Expr {
+	w := s.w
+	if w == nil {
+		w = ast.OnesOf(ast.Vector(sm.Cols))
+	}
+	if s.l == nil { // (c ∘ x)w
+		cx := maskWith(s.c, x)
+		if cx == nil {
+			return mul(ast.OnesOf(ast.Vector(sm.Rows)), call("sum", w))
+		}
+		return mul(cx, w)
+	}
+	kx := maskWith(s.k, x)
+	if kx == nil { // Σₖⱼ Lᵢₖ cᵢⱼ wⱼ = (L𝟙)ᵢ (cw)ᵢ
+		return had(mul(s.l, ast.OnesOf(ast.Vector(sm.Rows))), mul(s.c, w))
+	}
+	return mul(had(s.l, mul(s.cw(), tr(kx))), ast.OnesOf(ast.Vector(sm.Rows)))
+}
+
+func negated(j ast.Expr, ok bool) (ast.Expr, bool) {
+	if j == nil {
+		return nil, ok
+	}
+	return neg(j), ok
+}
+
+// contract returns the Jacobian of s(m) by the vector variable, where s is
+// a contraction (above) and m a matrix that depends on the variable: the
+// chain rule through m's derivative, term by term, each rule rewriting the
+// contraction so that it applies to the derivative of a smaller matrix,
+// down to the vectors and scalars whose Jacobians forward mode has. An
+// outer product abᵀ ends it: Σₖⱼ Lᵢₖ cᵢⱼ wⱼ Kₖⱼ (daₖ bⱼ + aₖ dbⱼ) =
+// ((L ∘ c diag(b ∘ w)Kᵀ) da + (c diag(w) ∘ L diag(a)K) db)ᵢ; so does diag(v):
+// ((L ∘ c diag(w)) diag(diag(K)) dv)ᵢ. Sums go term by term, Hadamard
+// products and elementwise functions multiply the mask (c, or K under L)
+// by the other factor or the derivative, ./ and .^ likewise, transposes
+// move inside, and products, powers and inverses go through sandwich
+// (dP Q + P dQ, −N⁻¹ dN N⁻¹). It reports false where no rule applies:
+// a product under both L and K (a third-order sum that does not
+// separate), a power with a non-constant exponent, a function with no
+// derivative.
+func (f *forward) contract(m ast.Expr, s contraction) (ast.Expr, bool) {
 	if !f.rev.dependsOn(m) {
 		return nil, true
 	}
-	// An outer-product mask comes off: (pqᵀ ∘ M)w = p ∘ (M(q ∘ w)).
-	if o, ok := c.(*ast.Binary); ok && o.Op == ast.Mul && f.shape(o.X).IsVector() && f.shape(o.Y).IsRow() {
-		j, ok := f.masked(m, nil, had(f.asColumn(o.Y), w))
+	sm := f.shape(m)
+	if s.l != nil && s.c == nil { // vᵢ = Σₖ Lᵢₖ ((K ∘ D)w)ₖ
+		j, ok := f.contract(m, contraction{c: s.k, w: s.w})
+		if j == nil {
+			return nil, ok
+		}
+		return mul(s.l, j), ok
+	}
+	if s.l == nil && s.k != nil { // k = i: K joins c
+		s.c, s.k = maskWith(s.c, s.k), nil
+	}
+	if s.c == nil && s.w == nil {
+		s.w = ast.OnesOf(ast.Vector(sm.Cols))
+	}
+	// An outer-product mask comes off: cᵢⱼ = pᵢqⱼ.
+	if o, ok := s.c.(*ast.Binary); ok && o.Op == ast.Mul && f.shape(o.X).IsVector() && f.shape(o.Y).IsRow() {
+		q := f.asColumn(o.Y)
+		if s.w != nil {
+			q = had(q, s.w)
+		}
+		j, ok := f.contract(m, contraction{l: s.l, w: q, k: s.k})
 		if j == nil {
 			return nil, ok
 		}
 		return mul(call("diag", o.X), j), ok
 	}
-	sm := f.shape(m)
-	mask := func(x ast.Expr) ast.Expr { // c ∘ x
-		if c == nil {
-			return x
-		}
-		return had(c, x)
-	}
-	applied := func(x ast.Expr) ast.Expr { // (c ∘ x)w
-		return mul(mask(x), w)
-	}
-	both := func(a ast.Expr, ok1 bool, b ast.Expr, ok2 bool) (ast.Expr, bool) {
-		return plus(a, b), ok1 && ok2
-	}
 	switch m := m.(type) {
 	case *ast.Unary:
-		j, ok := f.masked(m.X, c, w)
-		if j == nil {
-			return nil, ok
-		}
-		return neg(j), ok
+		return negated(f.contract(m.X, s))
 	case *ast.Transpose:
 		if t, ok := f.transposeInto(m.X); ok {
-			return f.masked(t, c, w)
+			return f.contract(t, s)
 		}
+	case *ast.Indicator:
+		return nil, true // its derivative is zero almost everywhere
 	case *ast.Binary:
-		sx, sy := f.shape(m.X), f.shape(m.Y)
-		switch m.Op {
-		case ast.Mul:
-			switch {
-			case sx.IsScalar() || sy.IsScalar(): // αA
-				s, a := m.X, m.Y
-				if sy.IsScalar() {
-					s, a = m.Y, m.X
-				}
-				ja, ok := f.masked(a, c, w)
-				var js ast.Expr
-				if j := f.jac(s); j != nil {
-					js = mul(applied(a), j)
-				}
-				return both(js, true, times(s, ja), ok)
-			case sx.IsVector() && sy.IsRow(): // abᵀ
-				a, b := m.X, f.asColumn(m.Y)
-				ja, jb := f.jac(a), f.jac(b)
-				if c == nil { // a(bᵀw)
-					var t1, t2 ast.Expr
-					if ja != nil {
-						t1 = mul(mul(tr(b), w), ja)
-					}
-					if jb != nil {
-						t2 = mul(mul(a, tr(w)), jb)
-					}
-					return plus(t1, t2), true
-				}
-				// a ∘ (c(b ∘ w))
-				var t1, t2 ast.Expr
-				if ja != nil {
-					t1 = mul(call("diag", mul(c, had(b, w))), ja)
-				}
-				if jb != nil {
-					t2 = mul(mul(mul(call("diag", a), c), call("diag", w)), jb)
-				}
-				return plus(t1, t2), true
-			case c == nil: // AB: dA(Bw) + A dB w
-				ja, ok1 := f.masked(m.X, nil, mul(m.Y, w))
-				jb, ok2 := f.masked(m.Y, nil, w)
-				return both(ja, ok1, times(m.X, jb), ok2)
-			}
-		case ast.Add, ast.Sub:
-			var a, b ast.Expr
-			var ok1, ok2 bool
-			for i, side := range []ast.Expr{m.X, m.Y} {
-				var j ast.Expr
-				ok := true
-				if f.shape(side).IsScalar() { // α𝟙𝟙ᵀ: (c ∘ α𝟙𝟙ᵀ)w = α c w
-					if js := f.jac(side); js != nil {
-						cw := ast.Expr(mul(ast.OnesOf(ast.Vector(sm.Rows)), call("sum", w)))
-						if c != nil {
-							cw = mul(c, w)
-						}
-						j = mul(cw, js)
-					}
-				} else {
-					j, ok = f.masked(side, c, w)
-				}
-				if i == 0 {
-					a, ok1 = j, ok
-				} else {
-					b, ok2 = j, ok
-				}
-			}
-			if m.Op == ast.Sub {
-				return minus(a, b), ok1 && ok2
-			}
-			return both(a, ok1, b, ok2)
-		case ast.Hadamard:
-			if sx.IsScalar() || sy.IsScalar() {
-				return f.masked(ast.Bin(ast.Mul, m.X, m.Y), c, w)
-			}
-			ja, ok1 := f.masked(m.X, mask(m.Y), w)
-			jb, ok2 := f.masked(m.Y, mask(m.X), w)
-			return both(ja, ok1, jb, ok2)
-		case ast.Pow: // d(Aᵏ)w = Σᵢ Aⁱ dA Aᵏ⁻¹⁻ⁱw, without a mask
-			n, isNum := m.Y.(*ast.Number)
-			if c != nil || !isNum || n.Value != float64(int(n.Value)) || n.Value < 1 || n.Value > 64 {
-				break
-			}
-			k := int(n.Value)
-			var sum ast.Expr
-			for i := 0; i < k; i++ {
-				v := w
-				if j := k - 1 - i; j > 0 {
-					v = mul(matPow(m.X, j), w)
-				}
-				t, ok := f.masked(m.X, nil, v)
-				if !ok {
-					return nil, false
-				}
-				if t != nil && i > 0 {
-					t = mul(matPow(m.X, i), t)
-				}
-				sum = plus(sum, t)
-			}
-			return sum, true
-		case ast.Div:
-			if !sy.IsScalar() {
-				break
-			}
-			ja, ok := f.masked(m.X, c, w)
-			var js ast.Expr
-			if j := f.jac(m.Y); j != nil {
-				js = mul(div(applied(m.X), ast.Bin(ast.Pow, m.Y, num(2))), j)
-			}
-			var t ast.Expr
-			if ja != nil {
-				t = div(ja, m.Y)
-			}
-			return minus(t, js), ok
-		}
+		return f.contractBinary(m, s, sm)
 	case *ast.Call:
-		switch {
-		case m.Fun == "diag" && f.shape(m.Args[0]).IsVector(): // diag(v)w = v ∘ w
-			j := f.jac(m.Args[0])
-			if j == nil {
-				return nil, true
-			}
-			d := w
-			if c != nil {
-				d = had(call("diag", c), w)
-			}
-			return mul(call("diag", d), j), true
-		case m.Fun == "inv" && c == nil: // d(N⁻¹)w = −N⁻¹ dN N⁻¹w
-			j, ok := f.masked(m.Args[0], nil, mul(m, w))
-			if j == nil {
-				return nil, ok
-			}
-			return neg(mul(m, j)), ok
-		case m.Fun == "inv":
-			// N = A + diag(v): (c ∘ −N⁻¹diag(dv)N⁻¹)w = −(N⁻¹ ∘ c diag(w)N⁻ᵀ)dv.
-			v, ok := f.diagPart(m.Args[0])
-			if !ok {
-				return nil, false
-			}
-			j := f.jac(v)
-			if j == nil {
-				return nil, true
-			}
-			return neg(mul(had(m, mul(mul(c, call("diag", w)), tr(m))), j)), true
-		case m.IsElementwise() && len(m.Args) == 2: // max, min: each side where it wins
-			da, db := f.indicators(m)
-			var sum ast.Expr
-			for _, side := range []struct{ x, d ast.Expr }{{m.Args[0], da}, {m.Args[1], db}} {
-				if f.shape(side.x).IsScalar() { // broadcast: (c ∘ [·])w · J(α)
-					if j := f.jac(side.x); j != nil {
-						sum = plus(sum, mul(applied(side.d), j))
-					}
-					continue
-				}
-				j, ok := f.masked(side.x, mask(side.d), w)
-				if !ok {
-					return nil, false
-				}
-				sum = plus(sum, j)
-			}
-			return sum, true
-		case m.IsElementwise() && len(m.Args) == 1 && f.shape(m.Args[0]).IsMatrix():
-			d, err := elementDeriv(m)
-			if err != nil {
-				return nil, false
-			}
-			return f.masked(m.Args[0], mask(d), w)
-		}
+		return f.contractCall(m, s, sm)
 	}
 	return nil, false
 }
 
-// diagPart returns v where n is a constant matrix plus or minus diag(v)
-// (or its transpose), so that dn = ±diag(dv).
-func (f *forward) diagPart(n ast.Expr) (ast.Expr, bool) {
-	switch n := n.(type) {
-	case *ast.Call:
-		if n.Fun == "diag" && f.shape(n.Args[0]).IsVector() {
-			return n.Args[0], true
+// noSeparation notes where a product under a contraction with K left a sum
+// over three indices, for the error message, and reports false.
+func (f *forward) noSeparation(m ast.Expr) (ast.Expr, bool) {
+	if f.stuck == nil {
+		f.stuck = m
+	}
+	return nil, false
+}
+
+// both adds two terms of a contraction; false when one could not be found.
+func both(a ast.Expr, ok1 bool, b ast.Expr, ok2 bool) (ast.Expr, bool) {
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	return plus(a, b), true
+}
+
+// scalarTerm is the term of a scalar α that depends on the variable in a
+// matrix: the contraction of ∂m/∂α = x times J(α).
+func (f *forward) scalarTerm(s contraction, alpha, x ast.Expr, sm ast.Shape) ast.Expr {
+	j := f.jac(alpha)
+	if j == nil {
+		return nil
+	}
+	return mul(f.apply(s, x, sm), j)
+}
+
+func (f *forward) contractBinary(m *ast.Binary, s contraction, sm ast.Shape) (ast.Expr, bool) {
+	x, y := m.X, m.Y
+	sx, sy := f.shape(x), f.shape(y)
+	switch m.Op {
+	case ast.Mul:
+		switch {
+		case sx.IsScalar() || sy.IsScalar(): // αA
+			a, alpha := y, x
+			if sy.IsScalar() {
+				a, alpha = x, y
+			}
+			ja, ok := f.contract(a, s)
+			return plus(f.scalarTerm(s, alpha, a, sm), times(alpha, ja)), ok
+		case sx.IsVector() && sy.IsRow(): // abᵀ
+			return f.outer(x, f.asColumn(y), s), true
 		}
-	case *ast.Transpose:
-		return f.diagPart(n.X)
-	case *ast.Unary:
-		v, ok := f.diagPart(n.X)
-		return neg(v), ok
-	case *ast.Binary:
-		if n.Op != ast.Add && n.Op != ast.Sub {
+		// PQ: dP Q + P dQ
+		sp, ok1 := s.sandwich(nil, y)
+		sq, ok2 := s.sandwich(x, nil)
+		if !ok1 || !ok2 {
+			return f.noSeparation(m)
+		}
+		ja, ok1 := f.contract(x, sp)
+		jb, ok2 := f.contract(y, sq)
+		return both(ja, ok1, jb, ok2)
+	case ast.Add, ast.Sub:
+		var js [2]ast.Expr
+		for i, side := range []ast.Expr{x, y} {
+			if f.shape(side).IsScalar() { // α𝟙𝟙ᵀ
+				js[i] = f.scalarTerm(s, side, nil, sm)
+				continue
+			}
+			j, ok := f.contract(side, s)
+			if !ok {
+				return nil, false
+			}
+			js[i] = j
+		}
+		if m.Op == ast.Sub {
+			return minus(js[0], js[1]), true
+		}
+		return plus(js[0], js[1]), true
+	case ast.Hadamard:
+		if sx.IsScalar() || sy.IsScalar() {
+			return f.contract(ast.Bin(ast.Mul, x, y), s)
+		}
+		ja, ok1 := f.contract(x, s.withMask(y))
+		jb, ok2 := f.contract(y, s.withMask(x))
+		return both(ja, ok1, jb, ok2)
+	case ast.Pow: // d(Aᵏ) = Σᵢ Aⁱ dA Aᵏ⁻¹⁻ⁱ
+		n, isNum := y.(*ast.Number)
+		if !isNum || n.Value != float64(int(n.Value)) || n.Value < 1 || n.Value > 64 {
 			break
 		}
-		switch {
-		case !f.rev.dependsOn(n.X):
-			v, ok := f.diagPart(n.Y)
-			if n.Op == ast.Sub {
-				return neg(v), ok
+		k := int(n.Value)
+		var out ast.Expr
+		for i := 0; i < k; i++ {
+			var p, r ast.Expr
+			if i > 0 {
+				p = matPow(x, i)
 			}
-			return v, ok
-		case !f.rev.dependsOn(n.Y):
-			return f.diagPart(n.X)
+			if j := k - 1 - i; j > 0 {
+				r = matPow(x, j)
+			}
+			si, ok := s.sandwich(p, r)
+			if !ok {
+				return f.noSeparation(m)
+			}
+			t, ok := f.contract(x, si)
+			if !ok {
+				return nil, false
+			}
+			out = plus(out, t)
 		}
+		return out, true
+	case ast.Div, ast.ElemDiv: // d(X ./ Y) = dX ./ Y − X ./ Y.^2 ∘ dY
+		var a, b ast.Expr
+		switch {
+		case sx.IsScalar():
+			a = f.scalarTerm(s, x, ediv(num(1), y), sm)
+		case sy.IsScalar():
+			j, ok := f.contract(x, s)
+			if !ok {
+				return nil, false
+			}
+			if j != nil {
+				a = div(j, y)
+			}
+		default:
+			j, ok := f.contract(x, s.withMask(ediv(num(1), y)))
+			if !ok {
+				return nil, false
+			}
+			a = j
+		}
+		if sy.IsScalar() {
+			b = f.scalarTerm(s, y, div(x, ast.Bin(ast.Pow, y, num(2))), sm)
+		} else {
+			j, ok := f.contract(y, s.withMask(ediv(x, ast.Bin(ast.ElemPow, y, num(2)))))
+			if !ok {
+				return nil, false
+			}
+			b = j
+		}
+		return minus(a, b), true
+	case ast.ElemPow: // d(X.^Y) = Y ∘ X.^(Y − 1) ∘ dX + X.^Y ∘ log(X) ∘ dY
+		var a, b ast.Expr
+		if f.rev.dependsOn(x) {
+			d := f.rev.scaleOrHad(y, ast.Bin(ast.ElemPow, x, sub(y, num(1))))
+			if sx.IsScalar() {
+				a = f.scalarTerm(s, x, d, sm)
+			} else {
+				j, ok := f.contract(x, s.withMask(d))
+				if !ok {
+					return nil, false
+				}
+				a = j
+			}
+		}
+		if f.rev.dependsOn(y) {
+			d := f.rev.scaleOrHad(m, call("log", x))
+			if sy.IsScalar() {
+				b = f.scalarTerm(s, y, d, sm)
+			} else {
+				j, ok := f.contract(y, s.withMask(d))
+				if !ok {
+					return nil, false
+				}
+				b = j
+			}
+		}
+		return plus(a, b), true
+	}
+	return nil, false
+}
+
+// outer is the contraction of d(abᵀ) = da bᵀ + a dbᵀ.
+func (f *forward) outer(a, b ast.Expr, s contraction) ast.Expr {
+	ja, jb := f.jac(a), f.jac(b)
+	bw := b
+	if s.w != nil {
+		bw = had(b, s.w)
+	}
+	var t1, t2 ast.Expr
+	switch {
+	case s.l == nil && s.c == nil: // a(bᵀw)
+		if ja != nil {
+			t1 = mul(mul(tr(b), s.w), ja)
+		}
+		if jb != nil {
+			t2 = mul(mul(a, tr(s.w)), jb)
+		}
+	case s.l == nil: // a ∘ (c(b ∘ w))
+		if ja != nil {
+			t1 = mul(call("diag", mul(s.c, bw)), ja)
+		}
+		if jb != nil {
+			t2 = mul(mul(call("diag", a), s.cw()), jb)
+		}
+	case s.k == nil: // La ∘ (c(b ∘ w))
+		if ja != nil {
+			t1 = mul(mul(call("diag", mul(s.c, bw)), s.l), ja)
+		}
+		if jb != nil {
+			t2 = mul(mul(call("diag", mul(s.l, a)), s.cw()), jb)
+		}
+	default:
+		if ja != nil {
+			t1 = mul(had(s.l, mul(mul(s.c, call("diag", bw)), tr(s.k))), ja)
+		}
+		if jb != nil {
+			t2 = mul(had(s.cw(), mul(mul(s.l, call("diag", a)), s.k)), jb)
+		}
+	}
+	return plus(t1, t2)
+}
+
+func (f *forward) contractCall(m *ast.Call, s contraction, sm ast.Shape) (ast.Expr, bool) {
+	switch {
+	case m.Fun == "diag" && f.shape(m.Args[0]).IsVector(): // dDₖⱼ = [k = j] dvₖ
+		j := f.jac(m.Args[0])
+		if j == nil {
+			return nil, true
+		}
+		if s.l == nil { // diag(diag(c) ∘ w) dv
+			var d ast.Expr = s.w
+			if s.c != nil {
+				d = call("diag", s.c)
+				if s.w != nil {
+					d = had(d, s.w)
+				}
+			}
+			return mul(call("diag", d), j), true
+		}
+		g := had(s.l, s.cw())
+		if s.k != nil {
+			g = mul(g, call("diag", call("diag", s.k)))
+		}
+		return mul(g, j), true
+	case m.Fun == "inv": // d(N⁻¹) = −N⁻¹ dN N⁻¹
+		si, ok := s.sandwich(m, m)
+		if !ok {
+			return f.noSeparation(m)
+		}
+		return negated(f.contract(m.Args[0], si))
+	case m.IsElementwise() && len(m.Args) == 2: // max, min: each side where it wins
+		da, db := f.indicators(m)
+		var out ast.Expr
+		for _, side := range []struct{ x, d ast.Expr }{{m.Args[0], da}, {m.Args[1], db}} {
+			if f.shape(side.x).IsScalar() { // broadcast
+				out = plus(out, f.scalarTerm(s, side.x, side.d, sm))
+				continue
+			}
+			j, ok := f.contract(side.x, s.withMask(side.d))
+			if !ok {
+				return nil, false
+			}
+			out = plus(out, j)
+		}
+		return out, true
+	case m.IsElementwise() && len(m.Args) == 1 && f.shape(m.Args[0]).IsMatrix():
+		d, err := elementDeriv(m)
+		if err != nil {
+			return nil, false
+		}
+		if isNum(d, 0) {
+			return nil, true
+		}
+		return f.contract(m.Args[0], s.withMask(d))
 	}
 	return nil, false
 }
@@ -531,6 +714,8 @@ func (f *forward) transposeInto(m ast.Expr) (ast.Expr, bool) {
 		return m.X, true
 	case *ast.Unary:
 		return neg(tr(m.X)), true
+	case *ast.Indicator:
+		return ast.Ind(m.Op, f.trNonScalar(m.X), f.trNonScalar(m.Y)), true
 	case *ast.Binary:
 		switch m.Op {
 		case ast.Mul:
@@ -541,10 +726,10 @@ func (f *forward) transposeInto(m ast.Expr) (ast.Expr, bool) {
 				return mul(m.Y, tr(m.X)), true
 			}
 			return mul(tr(m.Y), tr(m.X)), true
-		case ast.Add, ast.Sub, ast.Hadamard:
-			return ast.Bin(m.Op, tr(m.X), tr(m.Y)), true
-		case ast.Div:
-			return div(tr(m.X), m.Y), true
+		case ast.Add, ast.Sub, ast.Hadamard, ast.Div, ast.ElemDiv, ast.ElemPow:
+			return ast.Bin(m.Op, f.trNonScalar(m.X), f.trNonScalar(m.Y)), true
+		case ast.Pow:
+			return ast.Bin(ast.Pow, tr(m.X), m.Y), true
 		}
 	case *ast.Call:
 		switch {
@@ -552,11 +737,23 @@ func (f *forward) transposeInto(m ast.Expr) (ast.Expr, bool) {
 			return m, true
 		case m.Fun == "inv":
 			return call("inv", tr(m.Args[0])), true
-		case m.IsElementwise() && len(m.Args) == 1:
-			return ast.Fn(m.Fun, m.Primes, tr(m.Args[0])), true
+		case m.IsElementwise():
+			args := make([]ast.Expr, len(m.Args))
+			for i, a := range m.Args {
+				args[i] = f.trNonScalar(a)
+			}
+			return ast.Fn(m.Fun, m.Primes, args...), true
 		}
 	}
 	return nil, false
+}
+
+// trNonScalar transposes a non-scalar, and leaves a scalar as it is.
+func (f *forward) trNonScalar(e ast.Expr) ast.Expr {
+	if f.shape(e).IsScalar() {
+		return e
+	}
+	return tr(e)
 }
 
 // scalarPow is the derivative of the scalar power e = x^y from those of
@@ -614,7 +811,7 @@ func (f *forward) callVector(c *ast.Call, se ast.Shape) ast.Expr {
 		if h, ok := f.masked(x, ast.Eye(sx.Rows), ast.OnesOf(ast.Vector(sx.Cols))); ok {
 			return h
 		}
-		return f.tensor(c)
+		return f.tensor(x)
 	}
 	if sx.IsMatrix() {
 		return f.tensor(x)
