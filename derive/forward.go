@@ -429,6 +429,25 @@ func (f *forward) contract(m ast.Expr, s contraction) (ast.Expr, bool) {
 		}
 		return mul(call("diag", o.X), j), ok
 	}
+	// A diagonal mask under L leaves one sum: cᵢⱼ = [i = j]dᵢ gives
+	// vᵢ = dᵢwᵢ Σₖ Lᵢₖ Kₖᵢ Dₖᵢ, the masked product of Dᵀ by L ∘ Kᵀ, where
+	// products and masks go on without L.
+	if d, ok := f.diagonal(s.c); ok && s.l != nil {
+		if t, ok := f.transposeInto(m); ok {
+			c := s.l
+			if s.k != nil {
+				c = had(s.l, tr(s.k))
+			}
+			if s.w != nil {
+				d = maskWith(d, s.w)
+			}
+			j, ok := f.contract(t, contraction{c: c, w: ast.OnesOf(ast.Vector(sm.Rows))})
+			if j == nil || d == nil {
+				return j, ok
+			}
+			return mul(call("diag", d), j), ok
+		}
+	}
 	switch m := m.(type) {
 	case *ast.Unary:
 		return negated(f.contract(m.X, s))
@@ -442,6 +461,29 @@ func (f *forward) contract(m ast.Expr, s contraction) (ast.Expr, bool) {
 		return f.contractBinary(m, s, sm)
 	case *ast.Call:
 		return f.contractCall(m, s, sm)
+	}
+	return nil, false
+}
+
+// diagonal reports whether the mask c is a diagonal matrix, and returns its
+// diagonal (nil for I): I, diag(p), and their Hadamard products.
+func (f *forward) diagonal(c ast.Expr) (ast.Expr, bool) {
+	switch c := c.(type) {
+	case *ast.Identity:
+		return nil, true
+	case *ast.Call:
+		if c.Fun == "diag" && c.Primes == 0 && f.shape(c.Args[0]).IsVector() {
+			return c.Args[0], true
+		}
+	case *ast.Binary:
+		if c.Op != ast.Hadamard {
+			break
+		}
+		for _, p := range [][2]ast.Expr{{c.X, c.Y}, {c.Y, c.X}} {
+			if d, ok := f.diagonal(p[0]); ok && f.shape(p[1]).IsMatrix() {
+				return maskWith(d, call("diag", p[1])), true
+			}
+		}
 	}
 	return nil, false
 }
