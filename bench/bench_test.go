@@ -9,6 +9,8 @@ import (
 
 	"github.com/matcalc/matcalc/bench/internal/netfwd"
 	"github.com/matcalc/matcalc/bench/internal/netgrad"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -213,6 +215,25 @@ func BenchmarkInterleaved(b *testing.B) {
 					sink += s
 				}},
 			}
+			// floor is the least any gradient must do on top of the forward
+			// pass: read W₂ and W₁ once more for W₂ᵀδ₂ and W₁ᵀδ₁ (the same
+			// BLAS kernel, with δ standing in), and write n² float64s twice
+			// for ∂W₂ and ∂W₁ with the fastest store Go has (clear, the
+			// runtime's wide-store memclr). It is not a gradient; it bounds
+			// what grad_ws / forward_ws can reach on this machine.
+			dA, dB := make([]float64, n*n), make([]float64, n*n)
+			t1, t2 := mat.NewVecDense(n, nil), mat.NewVecDense(n, nil)
+			variants = append(variants, struct {
+				name string
+				fn   func()
+			}{"floor", func() {
+				sink += fw.Forward(in.u, in.W2, in.W1, in.x, in.b1, in.b2)
+				blas64.Gemv(blas.Trans, 1, in.W2.RawMatrix(), in.u.RawVector(), 0, t1.RawVector())
+				blas64.Gemv(blas.Trans, 1, in.W1.RawMatrix(), t1.RawVector(), 0, t2.RawVector())
+				clear(dA)
+				clear(dB)
+				sink += t2.AtVec(0)
+			}})
 			for _, v := range variants {
 				v.fn() // warm-up: workspaces allocate on their first call
 			}
@@ -234,6 +255,8 @@ func BenchmarkInterleaved(b *testing.B) {
 			}
 			b.ReportMetric(med["grad_ws"]/med["hand_ws"], "grad_ws/hand_ws")
 			b.ReportMetric(med["grad_ws"]/med["forward_ws"], "grad_ws/forward_ws")
+			b.ReportMetric(med["floor"]/med["forward_ws"], "floor/forward_ws")
+			b.ReportMetric(med["grad_ws"]/med["floor"], "grad_ws/floor")
 		})
 	}
 }

@@ -98,14 +98,15 @@ func main() {
 		return median(rs)
 	}
 	fmt.Println()
-	fmt.Println("In-process interleaved (BenchmarkInterleaved: the three workspace variants called in turn, median per call):")
+	fmt.Println("In-process interleaved (BenchmarkInterleaved: the workspace variants and the floor called in turn, median per call):")
 	fmt.Println()
-	fmt.Println("| n | forward_ws ns | grad_ws ns | hand_ws ns | grad_ws / hand_ws (target ≤ 1.0) | grad_ws / forward_ws (target ≤ 2.5 at n ≤ 256) |")
-	fmt.Println("|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("| n | forward_ws ns | grad_ws ns | hand_ws ns | floor ns | grad_ws / hand_ws (target ≤ 1.0) | grad_ws / forward_ws (target ≤ 2.5 at n ≤ 256) | floor / forward_ws | grad_ws / floor |")
+	fmt.Println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, n := range sizes {
 		x := vals[key{n, "interleaved"}]
-		fmt.Printf("| %d | %.0f | %.0f | %.0f | %.3f | %.2f |\n", n, median(x["forward_ws-ns/call"]), median(x["grad_ws-ns/call"]),
-			median(x["hand_ws-ns/call"]), median(x["grad_ws/hand_ws"]), median(x["grad_ws/forward_ws"]))
+		fmt.Printf("| %d | %.0f | %.0f | %.0f | %.0f | %.3f | %.2f | %.2f | %.3f |\n", n, median(x["forward_ws-ns/call"]), median(x["grad_ws-ns/call"]),
+			median(x["hand_ws-ns/call"]), median(x["floor-ns/call"]), median(x["grad_ws/hand_ws"]), median(x["grad_ws/forward_ws"]),
+			median(x["floor/forward_ws"]), median(x["grad_ws/floor"]))
 	}
 	fmt.Println()
 	fmt.Println("Separate runs (BenchmarkNet, Gorgonia), ratio within each round:")
