@@ -18,7 +18,10 @@ import (
 // Seeded with the formulas of ../examples.
 func FuzzPipeline(f *testing.F) {
 	for _, s := range []string{"uᵀf(Wx+b)", "(x+y)*max(y,z)", "xᵀAx", "‖Ax−b‖² + λ‖x‖²",
-		"-yᵀlog(softmax(U relu(Wx+b₁)+b₂))", "tr(AXB) + logdet(X)", "sum(exp(x) ./ y)", "x^3", "softmax(θ)"} {
+		"-yᵀlog(softmax(U relu(Wx+b₁)+b₂))", "tr(AXB) + logdet(X)", "sum(exp(x) ./ y)", "x^3", "softmax(θ)",
+		// through matrices that depend on a vector (the contraction of forward.go)
+		"(A ∘ (xxᵀ)B)y", "diag(inv(A + diag(x))B)", "‖tanh(A diag(x))b‖²", "(X ./ (xyᵀ))z",
+		"max(xxᵀ, A)ᵀy", "sum(A ./ (xxᵀ + 2))"} {
 		f.Add(s)
 	}
 	files, _ := filepath.Glob("../examples/*.mc")
