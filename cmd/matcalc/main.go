@@ -52,8 +52,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // (SPEC §7) keeps working: arguments are left alone once a "--" is there.
 func negativeFormulas(root *cobra.Command, args []string) []string {
 	cmd, _, err := root.Find(args)
-	if err != nil || cmd == root || slices.Contains(args, "--") {
+	if err != nil || cmd == root {
 		return args
+	}
+	if i := slices.Index(args, "--"); i >= 0 {
+		return flagsBeforeDashes(cmd, args[:i], args[i+1:])
 	}
 	var keep, moved []string
 	takesValue := false // the previous argument is a flag that takes a value
@@ -78,6 +81,29 @@ func negativeFormulas(root *cobra.Command, args []string) []string {
 		return args
 	}
 	return append(append(keep, "--"), moved...)
+}
+
+// flagsBeforeDashes moves the long flags that follow "--" before it:
+// "derive -- '-xᵀx' --wrt x" means what "derive --wrt x -- '-xᵀx'" means,
+// since no formula starts with "--".
+func flagsBeforeDashes(cmd *cobra.Command, before, after []string) []string {
+	var flags, rest []string
+	for i := 0; i < len(after); i++ {
+		a := after[i]
+		name, _, hasValue := strings.Cut(strings.TrimPrefix(a, "--"), "=")
+		f := cmd.Flags().Lookup(name)
+		if !strings.HasPrefix(a, "--") || f == nil {
+			rest = append(rest, a)
+			continue
+		}
+		flags = append(flags, a)
+		if !hasValue && f.NoOptDefVal == "" && i+1 < len(after) {
+			i++
+			flags = append(flags, after[i])
+		}
+	}
+	out := append(append(slices.Clone(before), flags...), "--")
+	return append(out, rest...)
 }
 
 // notFlagChar reports whether r cannot occur in a flag or its glued value.
