@@ -44,13 +44,8 @@ var Rules = []*Rule{
 	{Name: "plus-neg", From: "a + (-b)", To: "a - b"},
 	{Name: "minus-neg", From: "a - (-b)", To: "a + b"},
 	{Name: "neg-plus", From: "(-a) + b", To: "b - a"},
-	{Name: "neg-times", From: "(-a)b", To: "-(ab)", When: "a: notnumber"},
 	{Name: "neg-number-times", From: "-(ca)", To: "(-c)a", When: "c: number"},
 	{Name: "times-neg", From: "a(-b)", To: "-(ab)"},
-	{Name: "neg-hadamard", From: "(-a) ∘ b", To: "-(a ∘ b)"},
-	{Name: "hadamard-neg", From: "a ∘ (-b)", To: "-(a ∘ b)"},
-	{Name: "neg-div", From: "(-a)/b", To: "-(a/b)"},
-	{Name: "neg-ediv", From: "(-a) ./ b", To: "-(a ./ b)"},
 	{Name: "sum-neg", From: "sum(-a)", To: "-sum(a)"},
 	{Name: "tr-neg", From: "tr(-a)", To: "-tr(a)"},
 	{Name: "neg-minus", From: "-(a - b)", To: "b - a"},
@@ -87,10 +82,13 @@ var Rules = []*Rule{
 	// Numbers to the front of products.
 	{Name: "number-front", From: "ac", To: "ca", When: "c: number; a: notnumber"},
 	{Name: "scalar-front", From: "ab", To: "ba", When: "a: nonscalar; b: scalar"},
-	{Name: "number-assoc", From: "c(ab)", To: "(ca)b", When: "c: number"},
 	{Name: "number-out", From: "a(cb)", To: "(ca)b", When: "c: number"},
 	{Name: "number-out-hadamard", From: "a ∘ (cb)", To: "c(a ∘ b)", When: "c: number; b: nonscalar"},
 	{Name: "number-out-hadamard-left", From: "(ca) ∘ b", To: "c(a ∘ b)", When: "c: number; a: nonscalar"},
+
+	// Scalar factors of a product gathered: c s² AB/(d t), signs on the
+	// first factor (gather.go).
+	{Name: "gather", Func: gather},
 
 	// Hadamard products with 1 − c distribute, so that terms can cancel.
 	{Name: "hadamard-number-minus", From: "a ∘ (c - b)", To: "c a - a ∘ b", When: "c: number; a,b: nonscalar"},
@@ -105,9 +103,8 @@ var Rules = []*Rule{
 	{Name: "collect", Func: collect},
 	{Name: "outer-times-vector", From: "abᵀc", To: "a(bᵀc)", When: "a,b,c: vector"},
 	{Name: "diag-sandwich", From: "a(diag(v)c)", To: "a diag(v)c", When: "v: vector; a,c: matrix"},
+	{Name: "outer-assoc", From: "a(bC)", To: "a b C", When: "a: vector; b: row; C: matrix"},
 	{Name: "matrix-assoc", From: "a(bc)", To: "a b c", When: "a,b,c: matrix"},
-	{Name: "scalar-out", From: "a(cb)", To: "c(ab)", When: "c: scalar; c: notnumber; a,b: nonscalar"},
-	{Name: "scalar-assoc", From: "c(ab)", To: "c a b", When: "c: scalar; c: notnumber; a,b: nonscalar"},
 	{Name: "matrix-times-outer", From: "A(bcᵀ)", To: "(Ab)cᵀ", When: "A: matrix; b,c: vector"},
 }
 
@@ -355,31 +352,103 @@ func rank(e ast.Expr) int {
 	return 8
 }
 
+// A term of a sum: coef · x, x a product term without a number or sign.
+// coef is n/d, a fraction of integers where they are integers.
 type term struct {
 	coef float64
+	n, d float64
 	x    ast.Expr
 }
 
+func newTerm(n, d float64, x ast.Expr) term {
+	n, d = reduceSigned(n, d)
+	return term{coef: n / d, n: n, d: d, x: x}
+}
+
+func reduceSigned(n, d float64) (float64, float64) {
+	if n < 0 {
+		n, d = reduce(-n, d)
+		return -n, d
+	}
+	return reduce(n, d)
+}
+
+// plus returns the coefficient of t plus that of u.
+func (t term) plus(u term) term {
+	return newTerm(t.n*u.d+u.n*t.d, t.d*u.d, t.x)
+}
+
 // terms flattens a sum into signed terms with numeric coefficients.
-func terms(e ast.Expr, sign float64, out []term) []term {
+func (s *Simplifier) terms(e ast.Expr, sign float64, out []term) []term {
 	switch e := e.(type) {
 	case *ast.Binary:
 		switch e.Op {
 		case ast.Add:
-			return terms(e.Y, sign, terms(e.X, sign, out))
+			return s.terms(e.Y, sign, s.terms(e.X, sign, out))
 		case ast.Sub:
-			return terms(e.Y, -sign, terms(e.X, sign, out))
-		case ast.Mul:
-			if c, ok := num(e.X); ok && c != 0 {
-				return append(out, term{sign * c, e.Y})
-			}
+			return s.terms(e.Y, -sign, s.terms(e.X, sign, out))
 		}
 	case *ast.Unary:
-		return terms(e.X, -sign, out)
+		return s.terms(e.X, -sign, out)
 	case *ast.Number:
-		return append(out, term{sign * e.Value, ast.Num(1)})
+		return append(out, newTerm(sign*e.Value, 1, ast.Num(1)))
 	}
-	return append(out, term{sign, e})
+	return append(out, s.termOf(e, sign))
+}
+
+// termOf splits the product term e into its number and the rest.
+func (s *Simplifier) termOf(e ast.Expr, sign float64) term {
+	p := s.flatten(e)
+	if p.bad {
+		return newTerm(sign, 1, e)
+	}
+	if p.neg {
+		sign = -sign
+	}
+	n, d := p.num, p.den
+	p.num, p.den, p.neg = 1, 1, false
+	return newTerm(sign*n, d, s.build(p))
+}
+
+// scaled writes the term t without its sign: |coef| x in canonical form.
+func (s *Simplifier) scaled(t term) ast.Expr {
+	n := math.Abs(t.n)
+	if one, ok := t.x.(*ast.Number); ok && one.Value == 1 {
+		return ast.Num(n / t.d)
+	}
+	if n == 1 && t.d == 1 {
+		return t.x
+	}
+	p := s.flatten(t.x)
+	if p.bad {
+		return ast.Bin(ast.Mul, ast.Num(n/t.d), t.x)
+	}
+	p.num *= n
+	p.den *= t.d
+	return s.build(p)
+}
+
+// sum writes the terms as a sum, the first with its sign.
+func (s *Simplifier) sum(ts []term) ast.Expr {
+	var out ast.Expr
+	for _, t := range ts {
+		x := s.scaled(t)
+		switch {
+		case out == nil && t.coef < 0:
+			if n, ok := x.(*ast.Number); ok {
+				out = ast.Num(-n.Value)
+			} else {
+				out = negateFirst(x)
+			}
+		case out == nil:
+			out = x
+		case t.coef < 0:
+			out = ast.Bin(ast.Sub, out, x)
+		default:
+			out = ast.Bin(ast.Add, out, x)
+		}
+	}
+	return out
 }
 
 // factorCommon writes Σ cᵢ A bᵢ as A(Σ cᵢ bᵢ) when every term is a matrix
@@ -413,28 +482,13 @@ func factorCommon(s *Simplifier, ts []term, e ast.Expr) (ast.Expr, bool) {
 				break
 			}
 			common = f
-			rest[i] = term{t.coef, r}
+			rest[i] = t
+			rest[i].x = r
 		}
 		if !ok {
 			continue
 		}
-		var sum ast.Expr
-		for i, t := range rest {
-			x := t.x
-			if c := math.Abs(t.coef); c != 1 {
-				x = ast.Bin(ast.Mul, ast.Num(c), x)
-			}
-			switch {
-			case i == 0 && t.coef < 0:
-				sum = ast.Negate(x)
-			case i == 0:
-				sum = x
-			case t.coef < 0:
-				sum = ast.Bin(ast.Sub, sum, x)
-			default:
-				sum = ast.Bin(ast.Add, sum, x)
-			}
-		}
+		sum := s.sum(rest)
 		out := ast.Bin(ast.Mul, common, sum)
 		if side == 1 {
 			out = ast.Bin(ast.Mul, sum, common)
@@ -447,25 +501,117 @@ func factorCommon(s *Simplifier, ts []term, e ast.Expr) (ast.Expr, bool) {
 	return nil, false
 }
 
+// groupTerms writes terms with the same chain of vectors and matrices as
+// one, with the sum of their scalar coefficients ((h/t − h²/t²)aᵀ for
+// haᵀ/t − h²aᵀ/t²), or else terms with the same scalar factors as one
+// scaled sum ((A + Aᵀ)/t for A/t + Aᵀ/t). It returns nil when no two
+// terms share either.
+func (s *Simplifier) groupTerms(ts []term) []term {
+	ps := make([]*product, len(ts))
+	for i, t := range ts {
+		ps[i] = s.flatten(t.x)
+		if ps[i].bad || ps[i].chain == nil {
+			ps[i] = nil
+		}
+	}
+	sameChain := func(i, j int) bool {
+		return ast.Equal(ps[i].chain, ps[j].chain)
+	}
+	samePows := func(i, j int) bool {
+		a, b := ps[i], ps[j]
+		if len(a.pows) == 0 || len(a.pows) != len(b.pows) {
+			return false
+		}
+		for k := range a.pows {
+			if a.pows[k].exp != b.pows[k].exp || !ast.Equal(a.pows[k].base, b.pows[k].base) {
+				return false
+			}
+		}
+		return true
+	}
+	for mode, same := range []func(i, j int) bool{sameChain, samePows} {
+		used := make([]bool, len(ts))
+		var out []term
+		grouped := false
+		for i := range ts {
+			if used[i] {
+				continue
+			}
+			group := []int{i}
+			for j := i + 1; ps[i] != nil && j < len(ts); j++ {
+				if !used[j] && ps[j] != nil && sameShape(s.Shape(ts[i].x), s.Shape(ts[j].x)) && same(i, j) {
+					group = append(group, j)
+					used[j] = true
+				}
+			}
+			if len(group) == 1 {
+				out = append(out, ts[i])
+				continue
+			}
+			grouped = true
+			parts := make([]term, len(group))
+			var shared ast.Expr
+			for k, g := range group {
+				p := *ps[g]
+				if mode == 0 { // the scalars are summed
+					shared = p.chain
+					p.chain = nil
+				} else { // the chains are summed
+					q := p
+					q.chain = nil
+					shared = s.build(&q)
+					p.pows = nil
+				}
+				parts[k] = ts[g]
+				parts[k].x = s.build(&p)
+			}
+			// A common coefficient stays outside: −2A/t − 2Aᵀ/t = −2(A + Aᵀ)/t.
+			c := parts[0]
+			for _, q := range parts[1:] {
+				if math.Abs(q.coef) != math.Abs(c.coef) {
+					c.n, c.d, c.coef = 1, 1, 1
+					break
+				}
+			}
+			if c.coef < 0 {
+				c.n, c.coef = -c.n, -c.coef
+			}
+			for k := range parts {
+				parts[k] = newTerm(parts[k].n*c.d, parts[k].d*c.n, parts[k].x)
+			}
+			var coef ast.Expr = ast.Num(c.n)
+			if c.d != 1 {
+				coef = ast.Bin(ast.Div, coef, ast.Num(c.d))
+			}
+			inner := s.sum(parts)
+			out = append(out, s.termOf(ast.Bin(ast.Mul, ast.Bin(ast.Mul, coef, inner), shared), 1))
+		}
+		if grouped {
+			return out
+		}
+	}
+	return nil
+}
+
 // collect merges like terms of a sum: wᵀr + rᵀw → 2rᵀw, a − a → 0,
-// 2a + a → 3a, and puts a positive term first.
+// 2a + a → 3a, αa + βa → (α + β)a, A/t + Aᵀ/t → (A + Aᵀ)/t, and puts a
+// positive term first.
 func collect(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
 	b, ok := e.(*ast.Binary)
 	if !ok || (b.Op != ast.Add && b.Op != ast.Sub) {
 		return nil, false
 	}
-	ts := terms(e, 1, nil)
+	ts := s.terms(e, 1, nil)
 	if len(ts) > 64 {
 		return nil, false // long sums are left as they are (quadratic merge)
 	}
 	var merged []term
-	changed := false
 	for _, t := range ts {
 		found := false
 		for i := range merged {
 			if ast.Equal(merged[i].x, t.x) && sameShape(s.Shape(merged[i].x), s.Shape(t.x)) {
-				merged[i].coef += t.coef
-				found, changed = true, true
+				merged[i] = merged[i].plus(t)
+				found = true
 				break
 			}
 		}
@@ -477,15 +623,15 @@ func collect(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
 	for _, t := range merged {
 		if t.coef != 0 {
 			kept = append(kept, t)
-		} else {
-			changed = true
 		}
+	}
+	if g := s.groupTerms(kept); g != nil {
+		kept = g
 	}
 	if len(kept) > 0 && kept[0].coef < 0 {
 		for i, t := range kept {
 			if t.coef > 0 {
 				kept[0], kept[i] = kept[i], kept[0]
-				changed = true
 				break
 			}
 		}
@@ -493,35 +639,12 @@ func collect(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
 	if f, ok := factorCommon(s, kept, e); ok {
 		return f, true
 	}
-	if !changed {
-		return nil, false
-	}
 	if len(kept) == 0 {
 		return zeroOf(s.Shape(e)), true
 	}
+	out := s.sum(kept)
 	// Keep the shape of a sum whose non-scalar terms all cancelled.
-	build := func(t term) ast.Expr {
-		c := math.Abs(t.coef)
-		if n, ok := t.x.(*ast.Number); ok && n.Value == 1 {
-			return ast.Num(c)
-		}
-		if c == 1 {
-			return t.x
-		}
-		return ast.Bin(ast.Mul, ast.Num(c), t.x)
-	}
-	out := build(kept[0])
-	if kept[0].coef < 0 {
-		out = ast.Negate(out)
-	}
-	for _, t := range kept[1:] {
-		if t.coef < 0 {
-			out = ast.Bin(ast.Sub, out, build(t))
-		} else {
-			out = ast.Bin(ast.Add, out, build(t))
-		}
-	}
-	if !sameShape(s.Shape(out), s.Shape(e)) {
+	if !sameShape(s.Shape(out), s.Shape(e)) || ast.Equal(out, e) {
 		return nil, false
 	}
 	return out, true

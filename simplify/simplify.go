@@ -75,6 +75,8 @@ type Simplifier struct {
 	rules  []*Rule
 	shapes *ast.Checker
 	memo   map[ast.Expr]ast.Expr
+	// pure marks products with no scalar factor to gather (gather.go).
+	pure map[ast.Expr]bool
 	// Trace, when set, is called for every rewrite that fires.
 	Trace func(rule string, before, after ast.Expr)
 }
@@ -82,7 +84,7 @@ type Simplifier struct {
 // New returns a Simplifier for expressions whose variables have the shapes
 // in env, using Rules.
 func New(env map[string]ast.Shape) *Simplifier {
-	return &Simplifier{env: env, rules: Rules, shapes: ast.NewChecker(env), memo: map[ast.Expr]ast.Expr{}}
+	return &Simplifier{env: env, rules: Rules, shapes: ast.NewChecker(env), memo: map[ast.Expr]ast.Expr{}, pure: map[ast.Expr]bool{}}
 }
 
 // Simplify returns e simplified; env gives the shapes of its variables.

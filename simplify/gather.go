@@ -1,0 +1,416 @@
+package simplify
+
+// Gathering the scalar factors of a product term.
+//
+// Within a product, scalar factors commute with everything, so a term such
+// as 2x (4(1/(2h))xᵀ/(2h)²) is a number, a product of scalar powers and a
+// chain of vectors and matrices: x xᵀ/h³. gather writes every product term
+// in that one form,
+//
+//	c s₁ s₂² … M₁M₂…/(d t₁ t₂³ …)
+//
+// numbers multiplied together (c/d as a reduced fraction of integers where
+// the numbers are integers), equal scalar bases combined with their powers
+// (t·t = t², (1/t)/t² = 1/t³), the denominators collected in one division,
+// and a sign on the first factor (−AB, never −(AB), which prints with
+// brackets). The chain keeps its own bracketing, with the scalars written in
+// front of its leftmost factor; scalars inside Hadamard products, elementwise
+// divisions, transposes and the linear functions diag, sum and tr come out
+// too (diag(αv) = α diag(v), (α𝟙) ∘ v = α(𝟙 ∘ v)).
+
+import (
+	"math"
+
+	"github.com/matcalc/matcalc/ast"
+)
+
+// A power is a scalar base raised to an integer.
+type power struct {
+	base ast.Expr
+	exp  int
+}
+
+// A product is a flattened product term: (−1)^neg num/den ∏ pows · chain.
+type product struct {
+	neg      bool
+	num, den float64
+	pows     []power
+	chain    ast.Expr // the non-scalar part; nil for a scalar product
+	bad      bool     // a zero number or a huge power: leave the term alone
+}
+
+// maxPow bounds the powers gather writes out ((ab)^k = a^k b^k).
+const maxPow = 64
+
+func newProduct() *product { return &product{num: 1, den: 1} }
+
+// flatten returns the product term e as a product.
+func (s *Simplifier) flatten(e ast.Expr) *product {
+	p := newProduct()
+	if s.Shape(e).IsScalar() {
+		p.scalar(s, e, 1)
+	} else {
+		p.chain = p.nonscalar(s, e, 1)
+	}
+	return p
+}
+
+func (p *product) number(v float64, k int) {
+	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		p.bad = true
+		return
+	}
+	if v < 0 {
+		v = -v
+		if k%2 != 0 {
+			p.neg = !p.neg
+		}
+	}
+	f := math.Pow(v, math.Abs(float64(k)))
+	if k > 0 {
+		p.num *= f
+	} else {
+		p.den *= f
+	}
+}
+
+func (p *product) addPow(base ast.Expr, k int) {
+	for i := range p.pows {
+		if ast.Equal(p.pows[i].base, base) {
+			p.pows[i].exp += k
+			return
+		}
+	}
+	p.pows = append(p.pows, power{base, k})
+}
+
+// intExp returns the exponent of x^n when n is a small integer.
+func intExp(n ast.Expr) (int, bool) {
+	v, ok := num(n)
+	if !ok || v != math.Trunc(v) || math.Abs(v) > maxPow || v == 0 {
+		return 0, false
+	}
+	return int(v), true
+}
+
+// scalar adds the scalar e raised to k.
+func (p *product) scalar(s *Simplifier, e ast.Expr, k int) {
+	if p.bad {
+		return
+	}
+	if abs(k) > maxPow {
+		p.bad = true
+		return
+	}
+	switch x := e.(type) {
+	case *ast.Number:
+		p.number(x.Value, k)
+		return
+	case *ast.Unary:
+		if x.Op == ast.Neg {
+			if k%2 != 0 {
+				p.neg = !p.neg
+			}
+			p.scalar(s, x.X, k)
+			return
+		}
+	case *ast.Binary:
+		sx, sy := s.Shape(x.X), s.Shape(x.Y)
+		switch x.Op {
+		case ast.Mul, ast.Hadamard:
+			if sx.IsScalar() && sy.IsScalar() {
+				p.scalar(s, x.X, k)
+				p.scalar(s, x.Y, k)
+				return
+			}
+			if x.Op == ast.Mul && !sx.IsScalar() && !sy.IsScalar() {
+				// An inner product: its scalar factors come out, the
+				// chain stays a base.
+				l, r := p.nonscalar(s, x.X, k), p.nonscalar(s, x.Y, k)
+				p.addPow(with2(x, l, r), k)
+				return
+			}
+		case ast.Div, ast.ElemDiv:
+			if sx.IsScalar() && sy.IsScalar() {
+				p.scalar(s, x.X, k)
+				p.scalar(s, x.Y, -k)
+				return
+			}
+		case ast.Pow:
+			if n, ok := intExp(x.Y); ok && sx.IsScalar() {
+				p.scalar(s, x.X, k*n)
+				return
+			}
+		}
+	case *ast.Call:
+		if (x.Fun == "sum" || x.Fun == "tr") && x.Primes == 0 && len(x.Args) == 1 && !s.Shape(x.Args[0]).IsScalar() {
+			a := p.nonscalar(s, x.Args[0], k)
+			if a != x.Args[0] {
+				e = ast.WithChildren(x, []ast.Expr{a})
+			}
+		}
+	}
+	p.addPow(p.sumFactor(s, e, k), k)
+}
+
+func abs(k int) int {
+	if k < 0 {
+		return -k
+	}
+	return k
+}
+
+// nonscalar returns the non-scalar e without its scalar factors, which it
+// adds raised to k.
+func (p *product) nonscalar(s *Simplifier, e ast.Expr, k int) ast.Expr {
+	if p.bad || s.pure[e] {
+		return e
+	}
+	switch x := e.(type) {
+	case *ast.Unary:
+		if x.Op == ast.Neg {
+			if k%2 != 0 {
+				p.neg = !p.neg
+			}
+			return p.nonscalar(s, x.X, k)
+		}
+	case *ast.Binary:
+		sx, sy := s.Shape(x.X), s.Shape(x.Y)
+		switch x.Op {
+		case ast.Mul, ast.Hadamard:
+			switch {
+			case sx.IsScalar():
+				p.scalar(s, x.X, k)
+				return p.nonscalar(s, x.Y, k)
+			case sy.IsScalar():
+				p.scalar(s, x.Y, k)
+				return p.nonscalar(s, x.X, k)
+			}
+			return with2(x, p.nonscalar(s, x.X, k), p.nonscalar(s, x.Y, k))
+		case ast.Div, ast.ElemDiv:
+			switch {
+			case sy.IsScalar():
+				p.scalar(s, x.Y, -k)
+				return p.nonscalar(s, x.X, k)
+			case !sx.IsScalar():
+				return with2(x, p.nonscalar(s, x.X, k), p.nonscalar(s, x.Y, -k))
+			}
+		}
+	case *ast.Transpose:
+		if t := p.nonscalar(s, x.X, k); t != x.X {
+			return ast.T(t)
+		}
+		return e
+	case *ast.Call:
+		if x.Fun == "diag" && x.Primes == 0 && len(x.Args) == 1 && s.Shape(x.Args[0]).IsVector() {
+			if a := p.nonscalar(s, x.Args[0], k); a != x.Args[0] {
+				return ast.WithChildren(x, []ast.Expr{a})
+			}
+			return e
+		}
+	}
+	return p.sumFactor(s, e, k)
+}
+
+// with2 returns b with operands x and y, b itself if they are its own.
+func with2(b *ast.Binary, x, y ast.Expr) ast.Expr {
+	if x == b.X && y == b.Y {
+		return b
+	}
+	return ast.Bin(b.Op, x, y)
+}
+
+// content splits a sum of two or more terms into a common number and the
+// rest: −A − Aᵀ = −(A + Aᵀ), 2A + 4B = 2(A + 2B), x/2 + y/2 = (x + y)/2, so
+// that the number joins the product's. It returns false when the terms
+// share no number.
+func content(s *Simplifier, e ast.Expr) (n, d float64, neg bool, rest ast.Expr, ok bool) {
+	b, isSum := e.(*ast.Binary)
+	if !isSum || b.Op != ast.Add && b.Op != ast.Sub {
+		return 0, 0, false, nil, false
+	}
+	ts := s.terms(e, 1, nil)
+	if len(ts) < 2 || len(ts) > 64 {
+		return 0, 0, false, nil, false
+	}
+	neg = true
+	same, ints := true, true
+	g := 0.0
+	for _, t := range ts {
+		neg = neg && t.coef < 0
+		same = same && math.Abs(t.n) == math.Abs(ts[0].n) && t.d == ts[0].d
+		ints = ints && t.d == 1 && t.n == math.Trunc(t.n) && math.Abs(t.n) < 1<<53
+		if ints {
+			g = gcd(g, math.Abs(t.n))
+		}
+	}
+	switch {
+	case same:
+		n, d = math.Abs(ts[0].n), ts[0].d
+	case ints:
+		n, d = g, 1
+	default:
+		n, d = 1, 1
+	}
+	if n == 0 || n == 1 && d == 1 && !neg {
+		return 0, 0, false, nil, false
+	}
+	for i, t := range ts {
+		m := t.n * d / n
+		if neg {
+			m = -m
+		}
+		ts[i] = newTerm(m, t.d, t.x)
+	}
+	return n, d, neg, s.sum(ts), true
+}
+
+// sumFactor adds the number of the sum e (content) raised to k, and returns
+// the rest, or e itself.
+func (p *product) sumFactor(s *Simplifier, e ast.Expr, k int) ast.Expr {
+	n, d, neg, rest, ok := content(s, e)
+	if !ok {
+		return e
+	}
+	if neg && k%2 != 0 {
+		p.neg = !p.neg
+	}
+	p.number(n, k)
+	p.number(d, -k)
+	return rest
+}
+
+// build writes p in the canonical form (see the top of this file).
+func (s *Simplifier) build(p *product) ast.Expr {
+	n, d := reduce(p.num, p.den)
+	var top, bottom ast.Expr
+	if n != 1 {
+		top = ast.Num(n)
+	}
+	times := func(a, b ast.Expr) ast.Expr {
+		if a == nil {
+			return b
+		}
+		return ast.Bin(ast.Mul, a, b)
+	}
+	if d != 1 {
+		bottom = ast.Num(d)
+	}
+	for _, f := range p.pows {
+		switch {
+		case f.exp > 0:
+			top = times(top, raise(f.base, f.exp))
+		case f.exp < 0:
+			bottom = times(bottom, raise(f.base, -f.exp))
+		}
+	}
+	switch {
+	case p.chain != nil && top != nil:
+		top = insertScalar(top, p.chain)
+	case p.chain != nil:
+		top = p.chain
+	case top == nil:
+		top = ast.Num(1)
+	}
+	if bottom != nil {
+		top = ast.Bin(ast.Div, top, bottom)
+	}
+	if p.neg {
+		top = negateFirst(top)
+	}
+	return top
+}
+
+func raise(base ast.Expr, k int) ast.Expr {
+	if k == 1 {
+		return base
+	}
+	return ast.Bin(ast.Pow, base, ast.Num(float64(k)))
+}
+
+// insertScalar writes the scalar c in front of the leftmost factor of the
+// product x: c(AB)C is written cABC, keeping x's bracketing (products print
+// left to right without brackets). An inner product among the scalars
+// stays whole, 2(xᵀAx)x: a subtree of its own, which Share can name, and
+// one whose own canonical form is the same (2xᵀAxx would be 2(xᵀAx)x
+// with its first product gathered again).
+func insertScalar(c, x ast.Expr) ast.Expr {
+	if m, ok := x.(*ast.Binary); ok && m.Op == ast.Mul {
+		return ast.Bin(m.Op, insertScalar(c, m.X), m.Y)
+	}
+	return ast.Bin(ast.Mul, c, x)
+}
+
+// negateFirst negates the first factor of a product: −2x, −AB, −x/t,
+// −a ∘ b. Unary minus binds tighter than products (SPEC §7), so these print
+// without brackets and parse back to the same tree.
+func negateFirst(e ast.Expr) ast.Expr {
+	if b, ok := e.(*ast.Binary); ok {
+		switch b.Op {
+		case ast.Mul, ast.Div, ast.Hadamard, ast.ElemDiv:
+			return ast.Bin(b.Op, negateFirst(b.X), b.Y)
+		}
+	}
+	if n, ok := e.(*ast.Number); ok {
+		return ast.Num(-n.Value)
+	}
+	return ast.Negate(e)
+}
+
+// reduce returns n/d in lowest terms when both are integers, else as one
+// number over 1.
+func reduce(n, d float64) (float64, float64) {
+	const exact = 1 << 53
+	if n == math.Trunc(n) && d == math.Trunc(d) && n < exact && d < exact {
+		g := gcd(n, d)
+		return n / g, d / g
+	}
+	return n / d, 1
+}
+
+func gcd(a, b float64) float64 {
+	for b != 0 {
+		a, b = b, math.Mod(a, b)
+	}
+	return a
+}
+
+// gatherable reports whether gather looks at e: products, quotients,
+// negations, Hadamard products, scalar powers and the linear functions.
+func gatherable(s *Simplifier, e ast.Expr) bool {
+	switch x := e.(type) {
+	case *ast.Unary:
+		return x.Op == ast.Neg
+	case *ast.Binary:
+		switch x.Op {
+		case ast.Mul, ast.Div, ast.Hadamard, ast.ElemDiv:
+			return true
+		case ast.Pow:
+			return s.Shape(x.X).IsScalar()
+		}
+	case *ast.Transpose:
+		return true
+	case *ast.Call:
+		return (x.Fun == "diag" || x.Fun == "sum" || x.Fun == "tr") && x.Primes == 0 && len(x.Args) == 1
+	}
+	return false
+}
+
+// gather writes a product term in the canonical form of this file.
+func gather(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
+	if s.pure[e] || !gatherable(s, e) {
+		return nil, false
+	}
+	p := s.flatten(e)
+	if p.bad {
+		return nil, false
+	}
+	out := s.build(p)
+	if ast.Equal(out, e) {
+		if !p.neg && len(p.pows) == 0 && p.num == 1 && p.den == 1 {
+			s.pure[e] = true // no scalar to gather: a parent need not look inside
+		}
+		return nil, false
+	}
+	return out, true
+}
