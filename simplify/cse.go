@@ -274,8 +274,16 @@ func nameable(e ast.Expr) bool {
 		return !((e.Fun == "inv" || e.Fun == "norm") && len(e.Args) == 1 && isLeaf(e.Args[0]))
 	case *ast.Binary:
 		// 2z is a scaling, not a piece worth a name of its own: the
-		// scaled piece is named instead when it is shared.
-		return !(e.Op == ast.Mul && (isNumber(e.X) || isNumber(e.Y)))
+		// scaled piece is named instead when it is shared. Likewise t²:
+		// a power reads as well as a name (t₂ = t₁² would say nothing),
+		// and its base is named when shared.
+		switch e.Op {
+		case ast.Mul:
+			return !isNumber(e.X) && !isNumber(e.Y)
+		case ast.Pow:
+			return !isNumber(e.Y)
+		}
+		return true
 	case *ast.Indicator:
 		return true
 	}

@@ -20,6 +20,7 @@ package simplify
 
 import (
 	"math"
+	"slices"
 
 	"github.com/matcalc/matcalc/ast"
 )
@@ -282,6 +283,9 @@ func (p *product) sumFactor(s *Simplifier, e ast.Expr, k int) ast.Expr {
 
 // build writes p in the canonical form (see the top of this file).
 func (s *Simplifier) build(p *product) ast.Expr {
+	// Scalars in a fixed order, so that β²h and hβ² are like terms: names
+	// first, then calls, then products.
+	slices.SortStableFunc(p.pows, func(a, b power) int { return order(a.base, b.base) })
 	n, d := reduce(p.num, p.den)
 	var top, bottom ast.Expr
 	if n != 1 {
