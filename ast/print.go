@@ -103,7 +103,7 @@ func (p *printer) expr(e Expr) {
 			p.b.WriteString("⁻ᵀ")
 			return
 		}
-		p.paren(e.X, Precedence(e.X) < PrecPostfix || isNegNumber(e.X))
+		p.paren(e.X, Precedence(e.X) < PrecPostfix || isNegNumber(e.X) || isOne(e.X))
 		if p.ascii {
 			p.b.WriteString("'")
 		} else {
@@ -170,6 +170,13 @@ func init() {
 func isNegNumber(e Expr) bool {
 	n, ok := e.(*Number)
 	return ok && n.Value < 0
+}
+
+// isOne reports whether e is the number 1, whose transpose prints as (1)ᵀ:
+// 1ᵀ reads as the row of ones.
+func isOne(e Expr) bool {
+	n, ok := e.(*Number)
+	return ok && n.Value == 1
 }
 
 // startsWithMinus reports whether the printed form of e begins with a minus.

@@ -342,7 +342,7 @@ func (p *parser) postfix() (ast.Expr, error) {
 		switch {
 		case t.kind == tTranspose || t.kind == tQuote:
 			p.next()
-			x = &ast.Transpose{X: onesIfOne(x), OpEnd: t.end}
+			x = &ast.Transpose{X: onesIfOne(x, t), OpEnd: t.end}
 			powered = false
 		case t.kind == tInvT:
 			p.next()
@@ -359,7 +359,7 @@ func (p *parser) postfix() (ast.Expr, error) {
 		case p.isOp(t, "^") && (p.peekAt(1).kind == tName && p.peekAt(1).name == "T" && !p.cfg.vars["T"] || p.peekAt(1).kind == tTranspose):
 			p.next()
 			u := p.next()
-			x = &ast.Transpose{X: onesIfOne(x), OpEnd: u.end}
+			x = &ast.Transpose{X: onesIfOne(x, t), OpEnd: u.end}
 			powered = false
 		case p.isOp(t, "^", ".^"):
 			if powered {
@@ -385,11 +385,11 @@ func (p *parser) postfix() (ast.Expr, error) {
 	}
 }
 
-// onesIfOne returns the vector of ones for the number 1 and x otherwise: 1ᵀ
-// is the row of ones, as in 1ᵀx, since transposing the number 1 would be
-// pointless.
-func onesIfOne(x ast.Expr) ast.Expr {
-	if n, ok := x.(*ast.Number); ok && n.Value == 1 {
+// onesIfOne returns the vector of ones for the number 1 written right before
+// the transpose t, and x otherwise: 1ᵀ is the row of ones, as in 1ᵀx, since
+// transposing the number 1 would be pointless. (1)ᵀ stays the number.
+func onesIfOne(x ast.Expr, t token) ast.Expr {
+	if n, ok := x.(*ast.Number); ok && n.Value == 1 && n.ValueEnd == t.pos {
 		return &ast.Ones{OnesPos: n.ValuePos, OnesEnd: n.ValueEnd}
 	}
 	return x

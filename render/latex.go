@@ -369,6 +369,9 @@ func (w *latexWriter) expr(e ast.Expr) string {
 		if c, ok := e.X.(*ast.Call); ok && c.Fun == "inv" && c.Primes == 0 && len(c.Args) == 1 {
 			return w.base(c.Args[0]) + `^{-\top}`
 		}
+		if n, ok := e.X.(*ast.Number); ok && n.Value == 1 {
+			return w.child(e.X, true) + `^\top` // 1^\top is the row of ones
+		}
 		return w.base(e.X) + `^\top`
 	case *ast.Binary:
 		return w.binary(e)
