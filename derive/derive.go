@@ -45,15 +45,20 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
 	}
 	wrt := opts.Wrt
 	if len(wrt) == 0 {
-		// Every variable; for Hessians every scalar and vector one (the
-		// second derivative by a matrix is a 4th-order tensor).
+		// Every variable whose derivative is a matrix at most: for a
+		// scalar every one, for a vector the scalar and vector ones, for
+		// a matrix the scalar ones; for Hessians every scalar and vector
+		// one (the second derivative by a matrix is a 4th-order tensor).
 		for _, v := range info.Vars {
-			if order == 1 || !v.Shape.IsMatrix() && !v.Shape.IsRow() {
+			if order == 1 && tensorRank(fs)+tensorRank(v.Shape) <= 2 || order != 1 && tensorRank(v.Shape) <= 1 {
 				wrt = append(wrt, v.Name)
 			}
 		}
-		if len(wrt) == 0 && len(info.Vars) > 0 {
+		switch {
+		case len(wrt) == 0 && len(info.Vars) > 0 && order != 1:
 			return nil, fmt.Errorf("--order 2 takes scalar or vector variables, and %s has none", ast.String(e))
+		case len(wrt) == 0 && len(info.Vars) > 0:
+			return nil, fmt.Errorf("the derivative of the %s %s (%v) by %s would be a higher-order tensor (not supported yet); it has no scalar variable", shapeKind(fs), ast.String(e), fs, varList(info))
 		}
 	}
 	if order != 1 && order != 2 {
@@ -326,4 +331,29 @@ func (h *hasher) hash(e ast.Expr) uint64 {
 	}
 	h.memo[e] = v
 	return v
+}
+
+// tensorRank is 0 for a scalar, 1 for a vector or a row and 2 for a matrix:
+// a derivative of f by x has rank tensorRank(f) + tensorRank(x).
+func tensorRank(s ast.Shape) int {
+	switch {
+	case s.IsScalar():
+		return 0
+	case s.IsMatrix():
+		return 2
+	}
+	return 1
+}
+
+// shapeKind names the kind of s: scalar, vector, row or matrix.
+func shapeKind(s ast.Shape) string {
+	switch {
+	case s.IsScalar():
+		return "scalar"
+	case s.IsMatrix():
+		return "matrix"
+	case s.IsRow():
+		return "row"
+	}
+	return "vector"
 }
