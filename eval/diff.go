@@ -45,8 +45,8 @@ func stepFor(v, rel float64) (h, width float64) {
 
 // CentralDiff returns ∂e/∂wrt at the values of env by central differences,
 // laid out as SPEC §3: for a scalar e the gradient, in the shape of wrt; for
-// a scalar wrt the derivative, in the shape of e; for a vector e (m) and a
-// vector wrt (n) the m×n Jacobian (numerator layout). Other combinations are
+// a scalar wrt the derivative, in the shape of e; for a vector or row e (m)
+// and a vector or row wrt (n) the m×n Jacobian (numerator layout). Other combinations are
 // higher-order tensors and an error. Each entry xᵢ is moved by
 // h = ∛(3ε)·max(1,|xᵢ|) either way.
 func CentralDiff(e ast.Expr, env *Env, wrt string) (*mat.Dense, error) {
@@ -74,9 +74,16 @@ func CentralDiff(e ast.Expr, env *Env, wrt string) (*mat.Dense, error) {
 	case xr == 1 && xc == 1:
 		out = mat.NewDense(fr, fc, nil)
 		place = func(_ int, d *mat.Dense) { out.Copy(d) }
-	case fc == 1 && xc == 1:
-		out = mat.NewDense(fr, xr, nil)
-		place = func(k int, d *mat.Dense) { out.Slice(0, fr, k, k+1).(*mat.Dense).Copy(d) }
+	case (fr == 1 || fc == 1) && (xr == 1 || xc == 1):
+		// A vector or row by a vector or row: the Jacobian, rows of e's
+		// entries by columns of wrt's entries.
+		m := fr * fc
+		out = mat.NewDense(m, xr*xc, nil)
+		place = func(k int, d *mat.Dense) {
+			for i := range m {
+				out.Set(i, k, d.At(i/fc, i%fc))
+			}
+		}
 	default:
 		return nil, fmt.Errorf("the derivative of a %s value by %s (%s) is a higher-order tensor: only gradients, derivatives by a scalar and Jacobians of vectors by vectors are supported",
 			shapeText(f0), wrt, shapeText(x0))

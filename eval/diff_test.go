@@ -134,6 +134,10 @@ func TestCentralDiffClosedForms(t *testing.T) {
 		// Jacobian of Wx + b by x is W (m×n), by b is I.
 		checkGrad(t, "Wx+b", add(mul(W, x), b), env, "x", Wv, tol)
 		checkGrad(t, "Wx+b", add(mul(W, x), b), env, "b", eye(bv.RawMatrix().Rows), tol)
+		// A row function by a vector: the Jacobian of xᵀA by x is Aᵀ, and
+		// of (Wx)ᵀ by x is W.
+		checkGrad(t, "xᵀA", mul(tr(x), A), env, "x", mat.DenseCopyOf(Av.T()), tol)
+		checkGrad(t, "(Wx)ᵀ", tr(mul(W, x)), env, "x", Wv, tol)
 
 		// logdet X → X⁻ᵀ; det X → det(X) X⁻ᵀ; tr(AX) → Aᵀ; ‖X‖² → 2X.
 		var inv, invT mat.Dense
