@@ -3,7 +3,8 @@
 # x=1, y=2, z=0, with its forward values and backward gradients, as
 # docs/backprop.svg (and docs/backprop.png when rsvg-convert is available or
 # can be installed from Debian's librsvg2-bin). The picture is made by
-# matcalc itself: `matcalc backprop --format svg`, with Graphviz embedded.
+# matcalc itself: `matcalc backprop --format svg`, with its own layout (no
+# Graphviz needed).
 #
 # Usage: scripts/graph-picture.sh [OUTDIR]   (default docs)
 set -euo pipefail
