@@ -345,15 +345,15 @@ func insertScalar(c, x ast.Expr) ast.Expr {
 	return ast.Bin(ast.Mul, c, x)
 }
 
-// negateFirst negates the first factor of a product: −2x, −AB, −x/t,
-// −a ∘ b. Unary minus binds tighter than products (SPEC §7), so these print
-// without brackets and parse back to the same tree.
+// negateFirst negates the first factor of a product: −2x, −AB, −x/t.
+// Unary minus binds tighter than products (SPEC §7), so these print
+// without brackets and parse back to the same tree. A Hadamard product or
+// an elementwise quotient is negated whole, −(a ∘ b): the sign on its first
+// factor would split a piece shared with the positive a ∘ b elsewhere
+// (h ./ (1 + h) in the logistic loss's gradients by w and by y).
 func negateFirst(e ast.Expr) ast.Expr {
-	if b, ok := e.(*ast.Binary); ok {
-		switch b.Op {
-		case ast.Mul, ast.Div, ast.Hadamard, ast.ElemDiv:
-			return ast.Bin(b.Op, negateFirst(b.X), b.Y)
-		}
+	if b, ok := e.(*ast.Binary); ok && (b.Op == ast.Mul || b.Op == ast.Div) {
+		return ast.Bin(b.Op, negateFirst(b.X), b.Y)
 	}
 	if n, ok := e.(*ast.Number); ok {
 		return ast.Num(-n.Value)
