@@ -37,6 +37,8 @@ func TestErrors(t *testing.T) {
 		{"a ∘ ∘ b", `1:5: unexpected "∘", expected an operand after "∘"`},
 		{"()", `1:2: unexpected ")", expected an operand after "("`},
 		{"tanh x", "1:1: tanh needs its argument in parentheses: tanh(…)"},
+		{"1.2.3", "1:1: malformed number 1.2.3"},
+		{"x + 2.5.1e3", "1:5: malformed number 2.5.1e3"},
 		{"sigmoid", "1:1: sigmoid needs its argument in parentheses: sigmoid(…)"},
 		{"[x ≥ y", `1:1: missing closing "]" for the indicator opened here`},
 		{"[x ≥ y ≥ z]", `1:8: unexpected "≥", expected closing "]"`},

@@ -100,6 +100,12 @@ func (c *config) parseExpr(src string, start, end int) (ast.Expr, error) {
 	if p.peek().kind == tEOF {
 		return nil, ast.Errorf(ast.Pos(start), "empty input")
 	}
+	for i := 1; i < len(p.toks); i++ {
+		if a, b := p.toks[i-1], p.toks[i]; a.kind == tNumber && b.kind == tNumber && a.end == b.pos {
+			// 1.2.3 lexes as 1.2 and .3: a mistyped number, not a product.
+			return nil, ast.Errorf(a.pos, "malformed number %s", src[a.pos:b.end])
+		}
+	}
 	x, err := p.sum()
 	if err != nil {
 		return nil, err
