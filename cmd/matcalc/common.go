@@ -99,14 +99,35 @@ func readFormula(cmd *cobra.Command, args []string) (string, error) {
 
 func (c *common) decls() ([]ast.Decl, error) {
 	var decls []ast.Decl
-	for _, l := range c.lets {
+	for i, l := range c.lets {
 		d, err := parser.ParseDecls(l)
 		if err != nil {
 			return nil, &sourceError{what: "--let", src: l, err: err}
 		}
+		for k := range d {
+			// Positions in the i-th --let are moved past every formula,
+			// so that an error there is shown against the --let.
+			d[k].DeclPos += letBase(i)
+		}
 		decls = append(decls, d...)
 	}
 	return decls, nil
+}
+
+// letBase is where the positions of the i-th --let start (see decls).
+func letBase(i int) ast.Pos { return ast.Pos(i+1) << 24 }
+
+// sourceErr returns err, found while reading the formula src, as a
+// sourceError against src, or against the --let it points into.
+func (c *common) sourceErr(src string, err error) error {
+	var e *ast.Error
+	if errors.As(err, &e) && e.Pos >= letBase(0) {
+		i := int(e.Pos>>24) - 1
+		if i < len(c.lets) {
+			return &sourceError{what: "--let", src: c.lets[i], err: ast.Errorf(e.Pos-letBase(i), "%s", e.Msg)}
+		}
+	}
+	return &sourceError{what: "formula", src: src, err: err}
 }
 
 // load parses the formula, the declarations and the values, and infers the
@@ -174,7 +195,7 @@ func (c *common) finish(cmd *cobra.Command, src string, e ast.Expr, decls []ast.
 		}
 	}
 	if f.info, err = ast.Infer(e, decls, fixed); err != nil {
-		return nil, &sourceError{what: "formula", src: src, err: err}
+		return nil, c.sourceErr(src, err)
 	}
 	if f.vals != nil {
 		for _, v := range f.info.Vars {
