@@ -121,6 +121,10 @@ const (
 	// onesCols: the columns of a 𝟙 of open shape, a column vector unless
 	// something else decides (𝟙ᵀx is the sum of x).
 	onesCols
+	// ofMatrix: a dimension of an undeclared uppercase variable, which
+	// stays a matrix: it never becomes 1 (Wx + W is an error, not a
+	// vector W and a scalar x).
+	ofMatrix
 )
 
 // dimTable is a union-find over dimensions, with an undo trail so that a
@@ -181,6 +185,9 @@ func (t *dimTable) unify(a, b int, bind bool) bool {
 	ra, rb := t.find(a), t.find(b)
 	if ra == rb {
 		return true
+	}
+	if t.flags[ra]&ofMatrix != 0 && t.size[rb] == 1 || t.flags[rb]&ofMatrix != 0 && t.size[ra] == 1 {
+		return false
 	}
 	switch {
 	case !t.rigid(ra):
@@ -416,7 +423,7 @@ func (in *inferer) initVars(fixed map[string]Shape) error {
 		}
 		switch defaultKind(name) {
 		case kindMatrix:
-			v.s = shp{in.dims.fresh(usedByOther), in.dims.fresh(usedByOther)}
+			v.s = shp{in.dims.fresh(usedByOther | ofMatrix), in.dims.fresh(usedByOther | ofMatrix)}
 		case kindGreek:
 			v.s = shp{in.dims.fresh(usedByGreek), 0}
 		default:

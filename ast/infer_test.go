@@ -183,6 +183,12 @@ func TestInferErrors(t *testing.T) {
 1:3: cannot subtract y (4) from x (3): shapes differ
   x - y
     ^`},
+		// An undeclared uppercase letter stays a matrix: W would have to
+		// be a vector (and x a scalar) for Wx + W.
+		{"", "Wx + W", nil, `
+1:4: cannot add Wx (n) and W (n×m): shapes differ
+  Wx + W
+     ^`},
 		{"W: matrix(n,m)", "tr(W)", nil, `
 1:1: tr needs a square matrix, not W (n×m)
   tr(W)
