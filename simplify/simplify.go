@@ -1,6 +1,8 @@
 // Package simplify rewrites matcalc expressions into the form lecture notes
 // use: diagonal products become Hadamard products, identities, zeros and
-// double transposes vanish, transposes move inward, constants fold, like
+// double transposes vanish, transposes move inward, constants fold, the
+// scalar factors of every product are gathered into one coefficient and one
+// denominator (2x (4txᵀ/(2h)²) with t = 1/(2h) is xxᵀ/h³; gather.go), like
 // terms are collected, and shared pieces are named once (Share).
 //
 // The rewrites are data: Rules lists them, each a pattern and a result (see
