@@ -559,13 +559,25 @@ func latex(t *testing.T, c *testCase, p *prepared) (out []string) {
 	out = append(out, render.LaTeXResult(p.res, o))
 	if c.order == 1 && (p.res.FuncShape.IsScalar() || p.res.FuncShape.IsVector()) {
 		ds, err := derive.Steps(p.expr, p.info, p.res)
-		switch {
-		case err != nil && c.nosteps && declined.MatchString(err.Error()):
-			return out
-		case err != nil:
+		if err != nil {
 			t.Errorf("%s\n%v\nrepro: %s", c, err, strings.Replace(c.repro("derive"), " -- ", " --steps -- ", 1))
 			return out
-		case c.nosteps:
+		}
+		// A derivative --steps cannot explain comes with its result and a
+		// note that says so, and no steps.
+		unexplained := false
+		for _, d := range ds {
+			if len(d.Branches) == 0 && strings.HasPrefix(d.Note, "no step-by-step explanation") {
+				unexplained = true
+				if !ast.Equal(d.Result, derivOf(p.res, d.Wrt)) {
+					t.Errorf("%s\n--steps shows ∂/∂%s = %s, not the derivative", c, d.Wrt, ast.String(d.Result))
+				}
+			}
+		}
+		switch {
+		case unexplained && !c.nosteps:
+			t.Errorf("%s\n--steps does not explain it: %s", c, strings.Replace(c.repro("derive"), " -- ", " --steps -- ", 1))
+		case !unexplained && c.nosteps:
 			t.Errorf("%s\n--steps works now: drop the nosteps directive", c)
 		}
 		out = append(out, render.StepsLaTeXBlocks(ds, p.res, render.LaTeXOptions{Shapes: p.res.Env()})...)
@@ -826,4 +838,14 @@ func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
 		t.Fatalf("matcalc %s: %v", strings.Join(args, " "), err)
 	}
 	return code, out.String(), errb.String()
+}
+
+// derivOf returns the derivative of res by wrt.
+func derivOf(res *derive.Result, wrt string) ast.Expr {
+	for _, d := range res.Derivs {
+		if d.Wrt == wrt {
+			return d.Expr
+		}
+	}
+	return nil
 }

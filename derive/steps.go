@@ -1,6 +1,7 @@
 package derive
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -93,12 +94,28 @@ func Steps(e ast.Expr, info *ast.Info, res *Result) ([]Derivation, error) {
 			return nil, fmt.Errorf("--steps explains first derivatives; leave out --order 2")
 		}
 		dv, err := st.derivation(d)
-		if err != nil {
+		var ns *noStepsError
+		if errors.As(err, &ns) {
+			// Derive computed the derivative; only its explanation is
+			// missing: show the result with the reason.
+			dv = Derivation{Wrt: d.Wrt, Result: d.Expr, Sum: d.Expr, Expanded: res.Expand(d.Expr),
+				Note: "no step-by-step explanation for this one yet: " + ns.msg}
+		} else if err != nil {
 			return nil, err
 		}
 		out = append(out, dv)
 	}
 	return out, nil
+}
+
+// A noStepsError says that a derivative, which Derive computed, has no
+// step-by-step explanation: Steps then shows the result with the reason.
+type noStepsError struct{ msg string }
+
+func (e *noStepsError) Error() string { return "--steps: " + e.msg + " (not supported yet)" }
+
+func noSteps(format string, args ...any) error {
+	return &noStepsError{msg: fmt.Sprintf(format, args...)}
 }
 
 type rowRecord struct {
@@ -266,7 +283,7 @@ func (st *stepper) derivation(d Deriv) (Derivation, error) {
 			if strings.Contains(err.Error(), "internal shape error") {
 				// The derivative itself is right (Derive computed it);
 				// only this explanation of it failed.
-				err = fmt.Errorf("--steps cannot explain ∂%s/∂%s along %s (not supported yet): %v", st.fn, d.Wrt, ast.String(path[0]), err)
+				err = noSteps("∂%s/∂%s along %s: %v", st.fn, d.Wrt, ast.String(path[0]), err)
 			}
 			return dv, err
 		}
@@ -305,7 +322,7 @@ func (st *stepper) branch(w string, path []ast.Expr) (Branch, error) {
 	if !st.res.FuncShape.IsScalar() {
 		for _, n := range path[1:] {
 			if st.shape(n).IsRow() {
-				return b, fmt.Errorf("--steps: ∂%s/∂%s passes through the row vector %s (not supported yet)", st.fn, w, ast.String(n))
+				return b, noSteps("∂%s/∂%s passes through the row vector %s", st.fn, w, ast.String(n))
 			}
 		}
 	}
@@ -362,7 +379,7 @@ func (st *stepper) branch(w string, path []ast.Expr) (Branch, error) {
 	if !st.res.FuncShape.IsScalar() {
 		// A vector function: the chain is the Jacobian (numerator layout).
 		if k < last {
-			return b, fmt.Errorf("--steps: ∂%s/∂%s passes through the matrix %s, a higher-order tensor (not supported yet)", st.fn, w, label[k+1])
+			return b, noSteps("∂%s/∂%s passes through the matrix %s = %s, which depends on %s", st.fn, w, label[k+1], ast.String(st.res.Expand(path[k+1])), w)
 		}
 		b.Gradient = row
 		return b, nil

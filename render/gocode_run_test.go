@@ -91,7 +91,7 @@ var goCases = []goCase{
 	{name: "neg_scale", src: "−2 xᵀy + 3 ‖x‖² / 2", noAllocs: true},
 	{name: "exp_chain", src: "sum(exp(tanh(x) ∘ sin(y)))", noAllocs: true},
 	{name: "row_times_matrix", src: "uᵀ A B v", noAllocs: true},
-	{name: "one_row_matrix", src: "sum(r(W))"},
+	{name: "one_row_matrix", src: "sum(r(W))", lets: "W: matrix(1,k)"},
 	{name: "row_value", src: "α aᵀ B", opts: derive.Options{Wrt: []string{"α"}}},
 }
 

@@ -210,7 +210,11 @@ func StepsLaTeXBlocks(ds []derive.Derivation, res *derive.Result, o LaTeXOptions
 				steps = append(steps, Step{Label: Partial(fn, f.By, 1, o), Expr: f.Expr, Shape: f.Shape, Rule: f.Rule})
 			}
 		}
-		steps = append(steps, Step{Label: Partial(fn, d.Wrt, 1, o), Expr: d.Sum, Rule: "in the shape of " + d.Wrt})
+		rule := "in the shape of " + d.Wrt
+		if len(d.Branches) == 0 && d.Note != "" {
+			rule = "no steps shown yet: the path passes through a matrix that depends on " + d.Wrt
+		}
+		steps = append(steps, Step{Label: Partial(fn, d.Wrt, 1, o), Expr: d.Sum, Rule: rule})
 		if !ast.Equal(d.Expanded, d.Sum) {
 			steps = append(steps, Step{Expr: d.Expanded})
 		}
