@@ -400,6 +400,11 @@ func endsWithSimpleName(e Expr) bool {
 		if e.Op == Mul && Precedence(e.Y) > PrecProduct && !startsWithMinus(e.Y) {
 			return endsWithSimpleName(e.Y)
 		}
+	case *Unary:
+		// −t₃ prints its operand bare when it binds tighter than a minus.
+		if Precedence(e.X) >= PrecUnary && !startsWithMinus(e.X) {
+			return endsWithSimpleName(e.X)
+		}
 	}
 	return false
 }
