@@ -60,6 +60,10 @@ var Rules = []*Rule{
 	{Name: "T-scale", From: "(ab)ᵀ", To: "a bᵀ", When: "a: scalar"},
 	{Name: "T-product", From: "(ab)ᵀ", To: "bᵀaᵀ"},
 	{Name: "inv-T", From: "inv(aᵀ)", To: "inv(a)ᵀ"},
+	{Name: "inv-inv", From: "inv(inv(a))", To: "a"},
+	{Name: "inv-cancel", Func: inverseCancel},
+	{Name: "square-matrix", From: "aa", To: "a^2", When: "a: square; a: notnumber; a: nonscalar"},
+	{Name: "square-matrix-scaled", From: "(ca)a", To: "c a^2", When: "c: scalar; a: square; a: nonscalar"},
 
 	// Diagonal matrices become Hadamard products.
 	{Name: "diag-scalar", From: "diag(a)", To: "a", When: "a: scalar"},
@@ -251,6 +255,58 @@ func identityTimes(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
 		return b.X, true
 	}
 	return nil, false
+}
+
+// inverseCancel cancels a matrix next to its inverse in a product:
+// A⁻¹A = AA⁻¹ = I and A⁻ᵀAᵀ = AᵀA⁻ᵀ = I, also inside a longer chain
+// (X⁻ᵀXᵀX⁻ᵀ = X⁻ᵀ).
+func inverseCancel(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
+	b, ok := e.(*ast.Binary)
+	if !ok || b.Op != ast.Mul {
+		return nil, false
+	}
+	// The last factor of the left chain and the first of the right one.
+	last := b.X
+	var rest ast.Expr // left without its last factor
+	if l, ok := b.X.(*ast.Binary); ok && l.Op == ast.Mul {
+		rest, last = l.X, l.Y
+	}
+	first, tail := b.Y, ast.Expr(nil)
+	if r, ok := b.Y.(*ast.Binary); ok && r.Op == ast.Mul {
+		first, tail = r.X, r.Y
+	}
+	if !inverses(last, first) {
+		return nil, false
+	}
+	switch {
+	case rest == nil && tail == nil:
+		return ast.Eye(s.Shape(first).Cols), true
+	case rest == nil:
+		return tail, true
+	case tail == nil:
+		return rest, true
+	}
+	return ast.Bin(ast.Mul, rest, tail), true
+}
+
+// inverses reports whether x and y multiply to the identity: A⁻¹ and A,
+// or their transposes, in either order.
+func inverses(x, y ast.Expr) bool {
+	inv := func(e ast.Expr) (ast.Expr, bool) {
+		if c, ok := e.(*ast.Call); ok && c.Fun == "inv" && c.Primes == 0 && len(c.Args) == 1 {
+			return c.Args[0], true
+		}
+		return nil, false
+	}
+	if a, ok := inv(x); ok && ast.Equal(a, y) {
+		return true
+	}
+	if a, ok := inv(y); ok && ast.Equal(a, x) {
+		return true
+	}
+	tx, okx := x.(*ast.Transpose)
+	ty, oky := y.(*ast.Transpose)
+	return okx && oky && inverses(tx.X, ty.X)
 }
 
 // diagOnes writes diag(𝟙) as I.

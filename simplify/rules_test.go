@@ -102,6 +102,10 @@ var ruleCases = map[string][]ruleCase{
 	"T-scale":                  {{src: "(α*x)ᵀ"}},
 	"T-product":                {{src: "(A*x)ᵀ"}, {src: "(A*B)ᵀ"}},
 	"inv-T":                    {{src: "inv(Aᵀ)"}},
+	"inv-inv":                  {{src: "inv(inv(A))"}},
+	"inv-cancel":               {{src: "Bᵀinv(A)ᵀAᵀinv(A)ᵀ"}, {src: "inv(A)A"}, {src: "A inv(A)x"}},
+	"square-matrix":            {{src: "AᵀAᵀ"}},
+	"square-matrix-scaled":     {{src: "(α Aᵀ)Aᵀ"}},
 	"diag-scalar":              {{src: "diag(α)"}},
 	"row-diag":                 {{src: "xᵀdiag(y)"}},
 	"rowexpr-diag":             {{src: "(A*x)ᵀdiag(y)"}, {src: "xᵀA diag(y)"}},
@@ -337,6 +341,11 @@ func TestIssueRewrites(t *testing.T) {
 		{"constant folding", "2*3*x", []string{"6x"}},
 		{"constant folding in a sum", "(1 + 2)*x - x", []string{"2x"}},
 		{"like terms", "wᵀr + rᵀw", []string{"2rᵀw", "2wᵀr", "2(rᵀw)", "2(wᵀr)"}},
+		{"inverse of an inverse", "inv(inv(A))ᵀ", []string{"Aᵀ"}},
+		{"inverse next to its matrix", "Bᵀinv(A)ᵀAᵀinv(A)ᵀ", []string{"BᵀA⁻ᵀ"}},
+		{"inverse times its matrix", "inv(A)A", []string{"I"}},
+		{"matrix times its inverse", "A inv(A)x", []string{"x"}},
+		{"matrix square", "2AᵀAᵀ + AᵀAᵀ", []string{"3(Aᵀ)²"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e := parse(t, c.src)
