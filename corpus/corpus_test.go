@@ -367,35 +367,7 @@ func evalDeriv(res *derive.Result, d derive.Deriv, env *eval.Env) (v *mat.Dense,
 			v, err = nil, fmt.Errorf("panic: %v", r)
 		}
 	}()
-	expr := res.Expand(d.Expr)
-	shape := d.Shape
-	if z, ok := expr.(*ast.Number); ok && z.Value == 0 {
-		shape = ast.Scalar
-	}
-	x, err := eval.EvalAs(expr, env, shape)
-	if err != nil {
-		return nil, err
-	}
-	if r, c := x.Dims(); r == 1 && c == 1 && !d.Shape.IsScalar() {
-		rows, cols := dimSize(d.Shape.Rows, env), dimSize(d.Shape.Cols, env)
-		if rows > 0 && cols > 0 {
-			full := mat.NewDense(rows, cols, nil)
-			for i := 0; i < rows; i++ {
-				for j := 0; j < cols; j++ {
-					full.Set(i, j, x.At(0, 0))
-				}
-			}
-			x = full
-		}
-	}
-	return x, nil
-}
-
-func dimSize(d ast.Dim, env *eval.Env) int {
-	if d.N > 0 {
-		return d.N
-	}
-	return env.Sizes[d.Name]
+	return eval.EvalShaped(res.Expand(d.Expr), env, d.Shape)
 }
 
 func finite(v *mat.Dense) bool {

@@ -40,6 +40,44 @@ func Eval(e ast.Expr, env *Env) (*mat.Dense, error) {
 	return EvalAs(e, env, ast.Shape{})
 }
 
+// EvalShaped evaluates e, a derivative or other result of the given shape,
+// in that shape: the number 0 stands for the zero of the shape (as matcalc
+// prints a zero derivative), and is broadcast to it.
+func EvalShaped(e ast.Expr, env *Env, shape ast.Shape) (*mat.Dense, error) {
+	want := shape
+	if z, ok := e.(*ast.Number); ok && z.Value == 0 {
+		want = ast.Scalar
+	}
+	x, err := EvalAs(e, env, want)
+	if err != nil {
+		return nil, err
+	}
+	if r, c := x.Dims(); r == 1 && c == 1 && !shape.IsScalar() {
+		rows, cols := dimSize(shape.Rows, env), dimSize(shape.Cols, env)
+		if rows > 0 && cols > 0 {
+			full := mat.NewDense(rows, cols, nil)
+			for i := range rows {
+				for j := range cols {
+					full.Set(i, j, x.At(0, 0))
+				}
+			}
+			x = full
+		}
+	}
+	return x, nil
+}
+
+// dimSize is the size of d in env, or 0 if unknown.
+func dimSize(d ast.Dim, env *Env) int {
+	if d.N > 0 {
+		return d.N
+	}
+	if env == nil {
+		return 0
+	}
+	return env.Sizes[d.Name]
+}
+
 // EvalAs is Eval for an expression whose shape is known, such as a
 // derivative of the shape derive reports: a bare I or 𝟙, or one that only
 // combines with scalars, takes its size from want (resolved through

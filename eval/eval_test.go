@@ -545,3 +545,19 @@ func TestNilEnv(t *testing.T) {
 		t.Errorf("x with a nil env: %v", err)
 	}
 }
+
+// A zero derivative prints as 0 and stands for the zero of its shape.
+func TestEvalShapedZero(t *testing.T) {
+	env := &Env{Sizes: map[string]int{"n": 3, "m": 2}}
+	x, err := EvalShaped(ast.Num(0), env, ast.Matrix(ast.Sym("n"), ast.Sym("m")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, c := x.Dims(); r != 3 || c != 2 || mat.Norm(x, 1) != 0 {
+		t.Fatalf("EvalShaped(0) = %v, want the 3×2 zero", mat.Formatted(x))
+	}
+	y, err := EvalShaped(ast.Bin(ast.Add, ast.Num(1), ast.Num(2)), env, ast.Scalar)
+	if err != nil || y.At(0, 0) != 3 {
+		t.Fatalf("EvalShaped(1 + 2) = %v, %v", y, err)
+	}
+}

@@ -177,35 +177,7 @@ func evaluate(f *formula, res *derive.Result) (*values, error) {
 // evalDeriv evaluates a derivative in its shape; the number 0 stands for a
 // zero of that shape.
 func evalDeriv(res *derive.Result, d derive.Deriv, env *eval.Env) (*mat.Dense, error) {
-	expr := res.Expand(d.Expr)
-	shape := d.Shape
-	if z, ok := expr.(*ast.Number); ok && z.Value == 0 {
-		shape = ast.Scalar // zero of any shape: broadcast below
-	}
-	x, err := eval.EvalAs(expr, env, shape)
-	if err != nil {
-		return nil, err
-	}
-	if r, c := x.Dims(); r == 1 && c == 1 && !d.Shape.IsScalar() {
-		rows, cols := dimSize(d.Shape.Rows, env), dimSize(d.Shape.Cols, env)
-		if rows > 0 && cols > 0 {
-			full := mat.NewDense(rows, cols, nil)
-			for i := 0; i < rows; i++ {
-				for j := 0; j < cols; j++ {
-					full.Set(i, j, x.At(0, 0))
-				}
-			}
-			x = full
-		}
-	}
-	return x, nil
-}
-
-func dimSize(d ast.Dim, env *eval.Env) int {
-	if d.N > 0 {
-		return d.N
-	}
-	return env.Sizes[d.Name]
+	return eval.EvalShaped(res.Expand(d.Expr), env, d.Shape)
 }
 
 func (o *deriveOptions) text(f *formula, res *derive.Result, order int) ([]byte, error) {
