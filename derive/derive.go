@@ -155,22 +155,7 @@ func varList(info *ast.Info) string {
 }
 
 func tensorError(e ast.Expr, fs ast.Shape, v *ast.VarInfo, order int) error {
-	what := "function"
-	switch {
-	case fs.IsScalar():
-		what = "scalar"
-	case fs.IsVector(), fs.IsRow():
-		what = "vector"
-	case fs.IsMatrix():
-		what = "matrix"
-	}
-	kind := "scalar"
-	switch {
-	case v.Shape.IsVector():
-		kind = "vector"
-	case !v.Shape.IsScalar():
-		kind = "matrix"
-	}
+	what, kind := shapeKind(fs), shapeKind(v.Shape)
 	tensor := 3
 	if order == 2 || what == "matrix" && kind == "matrix" {
 		tensor = 4
@@ -345,15 +330,13 @@ func tensorRank(s ast.Shape) int {
 	return 1
 }
 
-// shapeKind names the kind of s: scalar, vector, row or matrix.
+// shapeKind names the kind of s: scalar, vector (a row too) or matrix.
 func shapeKind(s ast.Shape) string {
 	switch {
 	case s.IsScalar():
 		return "scalar"
 	case s.IsMatrix():
 		return "matrix"
-	case s.IsRow():
-		return "row"
 	}
 	return "vector"
 }

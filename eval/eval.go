@@ -53,7 +53,8 @@ func EvalShaped(e ast.Expr, env *Env, shape ast.Shape) (*mat.Dense, error) {
 		return nil, err
 	}
 	if r, c := x.Dims(); r == 1 && c == 1 && !shape.IsScalar() {
-		rows, cols := dimSize(shape.Rows, env), dimSize(shape.Cols, env)
+		ev := newEvaluator(env, false)
+		rows, cols := ev.dim(shape.Rows), ev.dim(shape.Cols)
 		if rows > 0 && cols > 0 {
 			full := mat.NewDense(rows, cols, nil)
 			for i := range rows {
@@ -65,17 +66,6 @@ func EvalShaped(e ast.Expr, env *Env, shape ast.Shape) (*mat.Dense, error) {
 		}
 	}
 	return x, nil
-}
-
-// dimSize is the size of d in env, or 0 if unknown.
-func dimSize(d ast.Dim, env *Env) int {
-	if d.N > 0 {
-		return d.N
-	}
-	if env == nil {
-		return 0
-	}
-	return env.Sizes[d.Name]
 }
 
 // EvalAs is Eval for an expression whose shape is known, such as a
