@@ -158,20 +158,32 @@ func (c *checker) shape(e Expr) (s Shape, err error) {
 			return bad("%s takes one argument", e.Fun)
 		}
 		x := ks[0]
-		switch e.Fun {
-		case "sum", "norm", "norm1", "logsumexp":
+		f := funcs[e.Fun]
+		if len(ks) != f.Arity() {
+			return bad("%s takes %d arguments, not %d", e.Fun, f.Arity(), len(ks))
+		}
+		switch f.ShapeRule() {
+		case ToScalar:
 			return Scalar, nil
-		case "tr", "det", "logdet":
+		case PairToScalar:
+			if !sameShape(x, ks[1]) {
+				return bad("%s of %s (%v) and %s (%v): shapes differ", e.Fun, String(e.Args[0]), x, String(e.Args[1]), ks[1])
+			}
+			return Scalar, nil
+		case SquareToScalar:
 			if !x.IsSquare() {
 				return bad("%s needs a square matrix, not %s (%v)", e.Fun, String(e.Args[0]), x)
 			}
 			return Scalar, nil
-		case "inv":
+		case SquareToSquare:
 			if !x.IsSquare() {
-				return bad("cannot invert %s (%v): not square", String(e.Args[0]), x)
+				if f.Notation() == InverseNotation {
+					return bad("cannot invert %s (%v): not square", String(e.Args[0]), x)
+				}
+				return bad("%s needs a square matrix, not %s (%v)", e.Fun, String(e.Args[0]), x)
 			}
 			return x, nil
-		case "diag":
+		case Diagonal:
 			switch {
 			case x.IsScalar():
 				return x, nil
@@ -180,10 +192,10 @@ func (c *checker) shape(e Expr) (s Shape, err error) {
 			case x.IsSquare():
 				return Vector(x.Rows), nil
 			}
-			return bad("diag needs a vector or a square matrix, not %s (%v)", String(e.Args[0]), x)
-		case "softmax":
+			return bad("%s needs a vector or a square matrix, not %s (%v)", e.Fun, String(e.Args[0]), x)
+		case VectorToVector:
 			if x.IsMatrix() || x.IsRow() {
-				return bad("softmax needs a vector, not %s (%v)", String(e.Args[0]), x)
+				return bad("%s needs a vector, not %s (%v)", e.Fun, String(e.Args[0]), x)
 			}
 			return x, nil
 		}

@@ -35,7 +35,8 @@ import (
 //     both shapes are unified;
 //   - ^: the exponent is a scalar and the base square; an open vector
 //     becomes a scalar (x³), a rigid one is an error that suggests x.^2;
-//   - calls follow Builtins; generic and declared functions are elementwise.
+//   - calls follow their function's ShapeRule; generic and declared
+//     functions are elementwise.
 //
 // Two choices go beyond the first design and are deliberate. The Greek
 // rule applies to the left factor only: in λx the λ is a scale factor, but
@@ -731,11 +732,11 @@ func (in *inferer) powError(e *Binary, pos Pos, x shp) error {
 }
 
 func (in *inferer) call(e *Call, ks []shp) (shp, error) {
-	b := Builtins[e.Fun]
-	if b == nil || b.Kind == Elementwise {
+	b := funcs[e.Fun]
+	if b == nil || b.Elementwise() {
 		arity := 1
 		if b != nil {
-			arity = b.Arity
+			arity = b.Arity()
 		}
 		if len(ks) != arity {
 			return shp{}, Errorf(e.Pos(), "%s takes %s, not %d", e.Fun, plural(arity, "argument"), len(ks))
@@ -748,26 +749,35 @@ func (in *inferer) call(e *Call, ks []shp) (shp, error) {
 		}
 		return shp{}, Errorf(e.Pos(), "cannot take %s of %s and %s: shapes differ", e.Fun, in.operand(e.Args[0]), in.operand(e.Args[1]))
 	}
-	if len(ks) != 1 {
-		return shp{}, Errorf(e.Pos(), "%s takes %s, not %d", e.Fun, plural(b.Arity, "argument"), len(ks))
+	if len(ks) != b.Arity() {
+		return shp{}, Errorf(e.Pos(), "%s takes %s, not %d", e.Fun, plural(b.Arity(), "argument"), len(ks))
 	}
 	x := ks[0]
 	arg := e.Args[0]
-	switch e.Fun {
-	case "sum", "norm", "norm1", "logsumexp":
+	switch b.ShapeRule() {
+	case ToScalar:
 		in.preferVector(x)
 		return scalarShp, nil
-	case "tr", "det", "logdet":
+	case PairToScalar:
+		if in.dims.unify(x.r, ks[1].r, false) && in.dims.unify(x.c, ks[1].c, false) {
+			in.preferVector(x)
+			return scalarShp, nil
+		}
+		return shp{}, Errorf(e.Pos(), "cannot take %s of %s and %s: shapes differ", e.Fun, in.operand(e.Args[0]), in.operand(e.Args[1]))
+	case SquareToScalar:
 		if in.dims.unify(x.r, x.c, false) {
 			return scalarShp, nil
 		}
 		return shp{}, Errorf(e.Pos(), "%s needs a square matrix, not %s", e.Fun, in.operand(arg))
-	case "inv":
+	case SquareToSquare:
 		if in.dims.unify(x.r, x.c, false) {
 			return x, nil
 		}
-		return shp{}, Errorf(e.Pos(), "cannot invert %s: not square", in.operand(arg))
-	case "diag":
+		if b.Notation() == InverseNotation {
+			return shp{}, Errorf(e.Pos(), "cannot invert %s: not square", in.operand(arg))
+		}
+		return shp{}, Errorf(e.Pos(), "%s needs a square matrix, not %s", e.Fun, in.operand(arg))
+	case Diagonal:
 		if in.isScalar(x) {
 			return x, nil
 		}
@@ -781,13 +791,13 @@ func (in *inferer) call(e *Call, ks []shp) (shp, error) {
 		if in.dims.unify(x.r, x.c, false) {
 			return shp{x.r, 0}, nil
 		}
-		return shp{}, Errorf(e.Pos(), "diag needs a vector or a square matrix, not %s", in.operand(arg))
-	case "softmax":
+		return shp{}, Errorf(e.Pos(), "%s needs a vector or a square matrix, not %s", e.Fun, in.operand(arg))
+	case VectorToVector:
 		if in.dims.unify(x.c, 0, false) {
 			in.preferVector(x)
 			return x, nil
 		}
-		return shp{}, Errorf(e.Pos(), "softmax needs a vector, not %s", in.operand(arg))
+		return shp{}, Errorf(e.Pos(), "%s needs a vector, not %s", e.Fun, in.operand(arg))
 	}
 	return shp{}, Errorf(e.Pos(), "no shape rule for %s", e.Fun)
 }

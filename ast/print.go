@@ -98,7 +98,7 @@ func (p *printer) expr(e Expr) {
 	case *Binary:
 		p.binary(e)
 	case *Transpose:
-		if c, ok := e.X.(*Call); ok && c.Fun == "inv" && !p.ascii {
+		if c, ok := e.X.(*Call); ok && c.notation() == InverseNotation && !p.ascii {
 			p.paren(c.Args[0], !p.isPostfixChainable(c.Args[0]))
 			p.b.WriteString("⁻ᵀ")
 			return
@@ -248,14 +248,14 @@ func startsWithNorm(e Expr) bool {
 	switch e := e.(type) {
 	case *Call:
 		switch {
-		case e.Fun == "norm" && len(e.Args) == 1:
+		case e.notation() == NormNotation:
 			return true
-		case e.Fun == "inv" && len(e.Args) == 1:
+		case e.notation() == InverseNotation:
 			p := printer{}
 			return p.isPostfixChainable(e.Args[0]) && startsWithNorm(e.Args[0])
 		}
 	case *Transpose:
-		if c, ok := e.X.(*Call); ok && c.Fun == "inv" && len(c.Args) == 1 {
+		if c, ok := e.X.(*Call); ok && c.notation() == InverseNotation {
 			return startsWithNorm(c)
 		}
 		return Precedence(e.X) >= PrecPostfix && startsWithNorm(e.X)
@@ -276,7 +276,7 @@ func (p *printer) isExponent(e Expr) bool {
 	case *Ident:
 		return e.Name != "T"
 	case *Call:
-		return p.ascii || e.Fun != "inv"
+		return p.ascii || e.notation() != InverseNotation
 	}
 	return Precedence(e) >= PrecPrimary
 }
@@ -286,7 +286,7 @@ func (p *printer) isExponent(e Expr) bool {
 func (p *printer) isPostfixChainable(e Expr) bool {
 	switch e := e.(type) {
 	case *Call:
-		return p.ascii || e.Fun != "inv"
+		return p.ascii || e.notation() != InverseNotation
 	case *Ident, *Identity, *Ones, *Indicator:
 		return true
 	case *Number:
@@ -376,7 +376,7 @@ func joinsKeyword(left, right string) bool {
 		}
 		return false
 	}
-	for k := range Builtins {
+	for k := range funcs {
 		if crosses(k) {
 			return true
 		}
@@ -426,7 +426,7 @@ func startsWithSimpleName(e Expr) bool {
 			return startsWithSimpleName(e.X)
 		}
 	case *Call:
-		if e.Fun == "inv" {
+		if e.notation() == InverseNotation {
 			return startsWithSimpleName(e.Args[0])
 		}
 	}
@@ -435,7 +435,7 @@ func startsWithSimpleName(e Expr) bool {
 
 func (p *printer) call(c *Call) {
 	switch {
-	case c.Fun == "norm" && len(c.Args) == 1 && !p.ascii:
+	case c.notation() == NormNotation && !p.ascii:
 		inNorm := p.inNorm
 		p.inNorm = true
 		p.b.WriteString("‖")
@@ -443,7 +443,7 @@ func (p *printer) call(c *Call) {
 		p.b.WriteString("‖")
 		p.inNorm = inNorm
 		return
-	case c.Fun == "inv" && len(c.Args) == 1 && !p.ascii:
+	case c.notation() == InverseNotation && !p.ascii:
 		a := c.Args[0]
 		p.paren(a, !p.isPostfixChainable(a))
 		p.b.WriteString("⁻¹")
@@ -451,10 +451,9 @@ func (p *printer) call(c *Call) {
 	}
 	name := c.Fun
 	if p.ascii {
-		switch name {
-		case "σ":
-			name = "sigmoid"
-		default:
+		if f := funcs[name]; f != nil {
+			name = f.ASCIIName()
+		} else {
 			name = ASCIIName(name)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/op"
 )
 
 // forward computes derivatives from the inputs up (forward mode): the
@@ -116,7 +117,7 @@ func (f *forward) diagTimes(d, z, j ast.Expr) ast.Expr {
 	if f.shape(z).IsScalar() || f.shape(d).IsScalar() {
 		return mul(d, j)
 	}
-	return mul(call("diag", d), j)
+	return mul(op.Call(op.Diag, d), j)
 }
 
 // broadcastJ lifts the Jacobian of a scalar operand to a vector result of
@@ -137,6 +138,9 @@ func colDim(s ast.Shape) ast.Dim {
 }
 
 // asColumn returns the column form of a vector or row vector expression.
+// AsColumn is asColumn, for the Jacobian rules of package op.
+func (f *forward) AsColumn(e ast.Expr) ast.Expr { return f.asColumn(e) }
+
 func (f *forward) asColumn(e ast.Expr) ast.Expr {
 	if f.shape(e).IsRow() {
 		return tr(e)
@@ -231,7 +235,7 @@ func (f *forward) jacVector(e ast.Expr) ast.Expr {
 				a = f.hadTerm(f.rev.scaleOrHad(y, ast.Bin(ast.ElemPow, x, sub(y, num(1)))), x, jx, se)
 			}
 			if jy != nil {
-				b = f.hadTerm(had(e, call("log", x)), y, jy, se)
+				b = f.hadTerm(had(e, op.Call(op.Log, x)), y, jy, se)
 			}
 			return plus(a, b)
 		}
@@ -318,7 +322,7 @@ func (s contraction) cw() ast.Expr {
 	if s.w == nil {
 		return s.c
 	}
-	return mul(s.c, call("diag", s.w))
+	return mul(s.c, op.Call(op.Diag, s.w))
 }
 
 // withMask is the contraction of D ∘ x: x joins c (without L) or K.
@@ -366,7 +370,7 @@ func (f *forward) apply(s contraction, x ast.Expr, sm ast.Shape) ast.Expr {
 	if s.l == nil { // (c ∘ x)w
 		cx := maskWith(s.c, x)
 		if cx == nil {
-			return mul(ast.OnesOf(ast.Vector(sm.Rows)), call("sum", w))
+			return mul(ast.OnesOf(ast.Vector(sm.Rows)), op.Call(op.Sum, w))
 		}
 		return mul(cx, w)
 	}
@@ -427,7 +431,7 @@ func (f *forward) contract(m ast.Expr, s contraction) (ast.Expr, bool) {
 		if j == nil {
 			return nil, ok
 		}
-		return mul(call("diag", o.X), j), ok
+		return mul(op.Call(op.Diag, o.X), j), ok
 	}
 	// A diagonal mask under L leaves one sum: cᵢⱼ = [i = j]dᵢ gives
 	// vᵢ = dᵢwᵢ Σₖ Lᵢₖ Kₖᵢ Dₖᵢ, the masked product of Dᵀ by L ∘ Kᵀ, where
@@ -445,7 +449,7 @@ func (f *forward) contract(m ast.Expr, s contraction) (ast.Expr, bool) {
 			if j == nil || d == nil {
 				return j, ok
 			}
-			return mul(call("diag", d), j), ok
+			return mul(op.Call(op.Diag, d), j), ok
 		}
 	}
 	switch m := m.(type) {
@@ -472,7 +476,7 @@ func (f *forward) diagonal(c ast.Expr) (ast.Expr, bool) {
 	case *ast.Identity:
 		return nil, true
 	case *ast.Call:
-		if c.Fun == "diag" && c.Primes == 0 && f.shape(c.Args[0]).IsVector() {
+		if c.Fun == op.Diag.Name() && c.Primes == 0 && f.shape(c.Args[0]).IsVector() {
 			return c.Args[0], true
 		}
 	case *ast.Binary:
@@ -481,7 +485,7 @@ func (f *forward) diagonal(c ast.Expr) (ast.Expr, bool) {
 		}
 		for _, p := range [][2]ast.Expr{{c.X, c.Y}, {c.Y, c.X}} {
 			if d, ok := f.diagonal(p[0]); ok && f.shape(p[1]).IsMatrix() {
-				return maskWith(d, call("diag", p[1])), true
+				return maskWith(d, op.Call(op.Diag, p[1])), true
 			}
 		}
 	}
@@ -635,7 +639,7 @@ func (f *forward) contractBinary(m *ast.Binary, s contraction, sm ast.Shape) (as
 			}
 		}
 		if f.rev.dependsOn(y) {
-			d := f.rev.scaleOrHad(m, call("log", x))
+			d := f.rev.scaleOrHad(m, op.Call(op.Log, x))
 			if sy.IsScalar() {
 				b = f.scalarTerm(s, y, d, sm)
 			} else {
@@ -669,24 +673,24 @@ func (f *forward) outer(a, b ast.Expr, s contraction) ast.Expr {
 		}
 	case s.l == nil: // a ∘ (c(b ∘ w))
 		if ja != nil {
-			t1 = mul(call("diag", mul(s.c, bw)), ja)
+			t1 = mul(op.Call(op.Diag, mul(s.c, bw)), ja)
 		}
 		if jb != nil {
-			t2 = mul(mul(call("diag", a), s.cw()), jb)
+			t2 = mul(mul(op.Call(op.Diag, a), s.cw()), jb)
 		}
 	case s.k == nil: // La ∘ (c(b ∘ w))
 		if ja != nil {
-			t1 = mul(mul(call("diag", mul(s.c, bw)), s.l), ja)
+			t1 = mul(mul(op.Call(op.Diag, mul(s.c, bw)), s.l), ja)
 		}
 		if jb != nil {
-			t2 = mul(mul(call("diag", mul(s.l, a)), s.cw()), jb)
+			t2 = mul(mul(op.Call(op.Diag, mul(s.l, a)), s.cw()), jb)
 		}
 	default:
 		if ja != nil {
-			t1 = mul(had(s.l, mul(mul(s.c, call("diag", bw)), tr(s.k))), ja)
+			t1 = mul(had(s.l, mul(mul(s.c, op.Call(op.Diag, bw)), tr(s.k))), ja)
 		}
 		if jb != nil {
-			t2 = mul(had(s.cw(), mul(mul(s.l, call("diag", a)), s.k)), jb)
+			t2 = mul(had(s.cw(), mul(mul(s.l, op.Call(op.Diag, a)), s.k)), jb)
 		}
 	}
 	return plus(t1, t2)
@@ -694,7 +698,7 @@ func (f *forward) outer(a, b ast.Expr, s contraction) ast.Expr {
 
 func (f *forward) contractCall(m *ast.Call, s contraction, sm ast.Shape) (ast.Expr, bool) {
 	switch {
-	case m.Fun == "diag" && f.shape(m.Args[0]).IsVector(): // dDₖⱼ = [k = j] dvₖ
+	case m.Fun == op.Diag.Name() && f.shape(m.Args[0]).IsVector(): // dDₖⱼ = [k = j] dvₖ
 		j := f.jac(m.Args[0])
 		if j == nil {
 			return nil, true
@@ -702,19 +706,19 @@ func (f *forward) contractCall(m *ast.Call, s contraction, sm ast.Shape) (ast.Ex
 		if s.l == nil { // diag(diag(c) ∘ w) dv
 			var d ast.Expr = s.w
 			if s.c != nil {
-				d = call("diag", s.c)
+				d = op.Call(op.Diag, s.c)
 				if s.w != nil {
 					d = had(d, s.w)
 				}
 			}
-			return mul(call("diag", d), j), true
+			return mul(op.Call(op.Diag, d), j), true
 		}
 		g := had(s.l, s.cw())
 		if s.k != nil {
-			g = mul(g, call("diag", call("diag", s.k)))
+			g = mul(g, op.Call(op.Diag, op.Call(op.Diag, s.k)))
 		}
 		return mul(g, j), true
-	case m.Fun == "inv": // d(N⁻¹) = −N⁻¹ dN N⁻¹
+	case m.Fun == op.Inv.Name(): // d(N⁻¹) = −N⁻¹ dN N⁻¹
 		si, ok := s.sandwich(m, m)
 		if !ok {
 			return f.noSeparation(m)
@@ -736,7 +740,7 @@ func (f *forward) contractCall(m *ast.Call, s contraction, sm ast.Shape) (ast.Ex
 		}
 		return out, true
 	case m.IsElementwise() && len(m.Args) == 1 && f.shape(m.Args[0]).IsMatrix():
-		d, err := elementDeriv(m)
+		d, err := op.Derivative(m)
 		if err != nil {
 			return nil, false
 		}
@@ -775,10 +779,10 @@ func (f *forward) transposeInto(m ast.Expr) (ast.Expr, bool) {
 		}
 	case *ast.Call:
 		switch {
-		case m.Fun == "diag":
+		case m.Fun == op.Diag.Name():
 			return m, true
-		case m.Fun == "inv":
-			return call("inv", tr(m.Args[0])), true
+		case m.Fun == op.Inv.Name():
+			return op.Call(op.Inv, tr(m.Args[0])), true
 		case m.IsElementwise():
 			args := make([]ast.Expr, len(m.Args))
 			for i, a := range m.Args {
@@ -807,7 +811,7 @@ func (f *forward) scalarPow(e *ast.Binary, jx, jy ast.Expr) ast.Expr {
 		a = mul(mul(y, ast.Bin(ast.Pow, x, sub(y, num(1)))), jx)
 	}
 	if jy != nil {
-		b = mul(mul(e, call("log", x)), jy)
+		b = mul(mul(e, op.Call(op.Log, x)), jy)
 	}
 	return plus(a, b)
 }
@@ -828,7 +832,7 @@ func (f *forward) hadTerm(d, x, jx ast.Expr, out ast.Shape) ast.Expr {
 	case sd.IsScalar() || out.IsScalar():
 		return mul(d, jx)
 	}
-	return mul(call("diag", f.asColumn(d)), jx)
+	return mul(op.Call(op.Diag, f.asColumn(d)), jx)
 }
 
 func (f *forward) callVector(c *ast.Call, se ast.Shape) ast.Expr {
@@ -838,7 +842,7 @@ func (f *forward) callVector(c *ast.Call, se ast.Shape) ast.Expr {
 			da, db := f.indicators(c)
 			return plus(f.hadTerm(da, a, f.jac(a), se), f.hadTerm(db, b, f.jac(b), se))
 		}
-		d, err := elementDeriv(c)
+		d, err := op.Derivative(c)
 		if err != nil {
 			f.err = err
 			return nil
@@ -848,7 +852,7 @@ func (f *forward) callVector(c *ast.Call, se ast.Shape) ast.Expr {
 	}
 	x := c.Args[0]
 	sx := f.shape(x)
-	if c.Fun == "diag" && sx.IsMatrix() {
+	if c.Fun == op.Diag.Name() && sx.IsMatrix() {
 		// diag of a matrix that depends on the variable: diag(M) = (I ∘ M)𝟙.
 		if h, ok := f.masked(x, ast.Eye(sx.Rows), ast.OnesOf(ast.Vector(sx.Cols))); ok {
 			return h
@@ -862,54 +866,27 @@ func (f *forward) callVector(c *ast.Call, se ast.Shape) ast.Expr {
 	if jx == nil {
 		return nil // the argument's derivative is zero (an indicator, say)
 	}
-	switch c.Fun {
-	case "sum", "tr":
-		if sx.IsScalar() {
-			return jx
-		}
-		return mul(tr(ast.OnesOf(ast.Vector(colDim(sx)))), jx)
-	case "det", "inv", "diag":
-		if sx.IsScalar() {
-			if c.Fun == "inv" {
-				return neg(div(jx, ast.Bin(ast.Pow, x, num(2))))
-			}
-			return jx
-		}
-		return f.tensor(c)
-	case "logdet":
-		return div(jx, x) // scalar argument
-	case "softmax":
-		if sx.IsScalar() {
-			return nil
-		}
-		p := c
-		return mul(sub(call("diag", p), mul(p, tr(p))), jx)
-	case "logsumexp":
-		if sx.IsScalar() {
-			return jx
-		}
-		return mul(tr(call("softmax", f.asColumn(x))), jx)
-	case "norm":
-		if sx.IsScalar() {
-			return mul(call("sign", x), jx)
-		}
-		return mul(div(tr(f.asColumn(x)), c), jx)
-	case "norm1":
-		if sx.IsScalar() {
-			return mul(call("sign", x), jx)
-		}
-		return mul(tr(call("sign", f.asColumn(x))), jx)
+	o, ok := op.Of(c).(op.Structural)
+	if !ok {
+		f.err = fmt.Errorf("no Jacobian rule for %s", c.Fun)
+		return nil
 	}
-	f.err = fmt.Errorf("no Jacobian rule for %s", c.Fun)
-	return nil
+	if j := o.JVP(c, sx, jx, f); j != nil {
+		return j
+	}
+	if sx.IsScalar() {
+		return nil // a function of a scalar that is constant (softmax)
+	}
+	return f.tensor(c)
 }
 
 func (f *forward) indicators(c *ast.Call) (ast.Expr, ast.Expr) {
-	a, b := c.Args[0], c.Args[1]
-	if c.Fun == "max" {
-		return ast.Ind(ast.GE, a, b), ast.Ind(ast.GT, b, a)
+	m, ok := op.Of(c).(*op.Extremum)
+	if !ok {
+		f.err = fmt.Errorf("no derivative rule for %s", c.Fun)
+		return nil, nil
 	}
-	return ast.Ind(ast.GE, b, a), ast.Ind(ast.GT, a, b)
+	return m.Indicators(c)
 }
 
 // tangent is forward mode for a scalar variable: ∂e/∂v in the shape of e.
@@ -1009,7 +986,7 @@ func (f *forward) tangent(e ast.Expr) ast.Expr {
 				a = had(f.rev.scaleOrHad(y, ast.Bin(ast.ElemPow, x, sub(y, num(1)))), jx)
 			}
 			if jy != nil {
-				b = had(had(e, call("log", x)), jy)
+				b = had(had(e, op.Call(op.Log, x)), jy)
 			}
 			return plus(lift(x, a), lift(y, b))
 		}
@@ -1036,7 +1013,7 @@ func (f *forward) callTangent(c *ast.Call, se ast.Shape, lift func(ast.Expr, ast
 			}
 			return plus(ta, tb)
 		}
-		d, err := elementDeriv(c)
+		d, err := op.Derivative(c)
 		if err != nil {
 			f.err = err
 			return nil
@@ -1056,45 +1033,8 @@ func (f *forward) callTangent(c *ast.Call, se ast.Shape, lift func(ast.Expr, ast
 	if j == nil {
 		return nil
 	}
-	switch c.Fun {
-	case "sum":
-		return call("sum", j)
-	case "tr":
-		return call("tr", j)
-	case "det":
-		if sx.IsScalar() {
-			return j
-		}
-		return mul(c, call("tr", mul(call("inv", x), j)))
-	case "logdet":
-		if sx.IsScalar() {
-			return div(j, x)
-		}
-		return call("tr", mul(call("inv", x), j))
-	case "inv":
-		if sx.IsScalar() {
-			return neg(div(j, ast.Bin(ast.Pow, x, num(2))))
-		}
-		return neg(mul(mul(c, j), c))
-	case "diag":
-		return call("diag", j)
-	case "softmax":
-		if sx.IsScalar() {
-			return nil
-		}
-		return sub(had(c, j), mul(c, mul(tr(c), j)))
-	case "logsumexp":
-		if sx.IsScalar() {
-			return j
-		}
-		return call("sum", had(call("softmax", x), j))
-	case "norm":
-		if sx.IsScalar() {
-			return mul(call("sign", x), j)
-		}
-		return div(call("sum", had(x, j)), c)
-	case "norm1":
-		return call("sum", had(call("sign", x), j))
+	if o, ok := op.Of(c).(op.Structural); ok {
+		return o.Differential(c, sx, j)
 	}
 	f.err = fmt.Errorf("no derivative rule for %s", c.Fun)
 	return nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/op"
 )
 
 // reverse computes gradients of a scalar expression by the chain rule on
@@ -108,14 +109,14 @@ func (r *reverse) inner(a, b ast.Expr) ast.Expr {
 	case s.IsRow():
 		return mul(a, tr(b))
 	}
-	return call("sum", had(a, b))
+	return op.Call(op.Sum, had(a, b))
 }
 
 // unbroadcast sums a gradient g of a broadcast result down to the shape of
 // the operand x: a scalar that was added to a vector gets the sum.
 func (r *reverse) unbroadcast(g ast.Expr, x ast.Expr) ast.Expr {
 	if r.shape(x).IsScalar() && !r.shape(g).IsScalar() {
-		return call("sum", g)
+		return op.Call(op.Sum, g)
 	}
 	return g
 }
@@ -130,13 +131,13 @@ func (r *reverse) elementwise(g, d, z ast.Expr) ast.Expr {
 	case sz.IsScalar() && sg.IsScalar():
 		return mul(g, d)
 	case sz.IsScalar() && sd.IsScalar(): // z was broadcast over g
-		return mul(d, call("sum", g))
+		return mul(d, op.Call(op.Sum, g))
 	case sz.IsScalar():
 		return r.inner(g, d)
 	case sd.IsScalar():
 		return mul(d, g)
 	case sz.IsVector():
-		return tr(mul(tr(g), call("diag", d)))
+		return tr(mul(tr(g), op.Call(op.Diag, d)))
 	}
 	return had(g, d)
 }
@@ -222,7 +223,7 @@ func (r *reverse) binary(e *ast.Binary, g ast.Expr) {
 			r.emit(x, r.elementwise(g, d, x))
 		}
 		if r.dependsOn(y) {
-			d := had(e, call("log", x))
+			d := had(e, op.Call(op.Log, x))
 			r.emit(y, r.elementwise(g, d, y))
 		}
 	default:
@@ -289,7 +290,7 @@ func (r *reverse) pow(e *ast.Binary, g ast.Expr) {
 		r.emit(x, mul(g, d))
 	}
 	if r.dependsOn(y) {
-		r.emit(y, mul(g, mul(e, call("log", x))))
+		r.emit(y, mul(g, mul(e, op.Call(op.Log, x))))
 	}
 }
 
@@ -314,39 +315,15 @@ func isNum(e ast.Expr, v float64) bool {
 }
 
 func (r *reverse) call(c *ast.Call, g ast.Expr) {
-	// log(softmax(z)) has the gradient Ḡ − softmax(z)·sum(Ḡ): the
-	// division by p of log′ cancels against the softmax Jacobian.
-	if sm, ok := c.Args[0].(*ast.Call); ok && c.Fun == "log" && c.Primes == 0 && sm.Fun == "softmax" && sm.Primes == 0 && r.shape(sm).IsVector() {
-		r.emit(sm.Args[0], sub(g, mul(sm, call("sum", g))))
+	if c.Fun == op.Log.Name() && c.Primes == 0 && r.logRule(c, g) {
 		return
-	}
-	// log σ(z) and log(1 − σ(z)) have the derivatives 1 − σ(z) and −σ(z):
-	// the σ′ = σ(1 − σ) of the chain cancels the division by σ.
-	if c.Fun == "log" && c.Primes == 0 {
-		// log det X is logdet X where det X > 0.
-		if d, ok := c.Args[0].(*ast.Call); ok && d.Fun == "det" && d.Primes == 0 && !r.shape(d.Args[0]).IsScalar() {
-			r.emit(d.Args[0], mul(g, tr(call("inv", d.Args[0]))))
-			return
-		}
-		if sg, ok := c.Args[0].(*ast.Call); ok && sg.Fun == "σ" && sg.Primes == 0 {
-			z := sg.Args[0]
-			r.emit(z, r.elementwise(g, sub(num(1), sg), z))
-			return
-		}
-		if d, ok := c.Args[0].(*ast.Binary); ok && d.Op == ast.Sub && isNum(d.X, 1) {
-			if sg, ok := d.Y.(*ast.Call); ok && sg.Fun == "σ" && sg.Primes == 0 {
-				z := sg.Args[0]
-				r.emit(z, r.elementwise(g, neg(sg), z))
-				return
-			}
-		}
 	}
 	if c.IsElementwise() {
 		if len(c.Args) == 2 {
 			r.maxMin(c, g)
 			return
 		}
-		d, err := elementDeriv(c)
+		d, err := op.Derivative(c)
 		if err != nil {
 			r.err = err
 			return
@@ -354,70 +331,53 @@ func (r *reverse) call(c *ast.Call, g ast.Expr) {
 		r.emit(c.Args[0], r.elementwise(g, d, c.Args[0]))
 		return
 	}
-	x := c.Args[0]
-	sx := r.shape(x)
-	switch c.Fun {
-	case "sum":
-		if sx.IsScalar() {
-			r.emit(x, g)
-		} else {
-			r.emit(x, mul(g, ast.OnesOf(sx)))
-		}
-	case "tr":
-		if sx.IsScalar() {
-			r.emit(x, g)
-		} else {
-			r.emit(x, mul(g, ast.Eye(sx.Rows)))
-		}
-	case "det":
-		if sx.IsScalar() {
-			r.emit(x, g) // the determinant of a 1×1 matrix is its entry
-			return
-		}
-		r.emit(x, mul(mul(g, c), tr(call("inv", x))))
-	case "logdet":
-		if sx.IsScalar() {
-			r.emit(x, div(g, x))
-			return
-		}
-		r.emit(x, mul(g, tr(call("inv", x))))
-	case "inv":
-		if sx.IsScalar() {
-			r.emit(x, neg(div(g, ast.Bin(ast.Pow, x, num(2)))))
-			return
-		}
-		xit := tr(c)
-		r.emit(x, neg(mul(mul(xit, g), xit)))
-	case "diag":
-		r.emit(x, call("diag", g))
-	case "softmax":
-		if sx.IsScalar() {
-			return // softmax of a scalar is the constant 1
-		}
-		// Jacobian diag(p) − ppᵀ, symmetric: Ḡz = (diag(p) − ppᵀ)Ḡ.
-		p := c
-		r.emit(x, sub(had(p, g), mul(p, mul(tr(p), g))))
-	case "logsumexp":
-		r.emit(x, mul(g, call("softmax", x)))
-	case "norm":
-		r.emit(x, mul(g, div(x, c)))
-	case "norm1":
-		r.emit(x, mul(g, call("sign", x)))
-	default:
+	f, ok := op.Of(c).(op.Structural)
+	if !ok {
 		r.err = fmt.Errorf("no derivative rule for %s", c.Fun)
+		return
 	}
+	x := c.Args[0]
+	if gx := f.VJP(c, r.shape(x), g); gx != nil {
+		r.emit(x, gx)
+	}
+}
+
+// logRule applies the simpler gradient of log f(z) where f has one
+// (op.LogRule: log softmax, log σ, log det), and log(1 − σ(z)), whose
+// derivative is −σ(z). It reports whether it did.
+func (r *reverse) logRule(c *ast.Call, g ast.Expr) bool {
+	switch a := c.Args[0].(type) {
+	case *ast.Call:
+		if lr, ok := op.Of(a).(op.LogRule); ok && a.Primes == 0 {
+			if gz := lr.LogVJP(a, r.shape(a.Args[0]), g, r.elementwise); gz != nil {
+				r.emit(a.Args[0], gz)
+				return true
+			}
+		}
+	case *ast.Binary:
+		// log(1 − σ(z)) has the derivative −σ(z): the σ′ = σ(1 − σ) of the
+		// chain cancels the division by 1 − σ.
+		if a.Op == ast.Sub && isNum(a.X, 1) {
+			if sg, ok := a.Y.(*ast.Call); ok && op.Is(sg, op.Sigmoid) {
+				z := sg.Args[0]
+				r.emit(z, r.elementwise(g, neg(sg), z))
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // maxMin routes the gradient of max(a, b) to a where a ≥ b (a wins ties)
 // and to b elsewhere; min likewise with the comparison reversed.
 func (r *reverse) maxMin(c *ast.Call, g ast.Expr) {
 	a, b := c.Args[0], c.Args[1]
-	var da, db ast.Expr
-	if c.Fun == "max" {
-		da, db = ast.Ind(ast.GE, a, b), ast.Ind(ast.GT, b, a)
-	} else {
-		da, db = ast.Ind(ast.GE, b, a), ast.Ind(ast.GT, a, b)
+	m, ok := op.Of(c).(*op.Extremum)
+	if !ok {
+		r.err = fmt.Errorf("no derivative rule for %s", c.Fun)
+		return
 	}
+	da, db := m.Indicators(c)
 	out := r.shape(c)
 	for _, side := range []struct{ x, d ast.Expr }{{a, da}, {b, db}} {
 		if !r.dependsOn(side.x) {
@@ -428,60 +388,10 @@ func (r *reverse) maxMin(c *ast.Call, g ast.Expr) {
 		case out.IsScalar():
 			gx = mul(g, side.d)
 		case out.IsVector():
-			gx = tr(mul(tr(g), call("diag", side.d)))
+			gx = tr(mul(tr(g), op.Call(op.Diag, side.d)))
 		default:
 			gx = had(g, side.d)
 		}
 		r.emit(side.x, r.unbroadcast(gx, side.x))
 	}
-}
-
-// elementDeriv returns the derivative of an elementwise function call at its
-// argument, as an expression: exp′ = exp, log′(z) = 1 ./ z, sin′ = cos,
-// cos′ = −sin, abs′ = sign, softplus′ = σ, sqrt′(z) = 1 ./ (2 sqrt(z)),
-// sign′ = 0, relu″ = 0; other functions (tanh, σ, relu, tan and generic
-// ones) get a prime: tanh′(z), σ′(z), f′(z).
-func elementDeriv(c *ast.Call) (ast.Expr, error) {
-	if len(c.Args) != 1 {
-		return nil, fmt.Errorf("no derivative rule for %s with %d arguments", c.Fun, len(c.Args))
-	}
-	z := c.Args[0]
-	prime := func() ast.Expr { return ast.Fn(c.Fun, c.Primes+1, z) }
-	if c.IsGeneric() {
-		return prime(), nil
-	}
-	if c.Primes == 0 {
-		switch c.Fun {
-		case "exp":
-			return c, nil
-		case "log":
-			return ediv(num(1), z), nil
-		case "sin":
-			return call("cos", z), nil
-		case "cos":
-			return neg(call("sin", z)), nil
-		case "abs":
-			return call("sign", z), nil
-		case "softplus":
-			return call("σ", z), nil
-		case "sqrt":
-			return ediv(num(1), mul(num(2), c)), nil
-		case "sign":
-			return num(0), nil
-		}
-	}
-	switch c.Fun {
-	case "relu", "sign", "abs":
-		if c.Primes >= 1 {
-			return num(0), nil
-		}
-	}
-	switch c.Fun {
-	case "tanh", "σ", "relu", "tan", "exp", "log", "sin", "cos", "softplus", "sqrt":
-		if c.Primes >= 2 {
-			return nil, fmt.Errorf("no third derivative of %s", c.Fun)
-		}
-		return prime(), nil
-	}
-	return nil, fmt.Errorf("no derivative rule for %s", c.Fun)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/op"
 	"github.com/matcalc/matcalc/simplify"
 )
 
@@ -182,7 +183,7 @@ func (st *stepper) shape(e ast.Expr) ast.Shape {
 func role(n ast.Expr) string {
 	switch n := n.(type) {
 	case *ast.Call:
-		if n.Fun == "softmax" {
+		if _, ok := op.Of(n).(op.Distribution); ok && n.Primes == 0 {
 			return "p"
 		}
 		if n.IsElementwise() {
@@ -550,9 +551,10 @@ func rowsOf(s ast.Shape) ast.Dim {
 func ruleOf(parent, child ast.Expr) string {
 	switch p := parent.(type) {
 	case *ast.Call:
+		if f, ok := op.Of(p).(op.Structural); ok {
+			return f.StepRule()
+		}
 		switch {
-		case p.Fun == "softmax":
-			return "softmax: diag(p) − ppᵀ"
 		case p.IsElementwise() && len(p.Args) == 1:
 			return "elementwise " + p.Fun + ": diag(" + p.Fun + "′)"
 		case p.IsElementwise():
@@ -609,15 +611,8 @@ func adjointRule(parent, child ast.Expr) string {
 		}
 		return ruleOf(parent, child)
 	case *ast.Call:
-		switch p.Fun {
-		case "tr":
-			return "∂tr(M)/∂M = I"
-		case "det":
-			return "∂det(X)/∂X = det(X)X⁻ᵀ"
-		case "logdet":
-			return "∂logdet(X)/∂X = X⁻ᵀ"
-		case "inv":
-			return "∂s/∂X = −X⁻ᵀ(∂s/∂X⁻¹)X⁻ᵀ"
+		if f, ok := op.Of(p).(op.Adjoint); ok {
+			return f.AdjointRule()
 		}
 	case *ast.Transpose:
 		return "transpose the gradient"

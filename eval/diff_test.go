@@ -28,9 +28,9 @@ func TestPrimesAgainstCentralDiff(t *testing.T) {
 		"abs":      {-3, -0.2, 0.1, 1, 5},
 		"sign":     {-3, -0.2, 0.1, 1, 5},
 	}
-	for _, name := range ast.BuiltinNames {
-		b := ast.Builtins[name]
-		if b.Kind != ast.Elementwise || b.Arity != 1 {
+	for _, name := range ast.FuncNames() {
+		b := ast.LookupFunc(name)
+		if !b.Elementwise() || b.Arity() != 1 {
 			continue
 		}
 		pts, ok := points[name]

@@ -53,17 +53,17 @@ func genExpr(t *rapid.T, depth int) ast.Expr {
 	case 3:
 		return ast.Ind(rapid.SampledFrom([]ast.Op{ast.GE, ast.GT}).Draw(t, "cmp"), sub(), sub())
 	}
-	name := rapid.SampledFrom(append([]string{"f"}, ast.BuiltinNames...)).Draw(t, "fun")
+	name := rapid.SampledFrom(append([]string{"f"}, ast.FuncNames()...)).Draw(t, "fun")
 	arity := 1
-	if b := ast.Builtins[name]; b != nil {
-		arity = b.Arity
+	if b := ast.LookupFunc(name); b != nil {
+		arity = b.Arity()
 	}
 	args := make([]ast.Expr, arity)
 	for i := range args {
 		args[i] = sub()
 	}
 	primes := 0
-	if b := ast.Builtins[name]; b == nil || b.Kind == ast.Elementwise && b.Arity == 1 {
+	if b := ast.LookupFunc(name); b == nil || b.Elementwise() && b.Arity() == 1 {
 		primes = rapid.IntRange(0, 2).Draw(t, "primes")
 	}
 	return ast.Fn(name, primes, args...)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/eval"
+	"github.com/matcalc/matcalc/op"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -55,7 +56,7 @@ func (g *Graph) Backward() error {
 					return fmt.Errorf("graph: gradient of %s is %s along one branch and %s along another", n.Name, dims(n.Grad), dims(b))
 				}
 				n.Grad.Add(n.Grad, b)
-				fl.add(size(b))
+				fl.Add(size(b))
 			}
 		}
 		if n.IsLeaf() {
@@ -71,7 +72,7 @@ func (g *Graph) Backward() error {
 			arrived[e.From] = append(arrived[e.From], e)
 		}
 	}
-	g.BackwardFlops = fl.n
+	g.BackwardFlops = fl.N
 	g.backward = true
 	return nil
 }
@@ -146,9 +147,9 @@ func (g *Graph) gate(n *Node, fl *flops) error {
 			switch text[k] {
 			case "1": // Ḡ passes through: nothing to compute
 			case "−1":
-				fl.add(r * c)
+				fl.Add(r * c)
 			default:
-				fl.add(2 * r * c) // the local gradient, then the product
+				fl.Add(2 * r * c) // the local gradient, then the product
 			}
 			shown := local
 			if text[k] == "1" || text[k] == "−1" {
@@ -322,85 +323,21 @@ func (g *Graph) callGate(n *Node, e *ast.Call, vals []*mat.Dense, names []string
 		}
 		return elementwise(rule, []string{prime + "(" + a + ")"}, func(x, y, z float64) float64 { return d(x) })
 	}
-	r, c := x.Dims()
-	gs := G.At(0, 0) // the structural functions below but diag, inv, softmax give scalars
-	switch e.Fun {
-	case "sum":
-		n.Rule = "sum: hands Ḡ to every entry"
-		edge(0, "Ḡ 𝟙", nil, scale(gs, ones(r, c), fl))
-	case "tr":
-		n.Rule = "trace: hands Ḡ to the diagonal"
-		edge(0, "Ḡ I", nil, scale(gs, identity(r), fl))
-	case "det":
-		// adj(A)ᵀ = det(A) A⁻ᵀ; through the SVD where A is (nearly)
-		// singular and its inverse is not to be trusted.
-		var adj *mat.Dense
-		if inv, err := inverse(x, fl); err == nil {
-			adj = scale(n.Value.At(0, 0), inv, fl)
-		} else if adj, err = adjugate(x, fl); err != nil {
-			return err
-		}
-		n.Rule = fmt.Sprintf("determinant: %s gets Ḡ adj(%s)ᵀ = Ḡ det(%s) %s⁻ᵀ", a, a, a, a)
-		edge(0, fmt.Sprintf("Ḡ adj(%s)ᵀ", a), nil, scale(gs, adj.T(), fl))
-	case "logdet":
-		inv, err := inverse(x, fl)
-		if err != nil {
-			return err
-		}
-		n.Rule = fmt.Sprintf("log-determinant: %s gets Ḡ %s⁻ᵀ", a, a)
-		edge(0, fmt.Sprintf("Ḡ %s⁻ᵀ", a), nil, scale(gs, inv.T(), fl))
-	case "inv":
-		z := n.Value
-		n.Rule = fmt.Sprintf("inverse: %s gets −%s⁻ᵀ Ḡ %s⁻ᵀ", a, a, a)
-		edge(0, fmt.Sprintf("−%s⁻ᵀ Ḡ %s⁻ᵀ", a, a), nil, scale(-1, mul(mul(z.T(), G, fl), z.T(), fl), fl))
-	case "diag":
-		switch {
-		case r == 1 && c == 1:
-			n.Rule = "diag of a scalar: hands Ḡ back"
-			edge(0, "Ḡ", nil, mat.DenseCopyOf(G))
-		case c == 1:
-			d := mat.NewDense(r, 1, nil)
-			for i := 0; i < r; i++ {
-				d.Set(i, 0, G.At(i, i))
-			}
-			n.Rule = "diag of a vector: hands back the diagonal of Ḡ"
-			edge(0, "diag(Ḡ)", nil, d)
-		default:
-			d := mat.NewDense(r, r, nil)
-			for i := 0; i < r; i++ {
-				d.Set(i, i, G.At(i, 0))
-			}
-			n.Rule = "diag of a matrix: hands back Ḡ on the diagonal"
-			edge(0, "diag(Ḡ)", nil, d)
-		}
-	case "softmax":
-		s := n.Value
-		sg := mul(s.T(), G, fl).At(0, 0)
-		down := each(G, fl, func(v float64) float64 { return v - sg })
-		down.MulElem(s, down)
-		fl.add(size(s))
-		n.Rule = "softmax: s ∘ (Ḡ − sᵀḠ), with s = softmax(" + a + ")"
-		edge(0, "s ∘ (Ḡ − sᵀḠ)", nil, down)
-	case "logsumexp":
-		sm := softmaxOf(x, fl)
-		n.Rule = fmt.Sprintf("logsumexp: %s gets Ḡ softmax(%s)", a, a)
-		edge(0, fmt.Sprintf("Ḡ softmax(%s)", a), smallOrNil(sm), scale(gs, sm, fl))
-	case "norm":
-		nv := n.Value.At(0, 0)
-		local := mat.NewDense(r, c, nil)
-		if nv != 0 {
-			local = scale(1/nv, x, fl)
-		}
-		n.Rule = fmt.Sprintf("norm: %s gets Ḡ %s / ‖%s‖ (0 at 0)", a, a, a)
-		edge(0, fmt.Sprintf("Ḡ %s / ‖%s‖", a, a), smallOrNil(local), scale(gs, local, fl))
-	case "norm1":
-		sign, _ := eval.Elementwise("sign", 0)
-		local := each(x, fl, sign)
-		n.Rule = fmt.Sprintf("1-norm: %s gets Ḡ sign(%s)", a, a)
-		edge(0, fmt.Sprintf("Ḡ sign(%s)", a), smallOrNil(local), scale(gs, local, fl))
-	default:
+	f, ok := op.Of(e).(op.Structural)
+	if !ok {
 		return fmt.Errorf("no backward rule for %s", e.Fun)
 	}
+	gate, err := f.Gate(x, n.Value, G, a)
+	if err != nil {
+		return err
+	}
+	fl.Add(gate.Flops)
+	n.Rule = gate.Rule
+	local := gate.Local
+	if local != nil {
+		local = smallOrNil(local)
+	}
+	edge(0, gate.Label, local, gate.Down)
 	return nil
 }
 

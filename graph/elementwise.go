@@ -27,8 +27,8 @@ func (g *Graph) builtinOf(c *ast.Call) (string, error) {
 		return c.Fun, nil
 	}
 	if b, ok := g.funcs[c.Fun]; ok {
-		if bi := ast.Builtins[b]; bi != nil && bi.Kind == ast.Elementwise && bi.Arity == 1 {
-			return bi.Name, nil
+		if bi := ast.LookupFunc(b); bi != nil && bi.Elementwise() && bi.Arity() == 1 {
+			return bi.Name(), nil
 		}
 		return "", fmt.Errorf("graph: %s is bound to %s, which is not an elementwise function of one argument", c.Fun, b)
 	}

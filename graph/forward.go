@@ -2,11 +2,11 @@ package graph
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/eval"
+	"github.com/matcalc/matcalc/op"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -192,25 +192,8 @@ func forwardCost(n *Node, vals []*mat.Dense, out *mat.Dense) int {
 		}
 		return size(out)
 	case *ast.Call:
-		x := vals[0]
-		r, _ := x.Dims()
-		switch e.Fun {
-		case "tr":
-			return r
-		case "det", "logdet":
-			return int(math.Ceil(2 * float64(r*r*r) / 3))
-		case "inv":
-			return 2 * r * r * r
-		case "diag":
-			return 0
-		case "softmax":
-			return 4 * size(x)
-		case "logsumexp":
-			return 3 * size(x)
-		case "norm", "norm1":
-			return 2 * size(x)
-		case "sum":
-			return size(x)
+		if f, ok := op.Of(e).(op.Structural); ok {
+			return f.Flops(vals[0].Dims())
 		}
 		return size(out)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/eval"
+	"github.com/matcalc/matcalc/internal/dense"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -213,7 +214,7 @@ func TestFormulasAgainstFiniteDifferences(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	vals := func() *eval.Env {
 		return &eval.Env{Vars: map[string]*mat.Dense{
-			"x": randDense(rng, 3, 1), "y": softmaxOf(randDense(rng, 2, 1), nil), "z": randDense(rng, 3, 1),
+			"x": randDense(rng, 3, 1), "y": dense.Softmax(randDense(rng, 2, 1), nil), "z": randDense(rng, 3, 1),
 			"u": randDense(rng, 2, 1), "b": randDense(rng, 2, 1), "w": randDense(rng, 3, 1),
 			"W": randDense(rng, 2, 3), "A": wellConditioned(rng, 3), "B": randDense(rng, 4, 2),
 			"X": randDense(rng, 3, 4), "S": wellConditioned(rng, 3),

@@ -199,8 +199,8 @@ func parseDecl(src string, start, end int) (ast.Decl, error) {
 		if err != nil {
 			return decl, err
 		}
-		if b, ok := ast.Builtins[n]; ok {
-			return decl, ast.Errorf(pos, "%s is a built-in function and cannot be declared", b.Name)
+		if b := ast.LookupFunc(n); b != nil {
+			return decl, ast.Errorf(pos, "%s is a built-in function and cannot be declared", b.Name())
 		}
 		if n == "ones" {
 			return decl, ast.Errorf(pos, "ones is the all-ones vector and cannot be declared")

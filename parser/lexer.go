@@ -206,11 +206,11 @@ const (
 // baseCandidates are the candidates that do not depend on declarations.
 var baseCandidates = func() []candidate {
 	var cs []candidate
-	for name, b := range ast.Builtins {
-		if name == "σ" {
+	for _, name := range ast.FuncSpellings() {
+		if utf8.RuneCountInString(name) == 1 {
 			continue // σ is a letter: a variable, or sigmoid before "("
 		}
-		cs = append(cs, candidate{name, b.Name, candBuiltin})
+		cs = append(cs, candidate{name, ast.LookupFunc(name).Name(), candBuiltin})
 	}
 	for name, letter := range ast.GreekNames {
 		cs = append(cs, candidate{name, letter, candGreek})

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/matcalc/matcalc/ast"
+	_ "github.com/matcalc/matcalc/op" // registers the built-in functions
 )
 
 // Config holds what the parser needs to know beyond the notation itself:
@@ -479,7 +480,7 @@ func (p *parser) primary() (ast.Expr, error) {
 		p.next()
 		return &ast.Ones{OnesPos: t.pos, OnesEnd: t.end}, nil
 	case tFunc:
-		return p.call(ast.Builtins[t.name])
+		return p.call(ast.LookupFunc(t.name))
 	case tName:
 		return p.name()
 	case tOp:
@@ -510,8 +511,8 @@ func (p *parser) name() (ast.Expr, error) {
 			return nil, ast.Errorf(t.pos, "%s is declared a function: write %s(…)", t.name, t.name)
 		}
 		return p.call(nil)
-	case !isVar && t.name == "σ" && p.gluedCall():
-		return p.call(ast.Builtins["σ"])
+	case !isVar && ast.LookupFunc(t.name) != nil && p.gluedCall(): // σ(…)
+		return p.call(ast.LookupFunc(t.name))
 	case !isVar && isGenericLetter(t.base) && p.gluedCall():
 		return p.call(nil)
 	case t.lastPiece && t.plainWord && p.isOp(p.peekAt(1), "(") && t.end == p.peekAt(1).pos:
@@ -579,12 +580,12 @@ func primeCount(t token) int {
 }
 
 // call parses a function application; b is nil for a generic function.
-func (p *parser) call(b *ast.Builtin) (ast.Expr, error) {
+func (p *parser) call(b ast.Func) (ast.Expr, error) {
 	nameTok := p.next()
 	fun := nameTok.name
 	arity := 1
 	if b != nil {
-		fun, arity = b.Name, b.Arity
+		fun, arity = b.Name(), b.Arity()
 	}
 	primes := 0
 	for t := p.peek(); t.kind == tPrime || t.kind == tQuote; t = p.peek() {
@@ -607,7 +608,7 @@ func (p *parser) call(b *ast.Builtin) (ast.Expr, error) {
 		}
 		return nil, ast.Errorf(nameTok.pos, "%s needs its argument in parentheses: %s(…)", written, written)
 	}
-	if primes > 0 && b != nil && (b.Kind != ast.Elementwise || b.Arity != 1) {
+	if primes > 0 && b != nil && (!b.Elementwise() || b.Arity() != 1) {
 		return nil, ast.Errorf(nameTok.pos, "%s is not defined: primes mark the derivative of an elementwise function of one argument", written)
 	}
 	open := p.next()

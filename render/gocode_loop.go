@@ -796,7 +796,7 @@ func (f *fnGen) applyFn(c *ast.Call, args []string, base func() (string, bool), 
 	bad := func() (string, error) {
 		return "", fmt.Errorf("%s%s is not supported in Go output", c.Fun, strings.Repeat("′", p))
 	}
-	if b := ast.Builtins[c.Fun]; b != nil && len(args) != b.Arity || len(args) == 0 {
+	if b := ast.LookupFunc(c.Fun); b != nil && len(args) != b.Arity() || len(args) == 0 {
 		return "", fmt.Errorf("%s takes %d argument(s)", c.Fun, len(args))
 	}
 	x := args[0]

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/op"
 )
 
 // LaTeXOptions say how LaTeX names variables.
@@ -496,25 +497,12 @@ func endsWithCommandWord(s string) bool {
 	return i < len(s) && i > 0 && s[i-1] == '\\'
 }
 
-// funcTeX names the built-in functions LaTeX writes as operators.
-var funcTeX = map[string]string{
-	"exp": `\exp`, "log": `\log`, "sin": `\sin`, "cos": `\cos`, "tan": `\tan`,
-	"tanh": `\tanh`, "σ": `\sigma`, "max": `\max`, "min": `\min`, "det": `\det`,
-	"tr": `\operatorname{tr}`, "diag": `\operatorname{diag}`,
-	"softmax": `\operatorname{softmax}`, "logsumexp": `\operatorname{logsumexp}`,
-	"relu": `\operatorname{relu}`, "softplus": `\operatorname{softplus}`,
-	"sign": `\operatorname{sign}`, "sum": `\operatorname{sum}`,
-	"sqrt": `\operatorname{sqrt}`, "abs": `\operatorname{abs}`,
-	"norm": `\operatorname{norm}`, "norm1": `\operatorname{norm_1}`,
-	"logdet": `\operatorname{logdet}`, "inv": `\operatorname{inv}`,
-}
-
 // funcName returns the LaTeX name of a function: the operator of a
 // built-in, the letter of a generic function (f, \varphi), or
 // \operatorname{name} for a declared one.
 func funcName(fun string) string {
-	if s, ok := funcTeX[fun]; ok {
-		return s
+	if f := op.Lookup(fun); f != nil {
+		return f.LaTeX()
 	}
 	if ast.IsSimpleName(fun) {
 		return latexName(fun, false)
@@ -524,7 +512,7 @@ func funcName(fun string) string {
 }
 
 func (w *latexWriter) call(c *ast.Call) string {
-	if c.Primes == 0 && len(c.Args) == 1 && c.Fun == "inv" {
+	if c.Primes == 0 && len(c.Args) == 1 && op.Is(c, op.Inv) {
 		return w.base(c.Args[0]) + "^{-1}"
 	}
 	// Each argument is rendered once: rendering it again for each case
@@ -533,32 +521,9 @@ func (w *latexWriter) call(c *ast.Call) string {
 	for i, a := range c.Args {
 		args[i] = w.fresh(a)
 	}
-	if c.Primes == 0 && len(c.Args) == 1 {
-		arg := args[0]
-		tall := isTall(arg)
-		switch c.Fun {
-		case "norm", "norm1":
-			s := `\lVert ` + arg + ` \rVert`
-			if tall {
-				s = `\left\lVert ` + arg + ` \right\rVert`
-			}
-			if c.Fun == "norm1" {
-				s += "_{1}"
-			}
+	if f := op.Of(c); f != nil && c.Primes == 0 && len(c.Args) == 1 {
+		if s := f.LaTeXCall(op.TeXArg{Arg: args[0], Grouped: group(args[0]), Tall: isTall(args[0])}); s != "" {
 			return s
-		case "abs":
-			if tall {
-				return `\left\lvert ` + arg + ` \right\rvert`
-			}
-			return `\lvert ` + arg + ` \rvert`
-		case "sqrt":
-			return `\sqrt{` + arg + `}`
-		case "logdet":
-			// log|det X|: SPEC §7.
-			if tall {
-				return `\log\left\lvert\det` + group(arg) + `\right\rvert`
-			}
-			return `\log\lvert\det` + group(arg) + `\rvert`
 		}
 	}
 	return funcName(c.Fun) + strings.Repeat("'", c.Primes) + group(strings.Join(args, ", "))

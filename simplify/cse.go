@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/op"
 )
 
 // A Def names a shared subexpression: Name = Expr. Expr may refer to earlier
@@ -363,7 +364,7 @@ func (s *sharer) role(c int32) role {
 	case *ast.Call:
 		switch {
 		case e.Primes > 0:
-		case e.Fun == "softmax":
+		case isDistribution(e):
 			return roleSoftmax
 		case e.IsElementwise():
 			return roleActivation
@@ -404,7 +405,13 @@ func softmaxMinus(e *ast.Binary) bool {
 		x = m.Y
 	}
 	c, ok := x.(*ast.Call)
-	return ok && c.Fun == "softmax" && c.Primes == 0
+	return ok && isDistribution(c)
+}
+
+// isDistribution reports whether c computes a probability vector (softmax).
+func isDistribution(c *ast.Call) bool {
+	_, ok := op.Of(c).(op.Distribution)
+	return ok && c.Primes == 0
 }
 
 // isWeighted reports whether the product p has a variable (or its

@@ -315,17 +315,17 @@ func (c *common) bindings() (map[string]string, error) {
 			if !ok || name == "" || fn == "" {
 				return nil, usagef("--fun %q: write NAME=BUILTIN, for example f=tanh", part)
 			}
-			bi := ast.Builtins[fn]
-			if bi == nil || bi.Kind != ast.Elementwise || bi.Arity != 1 {
+			bi := ast.LookupFunc(fn)
+			if bi == nil || !bi.Elementwise() || bi.Arity() != 1 {
 				return nil, usagef("--fun %s=%s: %s is not a built-in elementwise function of one argument (exp log sin cos tan tanh sigmoid relu softplus sqrt abs)", name, fn, fn)
 			}
 			if cn, err := parser.CanonicalName(name); err == nil {
 				name = cn
 			}
-			if ast.Builtins[name] != nil {
+			if ast.LookupFunc(name) != nil {
 				return nil, usagef("--fun %s=%s: %s is a built-in function already; --fun gives a meaning to generic ones (f, g, h, φ, ψ or declared)", name, fn, name)
 			}
-			out[name] = bi.Name
+			out[name] = bi.Name()
 		}
 	}
 	return out, nil

@@ -1,0 +1,19 @@
+package op
+
+import (
+	"math"
+
+	"github.com/matcalc/matcalc/ast"
+)
+
+// Cos is the cosine: cos′ = −sin.
+var Cos = &Elementwise{
+	Names: []string{cosName},
+	TeX:   `\cos`,
+	F: [3]func(float64) float64{math.Cos,
+		func(x float64) float64 { return -math.Sin(x) },
+		func(x float64) float64 { return -math.Cos(x) }},
+	Prime: func(z, _ ast.Expr) ast.Expr { return neg(ast.Fn(sinName, 0, z)) },
+}
+
+const cosName = "cos"

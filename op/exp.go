@@ -1,0 +1,15 @@
+package op
+
+import (
+	"math"
+
+	"github.com/matcalc/matcalc/ast"
+)
+
+// Exp is eˣ, its own derivative.
+var Exp = &Elementwise{
+	Names: []string{"exp"},
+	TeX:   `\exp`,
+	F:     [3]func(float64) float64{math.Exp, math.Exp, math.Exp},
+	Prime: func(_, fz ast.Expr) ast.Expr { return fz },
+}

@@ -1,0 +1,17 @@
+package op
+
+import (
+	"math"
+
+	"github.com/matcalc/matcalc/ast"
+)
+
+// Log is the natural logarithm: log′(z) = 1 ./ z.
+var Log = &Elementwise{
+	Names: []string{"log"},
+	TeX:   `\log`,
+	F: [3]func(float64) float64{math.Log,
+		func(x float64) float64 { return 1 / x },
+		func(x float64) float64 { return -1 / (x * x) }},
+	Prime: func(z, _ ast.Expr) ast.Expr { return ediv(num(1), z) },
+}

@@ -1,0 +1,18 @@
+package op
+
+import "math"
+
+// Relu is max(x, 0), with relu′(0) = 0.
+var Relu = &Elementwise{
+	Names: []string{"relu"},
+	TeX:   `\operatorname{relu}`,
+	F: [3]func(float64) float64{
+		func(x float64) float64 {
+			if x > 0 || math.IsNaN(x) {
+				return x
+			}
+			return 0
+		},
+		step, zeroOrNaN},
+	Kinked: true,
+}

@@ -1,0 +1,37 @@
+package op
+
+import (
+	"math"
+
+	"github.com/matcalc/matcalc/ast"
+)
+
+// Sigmoid is σ(x) = 1/(1+e⁻ˣ), derived with a prime: σ′ = σ(1 − σ).
+var Sigmoid = &Elementwise{
+	Names: []string{"σ", "sigmoid"},
+	ASCII: "sigmoid",
+	TeX:   `\sigma`,
+	F:     [3]func(float64) float64{sigmoid, sigmoid1, sigmoid2},
+	// log σ(z) has the derivative 1 − σ(z): σ′ = σ(1 − σ) cancels the
+	// division by σ.
+	LogPrime: func(_, fz ast.Expr) ast.Expr { return sub(num(1), fz) },
+}
+
+// sigmoid is σ(x) without overflow for large |x|.
+func sigmoid(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	z := math.Exp(x)
+	return z / (1 + z)
+}
+
+// sigmoid1 is σ′ = σ(1−σ), written with σ(−x) = 1−σ(x) so that it does not
+// cancel to 0 for large x.
+func sigmoid1(x float64) float64 { return sigmoid(x) * sigmoid(-x) }
+
+// sigmoid2 is σ″ = σ(1−σ)(1−2σ) = σ(x)σ(−x)(σ(−x)−σ(x)).
+func sigmoid2(x float64) float64 {
+	s, t := sigmoid(x), sigmoid(-x)
+	return s * t * (t - s)
+}

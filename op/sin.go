@@ -1,0 +1,17 @@
+package op
+
+import (
+	"math"
+
+	"github.com/matcalc/matcalc/ast"
+)
+
+// Sin is the sine: sin′ = cos.
+var Sin = &Elementwise{
+	Names: []string{sinName},
+	TeX:   `\sin`,
+	F:     [3]func(float64) float64{math.Sin, math.Cos, func(x float64) float64 { return -math.Sin(x) }},
+	Prime: func(z, _ ast.Expr) ast.Expr { return ast.Fn(cosName, 0, z) },
+}
+
+const sinName = "sin"

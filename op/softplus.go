@@ -1,0 +1,20 @@
+package op
+
+import (
+	"math"
+
+	"github.com/matcalc/matcalc/ast"
+)
+
+// Softplus is log(1 + eˣ), computed as max(x,0) + log1p(e^−|x|) so that it
+// is exact for large |x|; softplus′ = σ.
+var Softplus = &Elementwise{
+	Names: []string{"softplus"},
+	TeX:   `\operatorname{softplus}`,
+	F:     [3]func(float64) float64{softplus, sigmoid, sigmoid1},
+	Prime: func(z, _ ast.Expr) ast.Expr { return Call(Sigmoid, z) },
+}
+
+func softplus(x float64) float64 {
+	return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
+}

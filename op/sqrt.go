@@ -1,0 +1,18 @@
+package op
+
+import (
+	"math"
+
+	"github.com/matcalc/matcalc/ast"
+)
+
+// Sqrt is the square root: sqrt′(z) = 1 ./ (2 sqrt(z)).
+var Sqrt = &Elementwise{
+	Names: []string{"sqrt"},
+	TeX:   `\operatorname{sqrt}`,
+	Form:  func(a TeXArg) string { return `\sqrt{` + a.Arg + `}` },
+	F: [3]func(float64) float64{math.Sqrt,
+		func(x float64) float64 { return 0.5 / math.Sqrt(x) },
+		func(x float64) float64 { return -0.25 / (x * math.Sqrt(x)) }},
+	Prime: func(_, fz ast.Expr) ast.Expr { return ediv(num(1), mul(num(2), fz)) },
+}

@@ -1,0 +1,12 @@
+package op
+
+import "math"
+
+// Tan is the tangent, derived with a prime: tan′(z) = 1 + tan²(z).
+var Tan = &Elementwise{
+	Names: []string{"tan"},
+	TeX:   `\tan`,
+	F: [3]func(float64) float64{math.Tan,
+		func(x float64) float64 { t := math.Tan(x); return 1 + t*t },
+		func(x float64) float64 { t := math.Tan(x); return 2 * t * (1 + t*t) }},
+}
