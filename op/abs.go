@@ -19,4 +19,9 @@ var Abs = &Elementwise{
 		return `\lvert ` + a.Arg + ` \rvert`
 	},
 	Kinked: true,
+	Go: [3]func(w GoWriter, x string) string{
+		func(_ GoWriter, x string) string { return "math.Abs(" + x + ")" },
+		goSign,
+		func(GoWriter, string) string { return "0.0" },
+	},
 }

@@ -14,6 +14,11 @@ var Cos = &Elementwise{
 		func(x float64) float64 { return -math.Sin(x) },
 		func(x float64) float64 { return -math.Cos(x) }},
 	Prime: func(z, _ ast.Expr) ast.Expr { return neg(ast.Fn(sinName, 0, z)) },
+	Go: [3]func(w GoWriter, x string) string{
+		func(_ GoWriter, x string) string { return "math.Cos(" + x + ")" },
+		func(_ GoWriter, x string) string { return "-math.Sin(" + x + ")" },
+		func(_ GoWriter, x string) string { return "-math.Cos(" + x + ")" },
+	},
 }
 
 const cosName = "cos"

@@ -68,3 +68,7 @@ func (detOp) LogVJP(c *ast.Call, sx ast.Shape, g ast.Expr, _ func(g, d, z ast.Ex
 }
 
 func (detOp) AdjointRule() string { return "∂det(X)/∂X = det(X)X⁻ᵀ" }
+
+func (detOp) GoScalar(_ GoWriter, a string) string { return a }
+
+func (detOp) GoOfMatrix(_ GoWriter, a string) string { return "mat.Det(" + a + ")" }

@@ -61,3 +61,5 @@ func (diagOp) Gate(x, _, G *mat.Dense, _ string) (Gate, error) {
 }
 
 func (diagOp) Flops(int, int) int { return 0 }
+
+func (diagOp) GoScalar(_ GoWriter, a string) string { return a }

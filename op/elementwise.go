@@ -26,6 +26,12 @@ type Elementwise struct {
 	LogPrime func(z, fz ast.Expr) ast.Expr
 	// Form writes f(arg) in LaTeX in a form of its own (√x), or is nil.
 	Form func(a TeXArg) string
+	// Go holds f, f′ and f″ as Go expressions of the argument x (nil
+	// where Go output does not support it).
+	Go [3]func(w GoWriter, x string) string
+	// GoReuses marks a function whose derivatives are computed from its
+	// value (tanh′ = 1 − tanh²): Go output keeps f(z) when it needs f′(z).
+	GoReuses bool
 	// Kinked marks a piecewise linear or constant f: f″ = 0 (relu, abs,
 	// sign).
 	Kinked bool

@@ -8,8 +8,14 @@ import (
 
 // Exp is eˣ, its own derivative.
 var Exp = &Elementwise{
-	Names: []string{"exp"},
-	TeX:   `\exp`,
-	F:     [3]func(float64) float64{math.Exp, math.Exp, math.Exp},
-	Prime: func(_, fz ast.Expr) ast.Expr { return fz },
+	Names:    []string{"exp"},
+	TeX:      `\exp`,
+	F:        [3]func(float64) float64{math.Exp, math.Exp, math.Exp},
+	Prime:    func(_, fz ast.Expr) ast.Expr { return fz },
+	GoReuses: true,
+	Go: [3]func(w GoWriter, x string) string{
+		func(_ GoWriter, x string) string { return "math.Exp(" + x + ")" },
+		func(w GoWriter, x string) string { return w.Value("math.Exp(" + x + ")") },
+		func(w GoWriter, x string) string { return w.Value("math.Exp(" + x + ")") },
+	},
 }

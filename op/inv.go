@@ -71,3 +71,22 @@ func (invOp) Gate(_, y, G *mat.Dense, a string) (Gate, error) {
 func (invOp) Flops(r, _ int) int { return 2 * r * r * r }
 
 func (invOp) AdjointRule() string { return "∂s/∂X = −X⁻ᵀ(∂s/∂X⁻¹)X⁻ᵀ" }
+
+func (invOp) GoScalar(w GoWriter, a string) string { return "1 / " + w.Paren(a) }
+
+func (invOp) GoMatrixInto(w GoWriter, dst, a string) {
+	w.Line("%s(%s, %s)", w.Helper(inverseHelper), dst, a)
+}
+
+func (invOp) goHelper() GoHelper { return inverseHelper }
+
+var inverseHelper = GoHelper{Name: "inverse", Source: `// NAME sets dst to the inverse of a. It panics when a is singular; an
+// ill-conditioned a still gives its (inaccurate) inverse, as in gonum.
+func NAME(dst *mat.Dense, a mat.Matrix) {
+	if err := dst.Inverse(a); err != nil {
+		if _, ok := err.(mat.Condition); !ok {
+			panic(err)
+		}
+	}
+}
+`}

@@ -14,4 +14,9 @@ var Log = &Elementwise{
 		func(x float64) float64 { return 1 / x },
 		func(x float64) float64 { return -1 / (x * x) }},
 	Prime: func(z, _ ast.Expr) ast.Expr { return ediv(num(1), z) },
+	Go: [3]func(w GoWriter, x string) string{
+		func(_ GoWriter, x string) string { return "math.Log(" + x + ")" },
+		func(w GoWriter, x string) string { return "1 / " + w.Paren(x) },
+		func(w GoWriter, x string) string { v := w.Bind(x); return "-1 / (" + v + " * " + v + ")" },
+	},
 }

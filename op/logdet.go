@@ -68,3 +68,11 @@ func (logdetOp) AdjointRule() string { return "∂logdet(X)/∂X = X⁻ᵀ" }
 
 // luFlops is the cost of an LU factorisation of an n×n matrix.
 func luFlops(n int) int { return int(math.Ceil(2 * float64(n*n*n) / 3)) }
+
+func (logdetOp) GoScalar(_ GoWriter, a string) string { return "math.Log(math.Abs(" + a + "))" }
+
+func (logdetOp) GoOfMatrix(w GoWriter, a string) string {
+	name := w.Fresh("logdet")
+	w.Line("%s, _ := mat.LogDet(%s)", name, a)
+	return name
+}

@@ -62,3 +62,29 @@ func (logsumexpOp) Gate(x, _, G *mat.Dense, a string) (Gate, error) {
 }
 
 func (logsumexpOp) Flops(r, c int) int { return 3 * r * c }
+
+func (logsumexpOp) GoScalar(_ GoWriter, a string) string { return a }
+
+func (logsumexpOp) GoOfVector(w GoWriter, x string) string {
+	return w.Helper(logSumExpHelper) + "(" + x + ")"
+}
+
+func (logsumexpOp) goHelper() GoHelper { return logSumExpHelper }
+
+var logSumExpHelper = GoHelper{Name: "logSumExp", Source: `// NAME returns log Σ exp(xᵢ), shifted by max(x) so that exp cannot
+// overflow.
+func NAME(x []float64) float64 {
+	m := math.Inf(-1)
+	for _, v := range x {
+		m = math.Max(m, v)
+	}
+	if math.IsInf(m, 0) {
+		return m
+	}
+	var s float64
+	for _, v := range x {
+		s += math.Exp(v - m)
+	}
+	return m + math.Log(s)
+}
+`}

@@ -49,3 +49,11 @@ func (m *Extremum) Indicators(c *ast.Call) (da, db ast.Expr) {
 	}
 	return ast.Ind(ast.GE, b, a), ast.Ind(ast.GT, a, b)
 }
+
+// GoCall is max(a, b) or min(a, b) in Go.
+func (m *Extremum) GoCall(a, b string) string {
+	if m.max {
+		return "math.Max(" + a + ", " + b + ")"
+	}
+	return "math.Min(" + a + ", " + b + ")"
+}

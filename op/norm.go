@@ -91,3 +91,13 @@ func (normOp) Gate(x, y, G *mat.Dense, a string) (Gate, error) {
 }
 
 func (normOp) Flops(r, c int) int { return 2 * r * c }
+
+func (normOp) GoScalar(_ GoWriter, a string) string { return "math.Abs(" + a + ")" }
+
+func (normOp) GoReduce() Reduction {
+	return Reduction{
+		Acc:    "sumSq",
+		Term:   func(w GoWriter, x string) string { v := w.Bind(x); return v + " * " + v },
+		Finish: func(acc string) string { return "math.Sqrt(" + acc + ")" },
+	}
+}

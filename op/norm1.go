@@ -61,3 +61,9 @@ func (norm1Op) Gate(x, _, G *mat.Dense, a string) (Gate, error) {
 }
 
 func (norm1Op) Flops(r, c int) int { return 2 * r * c }
+
+func (norm1Op) GoScalar(_ GoWriter, a string) string { return "math.Abs(" + a + ")" }
+
+func (norm1Op) GoReduce() Reduction {
+	return Reduction{Acc: "sumAbs", Term: func(_ GoWriter, x string) string { return "math.Abs(" + x + ")" }}
+}

@@ -15,4 +15,9 @@ var Relu = &Elementwise{
 		},
 		step, zeroOrNaN},
 	Kinked: true,
+	Go: [3]func(w GoWriter, x string) string{
+		func(_ GoWriter, x string) string { return "math.Max(" + x + ", 0)" },
+		func(w GoWriter, x string) string { return w.Bool(x + " > 0") },
+		func(GoWriter, string) string { return "0.0" },
+	},
 }

@@ -15,6 +15,15 @@ var Sigmoid = &Elementwise{
 	// log σ(z) has the derivative 1 − σ(z): σ′ = σ(1 − σ) cancels the
 	// division by σ.
 	LogPrime: func(_, fz ast.Expr) ast.Expr { return sub(num(1), fz) },
+	Go: [3]func(w GoWriter, x string) string{
+		func(w GoWriter, x string) string { return goSigmoid(w, x) },
+		func(w GoWriter, x string) string { s := w.Value(goSigmoid(w, x)); return s + " * (1 - " + s + ")" },
+		func(w GoWriter, x string) string {
+			s := w.Value(goSigmoid(w, x))
+			return s + " * (1 - " + s + ") * (1 - 2*" + s + ")"
+		},
+	},
+	GoReuses: true,
 }
 
 // sigmoid is σ(x) without overflow for large |x|.
@@ -35,3 +44,6 @@ func sigmoid2(x float64) float64 {
 	s, t := sigmoid(x), sigmoid(-x)
 	return s * t * (t - s)
 }
+
+// goSigmoid is σ(x) in Go.
+func goSigmoid(w GoWriter, x string) string { return "1 / (1 + math.Exp(-" + w.Paren(x) + "))" }

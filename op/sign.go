@@ -9,4 +9,15 @@ var Sign = &Elementwise{
 	F:      [3]func(float64) float64{sign, zeroOrNaN, zeroOrNaN},
 	Prime:  func(ast.Expr, ast.Expr) ast.Expr { return num(0) },
 	Kinked: true,
+	Go: [3]func(w GoWriter, x string) string{
+		goSign,
+		func(GoWriter, string) string { return "0.0" },
+		func(GoWriter, string) string { return "0.0" },
+	},
+}
+
+// goSign is sign(x) in Go: −1, 0 or 1.
+func goSign(w GoWriter, x string) string {
+	v := w.Bind(x)
+	return w.Bool(v+" > 0") + " - " + w.Bool(v+" < 0")
 }

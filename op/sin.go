@@ -12,6 +12,11 @@ var Sin = &Elementwise{
 	TeX:   `\sin`,
 	F:     [3]func(float64) float64{math.Sin, math.Cos, func(x float64) float64 { return -math.Sin(x) }},
 	Prime: func(z, _ ast.Expr) ast.Expr { return ast.Fn(cosName, 0, z) },
+	Go: [3]func(w GoWriter, x string) string{
+		func(_ GoWriter, x string) string { return "math.Sin(" + x + ")" },
+		func(_ GoWriter, x string) string { return "math.Cos(" + x + ")" },
+		func(_ GoWriter, x string) string { return "-math.Sin(" + x + ")" },
+	},
 }
 
 const sinName = "sin"

@@ -98,3 +98,29 @@ func maxEntry(x *mat.Dense) float64 {
 	}
 	return m
 }
+
+func (softmaxOp) GoScalar(_ GoWriter, _ string) string { return "1.0" }
+
+func (softmaxOp) GoVectorInto(w GoWriter, dst, x string) {
+	w.Line("%s(%s, %s)", w.Helper(softmaxHelper), dst, x)
+}
+
+func (softmaxOp) goHelper() GoHelper { return softmaxHelper }
+
+var softmaxHelper = GoHelper{Name: "softmax", Source: `// NAME sets dst to the softmax of x, shifted by max(x) so that exp cannot
+// overflow.
+func NAME(dst, x []float64) {
+	m := math.Inf(-1)
+	for _, v := range x {
+		m = math.Max(m, v)
+	}
+	var s float64
+	for i, v := range x {
+		dst[i] = math.Exp(v - m)
+		s += dst[i]
+	}
+	for i := range dst {
+		dst[i] /= s
+	}
+}
+`}

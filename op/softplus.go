@@ -13,6 +13,14 @@ var Softplus = &Elementwise{
 	TeX:   `\operatorname{softplus}`,
 	F:     [3]func(float64) float64{softplus, sigmoid, sigmoid1},
 	Prime: func(z, _ ast.Expr) ast.Expr { return Call(Sigmoid, z) },
+	Go: [3]func(w GoWriter, x string) string{
+		func(w GoWriter, x string) string {
+			v := w.Bind(x)
+			return "math.Max(" + v + ", 0) + math.Log1p(math.Exp(-math.Abs(" + v + ")))"
+		},
+		func(w GoWriter, x string) string { return goSigmoid(w, x) },
+		func(w GoWriter, x string) string { s := w.Bind(goSigmoid(w, x)); return s + " * (1 - " + s + ")" },
+	},
 }
 
 func softplus(x float64) float64 {

@@ -15,4 +15,10 @@ var Sqrt = &Elementwise{
 		func(x float64) float64 { return 0.5 / math.Sqrt(x) },
 		func(x float64) float64 { return -0.25 / (x * math.Sqrt(x)) }},
 	Prime: func(_, fz ast.Expr) ast.Expr { return ediv(num(1), mul(num(2), fz)) },
+	Go: [3]func(w GoWriter, x string) string{
+		func(_ GoWriter, x string) string { return "math.Sqrt(" + x + ")" },
+		func(w GoWriter, x string) string { return "0.5 / " + w.Value("math.Sqrt("+x+")") },
+		func(w GoWriter, x string) string { v := w.Bind(x); return "-0.25 / (" + v + " * math.Sqrt(" + v + "))" },
+	},
+	GoReuses: true,
 }

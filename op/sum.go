@@ -37,3 +37,9 @@ func (sumOp) Gate(x, _, G *mat.Dense, _ string) (Gate, error) {
 }
 
 func (sumOp) Flops(r, c int) int { return r * c }
+
+func (sumOp) GoScalar(_ GoWriter, a string) string { return a }
+
+func (sumOp) GoReduce() Reduction {
+	return Reduction{Acc: "sum", Term: func(_ GoWriter, x string) string { return x }}
+}

@@ -9,4 +9,13 @@ var Tan = &Elementwise{
 	F: [3]func(float64) float64{math.Tan,
 		func(x float64) float64 { t := math.Tan(x); return 1 + t*t },
 		func(x float64) float64 { t := math.Tan(x); return 2 * t * (1 + t*t) }},
+	Go: [3]func(w GoWriter, x string) string{
+		func(_ GoWriter, x string) string { return "math.Tan(" + x + ")" },
+		func(w GoWriter, x string) string { t := w.Value("math.Tan(" + x + ")"); return "1 + " + t + "*" + t },
+		func(w GoWriter, x string) string {
+			t := w.Value("math.Tan(" + x + ")")
+			return "2 * " + t + " * (1 + " + t + "*" + t + ")"
+		},
+	},
+	GoReuses: true,
 }

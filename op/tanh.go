@@ -9,4 +9,13 @@ var Tanh = &Elementwise{
 	F: [3]func(float64) float64{math.Tanh,
 		func(x float64) float64 { t := math.Tanh(x); return 1 - t*t },
 		func(x float64) float64 { t := math.Tanh(x); return -2 * t * (1 - t*t) }},
+	Go: [3]func(w GoWriter, x string) string{
+		func(_ GoWriter, x string) string { return "math.Tanh(" + x + ")" },
+		func(w GoWriter, x string) string { t := w.Value("math.Tanh(" + x + ")"); return "1 - " + t + "*" + t },
+		func(w GoWriter, x string) string {
+			t := w.Value("math.Tanh(" + x + ")")
+			return "-2 * " + t + " * (1 - " + t + "*" + t + ")"
+		},
+	},
+	GoReuses: true,
 }

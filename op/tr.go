@@ -39,3 +39,9 @@ func (trOp) Gate(x, _, G *mat.Dense, _ string) (Gate, error) {
 func (trOp) Flops(r, _ int) int { return r }
 
 func (trOp) AdjointRule() string { return "∂tr(M)/∂M = I" }
+
+func (trOp) GoScalar(_ GoWriter, a string) string { return a }
+
+func (trOp) GoReduce() Reduction {
+	return Reduction{Acc: "trace", Diagonal: true, Term: func(_ GoWriter, x string) string { return x }}
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/derive"
+	"github.com/matcalc/matcalc/op"
 )
 
 // GoOptions configures Go.
@@ -290,7 +291,7 @@ func sharedKeys(all []ast.Expr, shapes map[ast.Expr]ast.Shape) map[string]bool {
 		switch x := e.(type) {
 		case *ast.Call:
 			count[key(x, s)]++
-			if x.Primes > 0 && reusesBase[x.Fun] {
+			if x.Primes > 0 && reusesBase(x.Fun) {
 				count[key(ast.Fn(x.Fun, 0, x.Args...), s)]++
 			}
 		case *ast.Binary:
@@ -316,9 +317,12 @@ func sharedKeys(all []ast.Expr, shapes map[ast.Expr]ast.Shape) map[string]bool {
 	return shared
 }
 
-// reusesBase lists the functions whose derivative is computed from the
-// function's value (tanh′ = 1 − tanh²).
-var reusesBase = map[string]bool{"exp": true, "tan": true, "tanh": true, "σ": true, "sqrt": true}
+// reusesBase reports whether the derivatives of the function fun are
+// computed from its value (tanh′ = 1 − tanh²).
+func reusesBase(fun string) bool {
+	e, ok := op.Lookup(fun).(*op.Elementwise)
+	return ok && e.GoReuses
+}
 
 // file assembles the source and formats it.
 func (g *goGen) file() ([]byte, error) {

@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/op"
 )
 
 // An operand is a value the generated code holds: a float64 expression, or a
@@ -481,7 +482,7 @@ func (f *fnGen) isTemplate(e ast.Expr) bool {
 		}
 		return true
 	case *ast.Call:
-		return x.IsElementwise() || x.Fun == "diag"
+		return x.IsElementwise() || x.Fun == op.Diag.Name()
 	}
 	return false
 }
@@ -489,7 +490,7 @@ func (f *fnGen) isTemplate(e ast.Expr) bool {
 // diagArg returns v when e is diag(v) for a vector v (a diagonal matrix).
 func (f *fnGen) diagArg(e ast.Expr) (ast.Expr, bool) {
 	c, ok := e.(*ast.Call)
-	if !ok || c.Fun != "diag" || len(c.Args) != 1 || c.Primes != 0 {
+	if !ok || c.Fun != op.Diag.Name() || len(c.Args) != 1 || c.Primes != 0 {
 		return nil, false
 	}
 	if s := f.shape(c.Args[0]); s.IsVector() {
@@ -555,30 +556,32 @@ func (f *fnGen) materialize(e ast.Expr, dst *operand) error {
 		}
 	case *ast.Call:
 		if !x.IsElementwise() {
-			switch x.Fun {
-			case "inv":
+			w := &goWriter{f: f}
+			switch g := op.Of(x).(type) {
+			case op.GoMatrixInto:
 				a, err := f.operandOf(x.Args[0])
 				if err != nil {
 					return err
 				}
 				if dst.vec || a.vec {
-					return fmt.Errorf("inv of %s: not a square matrix", ast.String(x.Args[0]))
+					return fmt.Errorf("%s of %s: not a square matrix", x.Fun, ast.String(x.Args[0]))
 				}
-				f.line("%s(%s, %s)", f.g.use("inverse"), dst.expr, f.matArg(a))
+				g.GoMatrixInto(w, dst.expr, f.matArg(a))
 				return nil
-			case "softmax":
+			case op.GoVectorInto:
 				a, err := f.operandOf(x.Args[0])
 				if err != nil {
 					return err
 				}
 				if !dst.vec || !a.vec {
-					return fmt.Errorf("softmax of %s is supported for vectors only", ast.String(x.Args[0]))
+					return fmt.Errorf("%s of %s is supported for vectors only", x.Fun, ast.String(x.Args[0]))
 				}
-				f.line("%s(%s, %s)", f.g.use("softmax"), f.vecData(dst), f.vecData(a))
+				g.GoVectorInto(w, f.vecData(dst), f.vecData(a))
 				return nil
-			case "diag":
 			default:
-				return fmt.Errorf("%s with a non-scalar value is not supported in Go output yet", x.Fun)
+				if !op.Is(x, op.Diag) {
+					return fmt.Errorf("%s with a non-scalar value is not supported in Go output yet", x.Fun)
+				}
 			}
 		}
 	}

@@ -4,14 +4,28 @@ import (
 	"strings"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/op"
 )
 
 // Helpers are small package-level functions a generated file may need. Each
 // is emitted only when used, under a name that clashes with nothing else in
 // the file; NAME in the source stands for that name.
-var helperOrder = []string{"boolToFloat", "vecData", "reuseVec", "reuseDense", "inverse", "softmax", "logSumExp"}
+// The built-in functions bring helpers of their own (op.GoHelpers); these
+// are the emitter's, listed first.
+var helperOrder, helperSrc = func() ([]string, map[string]string) {
+	order := []string{"boolToFloat", "vecData", "reuseVec", "reuseDense"}
+	src := map[string]string{}
+	for k, v := range baseHelperSrc {
+		src[k] = v
+	}
+	for _, h := range op.GoHelpers() {
+		order = append(order, h.Name)
+		src[h.Name] = h.Source
+	}
+	return order, src
+}()
 
-var helperSrc = map[string]string{
+var baseHelperSrc = map[string]string{
 	"boolToFloat": `// NAME returns 1 for true and 0 for false: the value of an indicator.
 func NAME(b bool) float64 {
 	if b {
@@ -51,50 +65,6 @@ func NAME(p **mat.Dense, r, c int) *mat.Dense {
 	}
 	*p = mat.NewDense(r, c, nil)
 	return *p
-}
-`,
-	"inverse": `// NAME sets dst to the inverse of a. It panics when a is singular; an
-// ill-conditioned a still gives its (inaccurate) inverse, as in gonum.
-func NAME(dst *mat.Dense, a mat.Matrix) {
-	if err := dst.Inverse(a); err != nil {
-		if _, ok := err.(mat.Condition); !ok {
-			panic(err)
-		}
-	}
-}
-`,
-	"softmax": `// NAME sets dst to the softmax of x, shifted by max(x) so that exp cannot
-// overflow.
-func NAME(dst, x []float64) {
-	m := math.Inf(-1)
-	for _, v := range x {
-		m = math.Max(m, v)
-	}
-	var s float64
-	for i, v := range x {
-		dst[i] = math.Exp(v - m)
-		s += dst[i]
-	}
-	for i := range dst {
-		dst[i] /= s
-	}
-}
-`,
-	"logSumExp": `// NAME returns log Σ exp(xᵢ), shifted by max(x) so that exp cannot
-// overflow.
-func NAME(x []float64) float64 {
-	m := math.Inf(-1)
-	for _, v := range x {
-		m = math.Max(m, v)
-	}
-	if math.IsInf(m, 0) {
-		return m
-	}
-	var s float64
-	for _, v := range x {
-		s += math.Exp(v - m)
-	}
-	return m + math.Log(s)
 }
 `,
 }
@@ -184,10 +154,10 @@ func normalize(e ast.Expr, shapes map[ast.Expr]ast.Shape) ast.Expr {
 		case *ast.Call:
 			// inv keeps its transpose outside: (A⁻¹)ᵀ is a flag on the
 			// stored inverse, where inv(Aᵀ) would pass A.T() to gonum.
-			if x.IsElementwise() || t && x.Fun == "diag" && isVectorArg(x, shapes) {
+			if x.IsElementwise() || t && x.Fun == op.Diag.Name() && isVectorArg(x, shapes) {
 				args := make([]ast.Expr, len(x.Args))
 				for i, a := range x.Args {
-					args[i] = norm(a, t && !(x.Fun == "diag"))
+					args[i] = norm(a, t && !(x.Fun == op.Diag.Name()))
 				}
 				return ast.Fn(x.Fun, x.Primes, args...)
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/op"
 )
 
 // A dep records which loop indices an entry expression depends on, so that
@@ -334,7 +335,7 @@ func (lp *loopT) elem(e ast.Expr, ri, ci string) (string, dep, error) {
 	case *ast.Call:
 		if x.IsElementwise() {
 			stored := "" // the function's value, computed in this loop by sideStore
-			if x.Primes > 0 && reusesBase[x.Fun] {
+			if x.Primes > 0 && reusesBase(x.Fun) {
 				b := ast.Fn(x.Fun, 0, x.Args...)
 				if v, _, ok, err := lp.sideStore(b, s, ri, ci); err != nil {
 					return "", 0, err
@@ -370,7 +371,7 @@ func (lp *loopT) elem(e ast.Expr, ri, ci string) (string, dep, error) {
 			}
 			return lp.hoist(v, d), d, nil
 		}
-		if x.Fun == "diag" {
+		if x.Fun == op.Diag.Name() {
 			if v, ok := f.diagArg(x); ok {
 				if ri == ci {
 					return lp.elem(v, ri, "0")
@@ -541,26 +542,21 @@ func (f *fnGen) template(e ast.Expr, dst *operand) error {
 	return nil
 }
 
-// reduce sums the entries of e (sum), their squares (norm, which takes the
-// root), their absolute values (norm1), or its diagonal (tr), in one loop.
-func (f *fnGen) reduce(e ast.Expr, kind string) (string, error) {
+// reduce computes a function to a scalar (sum, tr, norm, norm1) of e in
+// one loop over its entries, or its diagonal, as the function's Reduction
+// says.
+func (f *fnGen) reduce(e ast.Expr, red op.Reduction) (string, error) {
 	s := f.shape(e)
-	lp := f.newLoop(nil, s, kind == "tr")
+	lp := f.newLoop(nil, s, red.Diagonal)
 	x, _, err := lp.elem(e, lp.ri, lp.ci)
 	if err != nil {
 		return "", err
 	}
-	acc := f.names.fresh(map[string]string{"tr": "trace", "sum": "sum", "norm": "sumSq", "norm1": "sumAbs"}[kind])
-	switch kind {
-	case "norm":
-		v := lp.bind(x, depI|depJ)
-		x = v + " * " + v
-	case "norm1":
-		x = "math.Abs(" + x + ")"
-	}
+	acc := f.names.fresh(red.Acc)
+	x = red.Term(&goWriter{f: f, bind: func(v string) string { return lp.bind(v, depI|depJ) }}, x)
 	lp.emitReduce(acc, x)
-	if kind == "norm" {
-		return "math.Sqrt(" + acc + ")", nil
+	if red.Finish != nil {
+		return red.Finish(acc), nil
 	}
 	return acc, nil
 }
@@ -713,7 +709,7 @@ func (f *fnGen) scalar(e ast.Expr) (string, error) {
 		}
 	case *ast.Call:
 		if x.IsElementwise() {
-			if x.Primes > 0 && reusesBase[x.Fun] {
+			if x.Primes > 0 && reusesBase(x.Fun) {
 				if _, _, err := f.sharedOperand(ast.Fn(x.Fun, 0, x.Args...)); err != nil {
 					return "", err
 				}
@@ -736,30 +732,19 @@ func (f *fnGen) scalar(e ast.Expr) (string, error) {
 		}
 		arg := x.Args[0]
 		sa := f.shape(arg)
-		if sa.IsScalar() {
+		w := &goWriter{f: f}
+		o := op.Of(x)
+		if g, ok := o.(op.GoScalar); ok && sa.IsScalar() {
 			a, err := f.scalar(arg)
 			if err != nil {
 				return "", err
 			}
-			switch x.Fun {
-			case "sum", "tr", "det", "diag":
-				return a, nil
-			case "norm", "norm1":
-				return "math.Abs(" + a + ")", nil
-			case "logdet":
-				return "math.Log(math.Abs(" + a + "))", nil
-			case "inv":
-				return "1 / " + paren(a), nil
-			case "softmax":
-				return "1.0", nil
-			case "logsumexp":
-				return a, nil
-			}
+			return g.GoScalar(w, a), nil
 		}
-		switch x.Fun {
-		case "sum", "norm", "norm1", "tr":
-			return f.reduce(arg, x.Fun)
-		case "det", "logdet":
+		switch g := o.(type) {
+		case op.GoReducer:
+			return f.reduce(arg, g.GoReduce())
+		case op.GoOfMatrix:
 			a, err := f.operandOf(arg)
 			if err != nil {
 				return "", err
@@ -767,21 +752,16 @@ func (f *fnGen) scalar(e ast.Expr) (string, error) {
 			if a.vec {
 				return "", fmt.Errorf("%s of %s: not a square matrix", x.Fun, ast.String(arg))
 			}
-			if x.Fun == "det" {
-				return "mat.Det(" + a.expr + ")", nil
-			}
-			name := f.names.fresh("logdet")
-			f.line("%s, _ := mat.LogDet(%s)", name, a.expr)
-			return name, nil
-		case "logsumexp":
+			return g.GoOfMatrix(w, a.expr), nil
+		case op.GoOfVector:
 			a, err := f.operandOf(arg)
 			if err != nil {
 				return "", err
 			}
 			if !a.vec {
-				return "", fmt.Errorf("logsumexp of the matrix %s is not supported in Go output yet", ast.String(arg))
+				return "", fmt.Errorf("%s of the matrix %s is not supported in Go output yet", x.Fun, ast.String(arg))
 			}
-			return fmt.Sprintf("%s(%s)", f.g.use("logSumExp"), f.vecData(a)), nil
+			return g.GoOfVector(w, f.vecData(a)), nil
 		}
 	}
 	return "", fmt.Errorf("cannot compute %s (%v) in Go yet", ast.String(e), s)
@@ -800,122 +780,18 @@ func (f *fnGen) applyFn(c *ast.Call, args []string, base func() (string, bool), 
 		return "", fmt.Errorf("%s takes %d argument(s)", c.Fun, len(args))
 	}
 	x := args[0]
-	val := func(call string) string {
-		if v, ok := base(); ok {
-			return v
+	switch o := op.Of(c).(type) {
+	case *op.Elementwise:
+		if p < len(o.Go) && o.Go[p] != nil {
+			return o.Go[p](&goWriter{f: f, bind: bind, base: base}, x), nil
 		}
-		return bind(call)
-	}
-	b2f := func(cond string) string { return f.g.use("boolToFloat") + "(" + cond + ")" }
-	sigmoid := func(v string) string { return "1 / (1 + math.Exp(-" + paren(v) + "))" }
-	switch c.Fun {
-	case "exp":
+		return bad()
+	case *op.Extremum:
 		if p == 0 {
-			return "math.Exp(" + x + ")", nil
+			return o.GoCall(x, args[1]), nil
 		}
-		return val("math.Exp(" + x + ")"), nil
-	case "log":
-		switch p {
-		case 0:
-			return "math.Log(" + x + ")", nil
-		case 1:
-			return "1 / " + paren(x), nil
-		case 2:
-			v := bind(x)
-			return "-1 / (" + v + " * " + v + ")", nil
-		}
-	case "sin", "cos":
-		k := p
-		if c.Fun == "cos" {
-			k++
-		}
-		switch k % 4 {
-		case 0:
-			return "math.Sin(" + x + ")", nil
-		case 1:
-			return "math.Cos(" + x + ")", nil
-		case 2:
-			return "-math.Sin(" + x + ")", nil
-		default:
-			return "-math.Cos(" + x + ")", nil
-		}
-	case "tan":
-		switch p {
-		case 0:
-			return "math.Tan(" + x + ")", nil
-		case 1:
-			t := val("math.Tan(" + x + ")")
-			return "1 + " + t + "*" + t, nil
-		case 2:
-			t := val("math.Tan(" + x + ")")
-			return "2 * " + t + " * (1 + " + t + "*" + t + ")", nil
-		}
-	case "tanh":
-		switch p {
-		case 0:
-			return "math.Tanh(" + x + ")", nil
-		case 1:
-			t := val("math.Tanh(" + x + ")")
-			return "1 - " + t + "*" + t, nil
-		case 2:
-			t := val("math.Tanh(" + x + ")")
-			return "-2 * " + t + " * (1 - " + t + "*" + t + ")", nil
-		}
-	case "σ":
-		switch p {
-		case 0:
-			return sigmoid(x), nil
-		case 1:
-			s := val(sigmoid(x))
-			return s + " * (1 - " + s + ")", nil
-		case 2:
-			s := val(sigmoid(x))
-			return s + " * (1 - " + s + ") * (1 - 2*" + s + ")", nil
-		}
-	case "relu":
-		switch p {
-		case 0:
-			return "math.Max(" + x + ", 0)", nil
-		case 1:
-			return b2f(x + " > 0"), nil
-		default:
-			return "0.0", nil
-		}
-	case "softplus":
-		switch p {
-		case 0:
-			v := bind(x)
-			return "math.Max(" + v + ", 0) + math.Log1p(math.Exp(-math.Abs(" + v + ")))", nil
-		case 1:
-			return sigmoid(x), nil
-		case 2:
-			s := bind(sigmoid(x))
-			return s + " * (1 - " + s + ")", nil
-		}
-	case "sqrt":
-		switch p {
-		case 0:
-			return "math.Sqrt(" + x + ")", nil
-		case 1:
-			return "0.5 / " + val("math.Sqrt("+x+")"), nil
-		case 2:
-			v := bind(x)
-			return "-0.25 / (" + v + " * math.Sqrt(" + v + "))", nil
-		}
-	case "abs", "sign":
-		if c.Fun == "abs" && p == 0 {
-			return "math.Abs(" + x + ")", nil
-		}
-		if c.Fun == "abs" && p == 1 || c.Fun == "sign" && p == 0 {
-			v := bind(x)
-			return b2f(v+" > 0") + " - " + b2f(v+" < 0"), nil
-		}
-		return "0.0", nil
-	case "max", "min":
-		if p == 0 {
-			return "math." + strings.ToUpper(c.Fun[:1]) + c.Fun[1:] + "(" + x + ", " + args[1] + ")", nil
-		}
-	default:
+		return bad()
+	case nil:
 		if len(args) != 1 {
 			return "", fmt.Errorf("the generic function %s takes one argument", c.Fun)
 		}
@@ -927,6 +803,37 @@ func (f *fnGen) applyFn(c *ast.Call, args []string, base func() (string, bool), 
 	}
 	return bad()
 }
+
+// A goWriter is what the Go code of a built-in (package op) writes
+// through: bind names a value in the current loop or body, base gives the
+// function's own value where the emitter holds it.
+type goWriter struct {
+	f    *fnGen
+	bind func(string) string
+	base func() (string, bool)
+}
+
+func (w *goWriter) Bind(expr string) string {
+	if w.bind == nil {
+		return w.f.bindMain(expr)
+	}
+	return w.bind(expr)
+}
+
+func (w *goWriter) Value(expr string) string {
+	if w.base != nil {
+		if v, ok := w.base(); ok {
+			return v
+		}
+	}
+	return w.Bind(expr)
+}
+
+func (w *goWriter) Bool(cond string) string         { return w.f.g.use("boolToFloat") + "(" + cond + ")" }
+func (w *goWriter) Helper(h op.GoHelper) string     { return w.f.g.use(h.Name) }
+func (w *goWriter) Line(format string, args ...any) { w.f.line(format, args...) }
+func (w *goWriter) Fresh(want string) string        { return w.f.names.fresh(want) }
+func (w *goWriter) Paren(x string) string           { return paren(x) }
 
 // outer writes the outer product x yᵀ into dst in one pass: each row is
 // xᵢ·y, written by floats.ScaleTo (SIMD in gonum's assembly) without
