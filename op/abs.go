@@ -25,3 +25,5 @@ var Abs = &Elementwise{
 		func(GoWriter, string) string { return "0.0" },
 	},
 }
+
+func init() { register(Abs) }

@@ -21,4 +21,6 @@ var Cos = &Elementwise{
 	},
 }
 
+func init() { register(Cos) }
+
 const cosName = "cos"

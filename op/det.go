@@ -13,6 +13,8 @@ type detOp struct{ structural }
 // Det is the determinant of a square matrix.
 var Det Structural = detOp{structural{names: []string{"det"}, tex: `\det`, rule: ast.SquareToScalar}}
 
+func init() { register(Det) }
+
 func (detOp) Value(x *mat.Dense, _ string) (*mat.Dense, error) { return scalar(mat.Det(x)), nil }
 
 // VJP: ∂det(X)/∂X = det(X)X⁻ᵀ.

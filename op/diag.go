@@ -11,6 +11,8 @@ type diagOp struct{ structural }
 // of the diagonal of a square matrix.
 var Diag Structural = diagOp{structural{names: []string{"diag"}, tex: `\operatorname{diag}`, rule: ast.Diagonal}}
 
+func init() { register(Diag) }
+
 func (diagOp) Value(x *mat.Dense, _ string) (*mat.Dense, error) {
 	r, c := x.Dims()
 	switch {

@@ -19,3 +19,5 @@ var Exp = &Elementwise{
 		func(w GoWriter, x string) string { return w.Value("math.Exp(" + x + ")") },
 	},
 }
+
+func init() { register(Exp) }

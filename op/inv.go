@@ -15,6 +15,8 @@ type invOp struct{ structural }
 var Inv Structural = invOp{structural{names: []string{"inv"}, tex: `\operatorname{inv}`,
 	rule: ast.SquareToSquare, notation: ast.InverseNotation}}
 
+func init() { register(Inv) }
+
 func (invOp) LaTeXCall(a TeXArg) string { return "" } // the printer writes x^{-1}
 
 // Value returns x⁻¹, or an error when x is singular or so badly conditioned

@@ -20,3 +20,5 @@ var Log = &Elementwise{
 		func(w GoWriter, x string) string { v := w.Bind(x); return "-1 / (" + v + " * " + v + ")" },
 	},
 }
+
+func init() { register(Log) }

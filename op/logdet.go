@@ -14,6 +14,8 @@ type logdetOp struct{ structural }
 // Logdet is log|det X| of a square matrix.
 var Logdet Structural = logdetOp{structural{names: []string{"logdet"}, tex: `\operatorname{logdet}`, rule: ast.SquareToScalar}}
 
+func init() { register(Logdet) }
+
 func (logdetOp) Value(x *mat.Dense, _ string) (*mat.Dense, error) {
 	ld, _ := mat.LogDet(x)
 	return scalar(ld), nil

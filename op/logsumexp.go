@@ -14,6 +14,8 @@ type logsumexpOp struct{ structural }
 // Logsumexp is log sum(exp(x)), computed with the largest entry shifted out.
 var Logsumexp Structural = logsumexpOp{structural{names: []string{"logsumexp"}, tex: `\operatorname{logsumexp}`, rule: ast.ToScalar}}
 
+func init() { register(Logsumexp) }
+
 // Value is log Σ exp(xᵢ), shifted by the largest entry so that large
 // entries do not overflow and very negative ones do not all underflow.
 func (logsumexpOp) Value(x *mat.Dense, _ string) (*mat.Dense, error) {

@@ -20,6 +20,8 @@ var (
 	Min = &Extremum{name: "min"}
 )
 
+func init() { register(Max, Min) }
+
 var _ Op = (*Extremum)(nil)
 
 func (m *Extremum) Name() string             { return m.name }

@@ -15,6 +15,8 @@ type normOp struct{ structural }
 var Norm Structural = normOp{structural{names: []string{"norm"}, tex: `\operatorname{norm}`,
 	rule: ast.ToScalar, notation: ast.NormNotation}}
 
+func init() { register(Norm) }
+
 func (normOp) LaTeXCall(a TeXArg) string {
 	if a.Tall {
 		return `\left\lVert ` + a.Arg + ` \right\rVert`

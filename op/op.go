@@ -6,9 +6,9 @@
 // its LaTeX. Elementwise functions are plain data (Elementwise); the others
 // implement Structural.
 //
-// Adding a built-in is adding a file: its value, a line in the list of
-// All, and nothing else; TestRegistry walks the list and checks every entry
-// against central finite differences, KaTeX and the parser.
+// Adding a built-in is adding a file: its value and an init function that
+// registers it; TestRegistry walks the registry and checks every entry
+// against central finite differences, the emitted Go, KaTeX and the parser.
 package op
 
 import (
@@ -101,20 +101,19 @@ type LogRule interface {
 	LogVJP(c *ast.Call, sx ast.Shape, g ast.Expr, chain func(g, d, z ast.Expr) ast.Expr) ast.Expr
 }
 
-// all lists every built-in in the order of the docs.
-var all = []Op{
-	Exp, Log, Sin, Cos, Tan, Tanh, Relu, Softplus, Sqrt, Abs, Sign, Sigmoid,
-	Max, Min,
-	Sum, Tr, Det, Logdet, Inv, Diag, Softmax, Logsumexp, Norm, Norm1,
-}
+// all lists every built-in, in the order of registration: each entry's
+// file registers it when the package is initialised, so that adding a
+// built-in is adding a file.
+var all []Op
 
-func init() {
-	for _, o := range all {
+func register(ops ...Op) {
+	all = append(all, ops...)
+	for _, o := range ops {
 		ast.Register(o)
 	}
 }
 
-// All returns every built-in, in the order of the docs.
+// All returns every built-in, in the order of registration.
 func All() []Op { return append([]Op(nil), all...) }
 
 // Lookup returns the built-in spelled name (any accepted spelling), or nil.

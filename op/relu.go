@@ -21,3 +21,5 @@ var Relu = &Elementwise{
 		func(GoWriter, string) string { return "0.0" },
 	},
 }
+
+func init() { register(Relu) }

@@ -26,6 +26,8 @@ var Sigmoid = &Elementwise{
 	GoReuses: true,
 }
 
+func init() { register(Sigmoid) }
+
 // sigmoid is σ(x) without overflow for large |x|.
 func sigmoid(x float64) float64 {
 	if x >= 0 {

@@ -16,6 +16,8 @@ var Sign = &Elementwise{
 	},
 }
 
+func init() { register(Sign) }
+
 // goSign is sign(x) in Go: −1, 0 or 1.
 func goSign(w GoWriter, x string) string {
 	v := w.Bind(x)

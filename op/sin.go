@@ -19,4 +19,6 @@ var Sin = &Elementwise{
 	},
 }
 
+func init() { register(Sin) }
+
 const sinName = "sin"

@@ -14,6 +14,8 @@ type softmaxOp struct{ structural }
 var Softmax Structural = softmaxOp{structural{names: []string{"softmax"}, tex: `\operatorname{softmax}`,
 	rule: ast.VectorToVector, step: "softmax: diag(p) − ppᵀ"}}
 
+func init() { register(Softmax) }
+
 func (softmaxOp) IsDistribution() {}
 
 // Value is exp(x − m)/Σ exp(x − m) with m the largest entry.

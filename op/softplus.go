@@ -23,6 +23,8 @@ var Softplus = &Elementwise{
 	},
 }
 
+func init() { register(Softplus) }
+
 func softplus(x float64) float64 {
 	return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
 }

@@ -22,3 +22,5 @@ var Sqrt = &Elementwise{
 	},
 	GoReuses: true,
 }
+
+func init() { register(Sqrt) }

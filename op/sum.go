@@ -11,6 +11,8 @@ type sumOp struct{ structural }
 // Sum is sum(x), the sum of all entries.
 var Sum Structural = sumOp{structural{names: []string{"sum"}, tex: `\operatorname{sum}`, rule: ast.ToScalar}}
 
+func init() { register(Sum) }
+
 func (sumOp) Value(x *mat.Dense, _ string) (*mat.Dense, error) { return scalar(mat.Sum(x)), nil }
 
 func (sumOp) VJP(_ *ast.Call, sx ast.Shape, g ast.Expr) ast.Expr {

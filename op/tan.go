@@ -19,3 +19,5 @@ var Tan = &Elementwise{
 	},
 	GoReuses: true,
 }
+
+func init() { register(Tan) }

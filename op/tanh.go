@@ -19,3 +19,5 @@ var Tanh = &Elementwise{
 	},
 	GoReuses: true,
 }
+
+func init() { register(Tanh) }

@@ -11,6 +11,8 @@ type trOp struct{ structural }
 // Tr is the trace of a square matrix.
 var Tr Structural = trOp{structural{names: []string{"tr", "trace"}, tex: `\operatorname{tr}`, rule: ast.SquareToScalar}}
 
+func init() { register(Tr) }
+
 func (trOp) Value(x *mat.Dense, _ string) (*mat.Dense, error) { return scalar(mat.Trace(x)), nil }
 
 func (trOp) VJP(_ *ast.Call, sx ast.Shape, g ast.Expr) ast.Expr {
