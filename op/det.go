@@ -11,7 +11,7 @@ import (
 type detOp struct{ structural }
 
 // Det is the determinant of a square matrix.
-var Det Structural = detOp{structural{names: []string{"det"}, tex: `\det`, rule: ast.SquareToScalar}}
+var Det Structural = &detOp{structural{names: []string{"det"}, tex: `\det`, rule: ast.SquareToScalar}}
 
 func init() { register(Det) }
 

@@ -9,7 +9,7 @@ type diagOp struct{ structural }
 
 // Diag is diag(v), the diagonal matrix of a vector, or diag(X), the vector
 // of the diagonal of a square matrix.
-var Diag Structural = diagOp{structural{names: []string{"diag"}, tex: `\operatorname{diag}`, rule: ast.Diagonal}}
+var Diag Structural = &diagOp{structural{names: []string{"diag"}, tex: `\operatorname{diag}`, rule: ast.Diagonal}}
 
 func init() { register(Diag) }
 

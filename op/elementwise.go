@@ -32,6 +32,9 @@ type Elementwise struct {
 	// GoReuses marks a function whose derivatives are computed from its
 	// value (tanh′ = 1 − tanh²): Go output keeps f(z) when it needs f′(z).
 	GoReuses bool
+	// Positive marks a function defined for positive arguments only (log,
+	// sqrt): checks draw positive values.
+	Positive bool
 	// Kinked marks a piecewise linear or constant f: f″ = 0 (relu, abs,
 	// sign).
 	Kinked bool

@@ -12,7 +12,7 @@ import (
 type invOp struct{ structural }
 
 // Inv is the inverse X⁻¹ of a square matrix (of a scalar, 1/x).
-var Inv Structural = invOp{structural{names: []string{"inv"}, tex: `\operatorname{inv}`,
+var Inv Structural = &invOp{structural{names: []string{"inv"}, tex: `\operatorname{inv}`,
 	rule: ast.SquareToSquare, notation: ast.InverseNotation}}
 
 func init() { register(Inv) }

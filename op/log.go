@@ -8,8 +8,9 @@ import (
 
 // Log is the natural logarithm: log′(z) = 1 ./ z.
 var Log = &Elementwise{
-	Names: []string{"log"},
-	TeX:   `\log`,
+	Names:    []string{"log"},
+	Positive: true,
+	TeX:      `\log`,
 	F: [3]func(float64) float64{math.Log,
 		func(x float64) float64 { return 1 / x },
 		func(x float64) float64 { return -1 / (x * x) }},

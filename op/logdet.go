@@ -12,7 +12,7 @@ import (
 type logdetOp struct{ structural }
 
 // Logdet is log|det X| of a square matrix.
-var Logdet Structural = logdetOp{structural{names: []string{"logdet"}, tex: `\operatorname{logdet}`, rule: ast.SquareToScalar}}
+var Logdet Structural = &logdetOp{structural{names: []string{"logdet"}, tex: `\operatorname{logdet}`, rule: ast.SquareToScalar}}
 
 func init() { register(Logdet) }
 

@@ -12,7 +12,7 @@ import (
 type logsumexpOp struct{ structural }
 
 // Logsumexp is log sum(exp(x)), computed with the largest entry shifted out.
-var Logsumexp Structural = logsumexpOp{structural{names: []string{"logsumexp"}, tex: `\operatorname{logsumexp}`, rule: ast.ToScalar}}
+var Logsumexp Structural = &logsumexpOp{structural{names: []string{"logsumexp"}, tex: `\operatorname{logsumexp}`, rule: ast.ToScalar}}
 
 func init() { register(Logsumexp) }
 
@@ -33,8 +33,17 @@ func (logsumexpOp) Value(x *mat.Dense, _ string) (*mat.Dense, error) {
 	return scalar(m + math.Log(s)), nil
 }
 
-func (logsumexpOp) VJP(c *ast.Call, _ ast.Shape, g ast.Expr) ast.Expr {
-	return mul(g, Call(Softmax, c.Args[0]))
+// VJP: the gradient is softmax(x); over the entries of a matrix X it is
+// exp(X − logsumexp(X)), the softmax of all its entries.
+func (logsumexpOp) VJP(c *ast.Call, sx ast.Shape, g ast.Expr) ast.Expr {
+	return mul(g, lseGrad(c, sx))
+}
+
+func lseGrad(c *ast.Call, sx ast.Shape) ast.Expr {
+	if sx.IsMatrix() || sx.IsRow() {
+		return Call(Exp, sub(c.Args[0], c))
+	}
+	return Call(Softmax, c.Args[0])
 }
 
 func (logsumexpOp) JVP(c *ast.Call, sx ast.Shape, jx ast.Expr, col Columns) ast.Expr {
@@ -48,7 +57,7 @@ func (logsumexpOp) Differential(c *ast.Call, sx ast.Shape, dx ast.Expr) ast.Expr
 	if sx.IsScalar() {
 		return dx
 	}
-	return Call(Sum, had(Call(Softmax, c.Args[0]), dx))
+	return Call(Sum, had(lseGrad(c, sx), dx))
 }
 
 func (logsumexpOp) Gate(x, _, G *mat.Dense, a string) (Gate, error) {

@@ -12,7 +12,7 @@ import (
 type normOp struct{ structural }
 
 // Norm is ‖x‖, the 2-norm of a vector and the Frobenius norm of a matrix.
-var Norm Structural = normOp{structural{names: []string{"norm"}, tex: `\operatorname{norm}`,
+var Norm Structural = &normOp{structural{names: []string{"norm"}, tex: `\operatorname{norm}`,
 	rule: ast.ToScalar, notation: ast.NormNotation}}
 
 func init() { register(Norm) }

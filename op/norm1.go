@@ -12,7 +12,7 @@ import (
 type norm1Op struct{ structural }
 
 // Norm1 is the 1-norm, the sum of the absolute values of the entries.
-var Norm1 Structural = norm1Op{structural{names: []string{"norm1"}, tex: `\operatorname{norm_1}`, rule: ast.ToScalar}}
+var Norm1 Structural = &norm1Op{structural{names: []string{"norm1"}, tex: `\operatorname{norm_1}`, rule: ast.ToScalar}}
 
 func init() { register(Norm1) }
 

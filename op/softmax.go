@@ -11,7 +11,7 @@ import (
 type softmaxOp struct{ structural }
 
 // Softmax is softmax(z) = exp(z)/sum(exp(z)), a probability vector.
-var Softmax Structural = softmaxOp{structural{names: []string{"softmax"}, tex: `\operatorname{softmax}`,
+var Softmax Structural = &softmaxOp{structural{names: []string{"softmax"}, tex: `\operatorname{softmax}`,
 	rule: ast.VectorToVector, step: "softmax: diag(p) − ppᵀ"}}
 
 func init() { register(Softmax) }

@@ -8,9 +8,10 @@ import (
 
 // Sqrt is the square root: sqrt′(z) = 1 ./ (2 sqrt(z)).
 var Sqrt = &Elementwise{
-	Names: []string{"sqrt"},
-	TeX:   `\operatorname{sqrt}`,
-	Form:  func(a TeXArg) string { return `\sqrt{` + a.Arg + `}` },
+	Names:    []string{"sqrt"},
+	Positive: true,
+	TeX:      `\operatorname{sqrt}`,
+	Form:     func(a TeXArg) string { return `\sqrt{` + a.Arg + `}` },
 	F: [3]func(float64) float64{math.Sqrt,
 		func(x float64) float64 { return 0.5 / math.Sqrt(x) },
 		func(x float64) float64 { return -0.25 / (x * math.Sqrt(x)) }},

@@ -9,7 +9,7 @@ import (
 type sumOp struct{ structural }
 
 // Sum is sum(x), the sum of all entries.
-var Sum Structural = sumOp{structural{names: []string{"sum"}, tex: `\operatorname{sum}`, rule: ast.ToScalar}}
+var Sum Structural = &sumOp{structural{names: []string{"sum"}, tex: `\operatorname{sum}`, rule: ast.ToScalar}}
 
 func init() { register(Sum) }
 

@@ -9,7 +9,7 @@ import (
 type trOp struct{ structural }
 
 // Tr is the trace of a square matrix.
-var Tr Structural = trOp{structural{names: []string{"tr", "trace"}, tex: `\operatorname{tr}`, rule: ast.SquareToScalar}}
+var Tr Structural = &trOp{structural{names: []string{"tr", "trace"}, tex: `\operatorname{tr}`, rule: ast.SquareToScalar}}
 
 func init() { register(Tr) }
 

@@ -453,26 +453,7 @@ func callCode(pkg string, g *goGen) string {
 
 // evalAs evaluates e in the shape want; a scalar 0 stands for zeros.
 func evalAs(e ast.Expr, env *eval.Env, want ast.Shape) (*mat.Dense, error) {
-	v, err := eval.EvalAs(e, env, want)
-	if err != nil {
-		return nil, err
-	}
-	if r, c := v.Dims(); r == 1 && c == 1 && !want.IsScalar() {
-		size := func(d ast.Dim) int {
-			if d.N > 0 {
-				return d.N
-			}
-			return env.Sizes[d.Name]
-		}
-		z := mat.NewDense(size(want.Rows), size(want.Cols), nil)
-		if v.At(0, 0) != 0 {
-			for i := range z.RawMatrix().Data {
-				z.RawMatrix().Data[i] = v.At(0, 0)
-			}
-		}
-		return z, nil
-	}
-	return v, nil
+	return eval.EvalShaped(e, env, want)
 }
 
 // TestGoCompileRun emits every case (plain and workspace form) into one
@@ -497,7 +478,7 @@ func TestGoCompileRun(t *testing.T) {
 	var cases []*built
 	var imports, calls strings.Builder
 	input := map[string][]map[string]wireVal{}
-	all := append(append([]goCase(nil), goCases...), fileCases(t)...)
+	all := append(append(append([]goCase(nil), goCases...), fileCases(t)...), registryCases()...)
 	for k, c := range all {
 		r, fn, err := c.build()
 		if err != nil {
