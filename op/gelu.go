@@ -14,8 +14,14 @@ var Gelu = &Elementwise{
 		func(x float64) float64 { return normPDF(x) * (2 - x*x) }},
 	Go: [3]func(w GoWriter, x string) string{
 		func(w GoWriter, x string) string { v := w.Bind(x); return v + " * " + goNormCDF(v) },
-		func(w GoWriter, x string) string { v := w.Bind(x); return goNormCDF(v) + " + " + v + "*" + goNormPDF(v) },
-		func(w GoWriter, x string) string { v := w.Bind(x); return goNormPDF(v) + " * (2 - " + v + "*" + v + ")" },
+		func(w GoWriter, x string) string {
+			v := w.Bind(x)
+			return goNormCDF(v) + " + " + v + "*" + goNormPDF(v)
+		},
+		func(w GoWriter, x string) string {
+			v := w.Bind(x)
+			return goNormPDF(v) + " * (2 - " + v + "*" + v + ")"
+		},
 	},
 }
 

@@ -40,12 +40,12 @@ type GoScalar interface {
 }
 
 // A Reduction computes a function to a scalar in one loop over the entries
-// (or the diagonal) of its argument: acc += Term(x), then Finish(acc).
+// (or the diagonal) of its argument: acc += Term(x), then Finish(acc, n) for n terms.
 type Reduction struct {
 	Acc      string                            // the accumulator's name: sum, sumSq
 	Diagonal bool                              // over the diagonal only (tr)
 	Term     func(w GoWriter, x string) string // the entry's contribution
-	Finish   func(acc string) string           // the value from the sum, or nil
+	Finish   func(acc, n string) string        // the value from the sum of n terms, or nil
 }
 
 // GoReducer is implemented by a function to a scalar computed by a

@@ -100,6 +100,6 @@ func (normOp) GoReduce() Reduction {
 	return Reduction{
 		Acc:    "sumSq",
 		Term:   func(w GoWriter, x string) string { v := w.Bind(x); return v + " * " + v },
-		Finish: func(acc string) string { return "math.Sqrt(" + acc + ")" },
+		Finish: func(acc, _ string) string { return "math.Sqrt(" + acc + ")" },
 	}
 }

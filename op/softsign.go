@@ -13,7 +13,10 @@ var Softsign = &Elementwise{
 		func(x float64) float64 { d := 1 + math.Abs(x); return -2 * sign(x) / (d * d * d) }},
 	Go: [3]func(w GoWriter, x string) string{
 		func(w GoWriter, x string) string { v := w.Bind(x); return v + " / (1 + math.Abs(" + v + "))" },
-		func(w GoWriter, x string) string { d := w.Bind("1 + math.Abs(" + x + ")"); return "1 / (" + d + " * " + d + ")" },
+		func(w GoWriter, x string) string {
+			d := w.Bind("1 + math.Abs(" + x + ")")
+			return "1 / (" + d + " * " + d + ")"
+		},
 		func(w GoWriter, x string) string {
 			v := w.Bind(x)
 			d := w.Bind("1 + math.Abs(" + v + ")")

@@ -556,7 +556,11 @@ func (f *fnGen) reduce(e ast.Expr, red op.Reduction) (string, error) {
 	x = red.Term(&goWriter{f: f, bind: func(v string) string { return lp.bind(v, depI|depJ) }}, x)
 	lp.emitReduce(acc, x)
 	if red.Finish != nil {
-		return red.Finish(acc), nil
+		n := "float64(" + lp.n + ")"
+		if lp.twoD {
+			n = "float64(" + lp.n + "*" + lp.m + ")"
+		}
+		return red.Finish(acc, n), nil
 	}
 	return acc, nil
 }
