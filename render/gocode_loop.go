@@ -504,6 +504,18 @@ func (lp *loopT) emitAssign(x string) {
 
 func (lp *loopT) emitReduce(acc, x string) {
 	f := lp.f
+	if len(lp.body) == 0 && len(lp.row) == 0 && !usesIdent(x, f.i) && !usesIdent(x, f.j) {
+		// A constant term (sum(𝟙)): the loop would not use its index.
+		for _, s := range lp.pre {
+			f.line("%s", s)
+		}
+		n := lp.n
+		if lp.twoD {
+			n += " * " + lp.m
+		}
+		f.line("%s := %s * float64(%s)", acc, paren(x), n)
+		return
+	}
 	f.line("%s := 0.0", acc)
 	for _, s := range lp.pre {
 		f.line("%s", s)
@@ -900,4 +912,20 @@ func (lp *loopT) sideStore(e ast.Expr, s ast.Shape, ri, ci string) (string, dep,
 	lp.body = append(lp.body, t+" := "+v, data+"["+f.i+"] = "+t)
 	f.cse[k] = op
 	return t, d, true, nil
+}
+
+// usesIdent reports whether the Go code x mentions the identifier name.
+func usesIdent(x, name string) bool {
+	for i := strings.Index(x, name); i >= 0; {
+		end := i + len(name)
+		if (i == 0 || !isIdentByte(x[i-1])) && (end == len(x) || !isIdentByte(x[end])) {
+			return true
+		}
+		j := strings.Index(x[end:], name)
+		if j < 0 {
+			return false
+		}
+		i = end + j
+	}
+	return false
 }
