@@ -10,6 +10,7 @@ import (
 	"math"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/op"
 	"github.com/matcalc/matcalc/simplify"
 )
 
@@ -70,9 +71,10 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
 		}
 	}
 	s := simplify.New(env)
+	x := op.ExpandAll(e) // derived through its expansion: dot(x, y) = sum(x ∘ y)
 	var grads map[string]ast.Expr
 	if fs.IsScalar() {
-		if grads, err = gradients(e, env, wrt); err != nil {
+		if grads, err = gradients(x, env, wrt); err != nil {
 			return nil, err
 		}
 	}
@@ -88,10 +90,10 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
 			}
 		case order == 1 && v.Shape.IsScalar():
 			d.Kind, d.Shape = Derivative, fs
-			d.Expr, err = jacobian(e, env, w)
+			d.Expr, err = jacobian(x, env, w)
 		case order == 1 && (fs.IsVector() || fs.IsRow()) && v.Shape.IsVector():
 			d.Kind, d.Shape = Jacobian, ast.Matrix(colDim(fs), v.Shape.Rows)
-			d.Expr, err = jacobian(e, env, w)
+			d.Expr, err = jacobian(x, env, w)
 		case order == 2 && fs.IsScalar() && (v.Shape.IsVector() || v.Shape.IsScalar()):
 			d.Kind, d.Shape = Hessian, ast.Matrix(v.Shape.Rows, v.Shape.Rows)
 			if v.Shape.IsScalar() {

@@ -76,7 +76,7 @@ func Steps(e ast.Expr, info *ast.Info, res *Result) ([]Derivation, error) {
 	if !res.FuncShape.IsScalar() && !res.FuncShape.IsVector() {
 		return nil, fmt.Errorf("--steps explains derivatives of scalar and vector functions; %s is %v", ast.String(e), res.FuncShape)
 	}
-	e = Annotate(e, info)
+	e = op.ExpandAll(Annotate(e, info))
 	st := &stepper{
 		e: e, res: res, fn: res.FuncName, env: info.Env(),
 		names: map[ast.Expr]string{}, taken: map[string]bool{res.FuncName: true},

@@ -38,6 +38,8 @@ func (ev *evaluator) call(e *ast.Call, w want) (*mat.Dense, bool, error) {
 		return nil, false, ast.Errorf(e.Pos(), "%s takes %d argument%s, not %d", e.Fun, b.Arity(), plural(b.Arity()), len(e.Args))
 	}
 	switch f := b.(type) {
+	case op.Expander:
+		return ev.eval(f.Expand(e.Args), w)
 	case *op.Elementwise:
 		if e.Primes >= len(f.F) {
 			return nil, false, ast.Errorf(e.Pos(), "cannot evaluate %s%s: only first and second derivatives are built in", e.Fun, primes(e.Primes))

@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/op"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -119,6 +120,7 @@ func Build(e ast.Expr, info *ast.Info) (*Graph, error) {
 	if e == nil {
 		return nil, fmt.Errorf("graph: no formula")
 	}
+	e = op.ExpandAll(e) // a node per operation of dot(x, y) = sum(x ∘ y)
 	g := &Graph{info: info}
 	b := builder{g: g, seen: map[string][]*Node{}}
 	out, err := b.add(e)

@@ -214,6 +214,7 @@ func (g *goGen) prepare() error {
 	r := g.r
 	env := r.Env()
 	norm := func(e ast.Expr) (ast.Expr, error) {
+		e = op.ExpandAll(e)
 		shapes, err := ast.Check(e, env)
 		if err != nil {
 			return nil, err
