@@ -118,12 +118,28 @@ func (c *Call) notation() Notation {
 	return CallNotation
 }
 
-// GenericFuncLetters are the letters that, followed directly by "(", are
-// generic elementwise functions without a declaration.
-var GenericFuncLetters = []string{"f", "g", "h", "φ", "ψ"}
+// GenericFuncLetters returns the letters that, followed directly by "(",
+// are generic elementwise functions without a declaration.
+func GenericFuncLetters() []string { return []string{"f", "g", "h", "φ", "ψ"} }
 
-// GreekNames maps the ASCII names of Greek letters to the letters.
-var GreekNames = map[string]string{
+// GreekLetter returns the Greek letter whose ASCII name is name ("alpha" is
+// α), or false.
+func GreekLetter(name string) (string, bool) {
+	l, ok := greekNames[name]
+	return l, ok
+}
+
+// GreekNames returns the ASCII names of the Greek letters, sorted.
+func GreekNames() []string {
+	out := make([]string, 0, len(greekNames))
+	for n := range greekNames {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var greekNames = map[string]string{
 	"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
 	"zeta": "ζ", "eta": "η", "theta": "θ", "iota": "ι", "kappa": "κ",
 	"lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ",

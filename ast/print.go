@@ -161,7 +161,7 @@ func ASCIIName(n string) string {
 var greekASCII = map[rune]string{}
 
 func init() {
-	for name, letter := range GreekNames {
+	for name, letter := range greekNames {
 		r, _ := utf8.DecodeRuneInString(letter)
 		greekASCII[r] = name
 	}
@@ -381,7 +381,7 @@ func joinsKeyword(left, right string) bool {
 			return true
 		}
 	}
-	for k := range GreekNames {
+	for k := range greekNames {
 		if crosses(k) {
 			return true
 		}

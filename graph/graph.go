@@ -218,7 +218,7 @@ func (g *Graph) name() {
 			taken[e.Fun] = true
 		}
 	}
-	for _, fn := range ast.GenericFuncLetters {
+	for _, fn := range ast.GenericFuncLetters() {
 		taken[fn] = true // g = … would read as a function
 	}
 	next := 0

@@ -32,7 +32,7 @@ func CanonicalName(s string) (string, error) {
 		return "", ast.Errorf(lead, "%q is not a name: a name starts with a letter", w)
 	}
 	letters := w[:i]
-	if g, ok := ast.GreekNames[letters]; ok {
+	if g, ok := ast.GreekLetter(letters); ok {
 		letters = g
 	}
 	sub, n, msg := readSubscript(w[i:])

@@ -212,7 +212,8 @@ var baseCandidates = func() []candidate {
 		}
 		cs = append(cs, candidate{name, ast.LookupFunc(name).Name(), candBuiltin})
 	}
-	for name, letter := range ast.GreekNames {
+	for _, name := range ast.GreekNames() {
+		letter, _ := ast.GreekLetter(name)
 		cs = append(cs, candidate{name, letter, candGreek})
 	}
 	return append(cs, candidate{"ones", "ones", candOnes})

@@ -523,7 +523,7 @@ func (p *parser) name() (ast.Expr, error) {
 }
 
 func isGenericLetter(base string) bool {
-	for _, l := range ast.GenericFuncLetters {
+	for _, l := range ast.GenericFuncLetters() {
 		if base == l {
 			return true
 		}

@@ -582,7 +582,8 @@ func init() {
 var greekGo = map[rune]string{}
 
 func init() {
-	for name, letter := range ast.GreekNames {
+	for _, name := range ast.GreekNames() {
+		letter, _ := ast.GreekLetter(name)
 		r, _ := utf8.DecodeRuneInString(letter)
 		greekGo[r] = name
 	}

@@ -460,7 +460,7 @@ func (w *latexWriter) binary(e *ast.Binary) string {
 func endsWithFunctionLetter(e ast.Expr) bool {
 	switch e := e.(type) {
 	case *ast.Ident:
-		for _, f := range ast.GenericFuncLetters {
+		for _, f := range ast.GenericFuncLetters() {
 			if e.Name == f {
 				return true
 			}

@@ -10,7 +10,7 @@ import (
 
 // Rules are the rewrites Simplify applies, first match first, at every node
 // after its children are simplified.
-var Rules = []*Rule{
+var rules = []*Rule{
 	// Constants.
 	{Name: "fold", Func: fold},
 	{Name: "zero", Func: zero},

@@ -242,7 +242,7 @@ func traced(t *testing.T, s *Simplifier, e ast.Expr, env map[string]ast.Shape, p
 
 func TestRulesCompile(t *testing.T) {
 	names := map[string]bool{}
-	for _, r := range Rules {
+	for _, r := range rules {
 		if names[r.Name] {
 			t.Errorf("two rules are called %s", r.Name)
 		}
@@ -259,13 +259,13 @@ func TestRulesCompile(t *testing.T) {
 
 // TestEveryRuleHasCases makes a new rule fail until it has a test.
 func TestEveryRuleHasCases(t *testing.T) {
-	for _, r := range Rules {
+	for _, r := range rules {
 		if len(ruleCases[r.Name]) == 0 {
 			t.Errorf("rule %s has no test case in ruleCases", r.Name)
 		}
 	}
 	for name := range ruleCases {
-		if !slices.ContainsFunc(Rules, func(r *Rule) bool { return r.Name == name }) {
+		if !slices.ContainsFunc(rules, func(r *Rule) bool { return r.Name == name }) {
 			t.Errorf("ruleCases has cases for %s, which is not a rule", name)
 		}
 	}
@@ -276,7 +276,7 @@ func TestEveryRuleHasCases(t *testing.T) {
 // inner-order), and every rewrite must keep the value.
 func TestRuleAlone(t *testing.T) {
 	env := ruleEnv()
-	for _, r := range Rules {
+	for _, r := range rules {
 		t.Run(r.Name, func(t *testing.T) {
 			fires := false
 			var results []string
@@ -300,7 +300,7 @@ func TestRuleAlone(t *testing.T) {
 // keeps the value.
 func TestRuleAmongAll(t *testing.T) {
 	env := ruleEnv()
-	for _, r := range Rules {
+	for _, r := range rules {
 		fires := false
 		var results []string
 		for _, c := range ruleCases[r.Name] {

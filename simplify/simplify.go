@@ -5,7 +5,7 @@
 // denominator (2x (4txᵀ/(2h)²) with t = 1/(2h) is xxᵀ/h³; gather.go), like
 // terms are collected, and shared pieces are named once (Share).
 //
-// The rewrites are data: Rules lists them, each a pattern and a result (see
+// The rewrites are data: Rules returns them, each a pattern and a result (see
 // Rule), or a small function where a pattern cannot say it. Every rewrite
 // keeps the value of the expression; the tests check each against finite
 // differences.
@@ -84,9 +84,9 @@ type Simplifier struct {
 }
 
 // New returns a Simplifier for expressions whose variables have the shapes
-// in env, using Rules.
+// in env, using the rewrite rules (Rules).
 func New(env map[string]ast.Shape) *Simplifier {
-	return &Simplifier{env: env, rules: Rules, shapes: ast.NewChecker(env), memo: map[ast.Expr]ast.Expr{}, pure: map[ast.Expr]bool{}}
+	return &Simplifier{env: env, rules: rules, shapes: ast.NewChecker(env), memo: map[ast.Expr]ast.Expr{}, pure: map[ast.Expr]bool{}}
 }
 
 // Simplify returns e simplified; env gives the shapes of its variables.
@@ -288,3 +288,7 @@ func stripPos(e ast.Expr) ast.Expr {
 	}
 	return e
 }
+
+// Rules returns the rewrite rules, in the order they are tried. The slice is
+// a copy; the rules themselves must not be modified.
+func Rules() []*Rule { return append([]*Rule(nil), rules...) }
