@@ -150,3 +150,49 @@ type Decl struct {
 	Kind    DeclKind
 	Dims    []Dim
 }
+
+// A Tensor is the shape of an array of any rank, as its dimensions in
+// order: none for a scalar, one for a vector, two for a matrix, and three
+// or four for the derivatives of vectors and matrices by matrices.
+type Tensor []Dim
+
+// Indices returns the dimensions of the indices of a value of shape s: none
+// for a scalar, [n] for a vector or a row vector, [r, c] for a matrix.
+func (s Shape) Indices() Tensor {
+	switch {
+	case s.IsScalar():
+		return Tensor{}
+	case s.IsVector():
+		return Tensor{s.Rows}
+	case s.IsRow():
+		return Tensor{s.Cols}
+	}
+	return Tensor{s.Rows, s.Cols}
+}
+
+// Rank is the number of indices.
+func (t Tensor) Rank() int { return len(t) }
+
+// String returns "scalar", or the dimensions joined by ×: "n×m×n".
+func (t Tensor) String() string {
+	if len(t) == 0 {
+		return "scalar"
+	}
+	s := t[0].String()
+	for _, d := range t[1:] {
+		s += "×" + d.String()
+	}
+	return s
+}
+
+// DerivTensor returns the shape of the order-th derivative of a function of
+// shape fn by a variable of shape v: the function's indices first, then the
+// variable's once per order (numerator layout). ∂F/∂X for F p×q and X r×s
+// is p×q×r×s; the Hessian of a scalar by an n-vector is n×n.
+func DerivTensor(fn, v Shape, order int) Tensor {
+	t := append(Tensor{}, fn.Indices()...)
+	for range order {
+		t = append(t, v.Indices()...)
+	}
+	return t
+}

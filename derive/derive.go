@@ -80,7 +80,7 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
 	}
 	for _, w := range wrt {
 		v := info.Var(w)
-		d := Deriv{Wrt: w, Order: order}
+		d := Deriv{Wrt: w, Order: order, Tensor: ast.DerivTensor(fs, v.Shape, order)}
 		switch {
 		case order == 1 && fs.IsScalar():
 			d.Kind, d.Shape = Gradient, v.Shape
@@ -158,21 +158,15 @@ func varList(info *ast.Info) string {
 
 func tensorError(e ast.Expr, fs ast.Shape, v *ast.VarInfo, order int) error {
 	what, kind := shapeKind(fs), shapeKind(v.Shape)
-	tensor := 3
-	if order == 2 || what == "matrix" && kind == "matrix" {
-		tensor = 4
-	}
-	if order == 2 && fs.IsScalar() {
-		tensor = 4
-		if !v.Shape.IsScalar() && !v.Shape.IsVector() {
-			return fmt.Errorf("the second derivative of the scalar %s by the matrix %s (%v) is a 4th-order tensor (not supported yet); --order 2 takes scalar or vector variables", ast.String(e), v.Name, v.Shape)
-		}
+	tensor := ast.DerivTensor(fs, v.Shape, order).Rank()
+	if order == 2 && fs.IsScalar() && !v.Shape.IsScalar() && !v.Shape.IsVector() {
+		return fmt.Errorf("the second derivative of the scalar %s by the matrix %s (%v) is a 4th-order tensor (not supported yet); --order 2 takes scalar or vector variables", ast.String(e), v.Name, v.Shape)
 	}
 	if order == 2 {
 		return fmt.Errorf("the second derivative of the %s %s (%v) is a higher-order tensor (not supported yet): --order 2 needs a scalar function", what, ast.String(e), fs)
 	}
 	ord := "3rd"
-	if tensor == 4 {
+	if tensor >= 4 {
 		ord = "4th"
 	}
 	return fmt.Errorf("the derivative of the %s %s (%v) by the %s %s (%v) is a %s-order tensor (not supported yet)",

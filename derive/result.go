@@ -17,7 +17,12 @@ const (
 type Def struct {
 	Name  string
 	Expr  ast.Expr
-	Shape ast.Shape
+	Shape ast.Shape // the shape of Expr: the derivative laid out as a matrix
+	// Tensor is the derivative's shape as an array, whatever its rank:
+	// the function's indices first, then the variable's once per order
+	// (ast.DerivTensor). Shape is its matrix layout; a derivative of rank
+	// 3 or 4 has a Tensor and no matrix Shape of its own.
+	Tensor ast.Tensor
 }
 
 // A Deriv is one derivative of the function.
@@ -26,7 +31,12 @@ type Deriv struct {
 	Kind  Kind
 	Order int // 1 or 2
 	Expr  ast.Expr
-	Shape ast.Shape
+	Shape ast.Shape // the shape of Expr: the derivative laid out as a matrix
+	// Tensor is the derivative's shape as an array, whatever its rank:
+	// the function's indices first, then the variable's once per order
+	// (ast.DerivTensor). Shape is its matrix layout; a derivative of rank
+	// 3 or 4 has a Tensor and no matrix Shape of its own.
+	Tensor ast.Tensor
 }
 
 // A Result is the function and its derivatives after simplification and
