@@ -49,17 +49,7 @@ import (
 // operands with their shapes, dimensions named as they would be in the
 // result.
 func Infer(e Expr, decls []Decl, fixed map[string]Shape) (*Info, error) {
-	in := &inferer{
-		vars:      map[string]*varState{},
-		named:     map[string]int{},
-		taken:     map[string]bool{},
-		shapes:    map[Expr]shp{},
-		funcs:     map[string]bool{},
-		constant:  map[Expr]bool{},
-		collected: map[Expr]bool{},
-	}
-	in.dims.fresh(0) // index 0 is the constant dimension 1
-	in.dims.size[0] = 1
+	in := newInferer()
 	if err := in.collect(e); err != nil {
 		return nil, err
 	}
@@ -232,9 +222,27 @@ type inferer struct {
 	funcList  []string
 	constant  map[Expr]bool // memo of isConstant
 	collected map[Expr]bool // nodes seen by collect
+	// env, for a checker (Check), gives every variable's shape; variables
+	// get their dimensions from it when first met.
+	env map[string]Shape
 }
 
 var scalarShp = shp{0, 0}
+
+func newInferer() *inferer {
+	in := &inferer{
+		vars:      map[string]*varState{},
+		named:     map[string]int{},
+		taken:     map[string]bool{},
+		shapes:    map[Expr]shp{},
+		funcs:     map[string]bool{},
+		constant:  map[Expr]bool{},
+		collected: map[Expr]bool{},
+	}
+	in.dims.fresh(0) // index 0 is the constant dimension 1
+	in.dims.size[0] = 1
+	return in
+}
 
 // collect records the variables in order of first appearance and rejects
 // malformed trees (nil children), so that the rest can walk without checks.
@@ -533,7 +541,16 @@ func (in *inferer) shape(e Expr) (s shp, err error) {
 	}()
 	switch e := e.(type) {
 	case *Ident:
-		return in.vars[e.Name].s, nil
+		if v := in.vars[e.Name]; v != nil {
+			return v.s, nil
+		}
+		fs, ok := in.env[e.Name]
+		if !ok {
+			return shp{}, Errorf(e.Pos(), "unknown variable %s", e.Name)
+		}
+		v := &varState{s: shp{in.dimFor(fs.Rows), in.dimFor(fs.Cols)}, pos: e.Pos(), declared: true}
+		in.vars[e.Name] = v
+		return v.s, nil
 	case *Number:
 		return scalarShp, nil
 	case *Identity:
