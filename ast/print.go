@@ -458,12 +458,10 @@ func (p *printer) call(c *Call) {
 		}
 	}
 	p.b.WriteString(name)
-	for i := 0; i < c.Primes; i++ {
-		if p.ascii {
-			p.b.WriteString("'")
-		} else {
-			p.b.WriteString("′")
-		}
+	if p.ascii {
+		p.b.WriteString(strings.Repeat("'", c.Primes))
+	} else {
+		p.b.WriteString(PrimeMarks(c.Primes))
 	}
 	inNorm := p.inNorm
 	p.inNorm = false
@@ -476,4 +474,20 @@ func (p *printer) call(c *Call) {
 		p.expr(a)
 	}
 	p.b.WriteString(")")
+}
+
+// PrimeMarks writes k derivative marks as one character where there is one:
+// ′, ″, ‴, then ′ repeated.
+func PrimeMarks(k int) string {
+	switch k {
+	case 0:
+		return ""
+	case 1:
+		return "′"
+	case 2:
+		return "″"
+	case 3:
+		return "‴"
+	}
+	return strings.Repeat("′", k)
 }

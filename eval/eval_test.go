@@ -335,7 +335,7 @@ func TestEvalErrors(t *testing.T) {
 		{ast.Fn("f", 1, x), "cannot evaluate generic function f: bind it to a built-in"},
 		{ast.Fn("g", 0, x), "cannot evaluate generic function g: sum is not a one-argument elementwise built-in"},
 		{ast.Fn("h", 0, x), "cannot evaluate generic function h: nosuch is not a one-argument elementwise built-in"},
-		{ast.Fn("tanh", 3, x), "cannot evaluate tanh′′′: only first and second derivatives are built in"},
+		{ast.Fn("tanh", 3, x), "cannot evaluate tanh‴: only first and second derivatives are built in"},
 		{ast.Fn("sum", 1, x), "sum′ is not defined: sum is not an elementwise function of one argument"},
 		{ast.Fn("exp", 0, x, y), "exp takes 1 argument, not 2"},
 		{I, "cannot tell the size of I: nothing it combines with has a size"},

@@ -97,13 +97,7 @@ func plural(n int) string {
 	return "s"
 }
 
-func primes(n int) string {
-	s := ""
-	for i := 0; i < n; i++ {
-		s += "′"
-	}
-	return s
-}
+func primes(n int) string { return ast.PrimeMarks(n) }
 
 // structural applies a built-in with its own shape rule to the value x of
 // the argument of e, after checking that x has a shape the rule accepts.

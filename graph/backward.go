@@ -341,13 +341,7 @@ func (g *Graph) callGate(n *Node, e *ast.Call, vals []*mat.Dense, names []string
 	return nil
 }
 
-func primes(k int) string {
-	s := ""
-	for i := 0; i < k; i++ {
-		s += "′"
-	}
-	return s
-}
+func primes(k int) string { return ast.PrimeMarks(k) }
 
 // smallTranspose returns mᵀ to show on an edge, or nil when m is too large
 // to be shown.
