@@ -533,7 +533,9 @@ func (in *inferer) shape(e Expr) (s shp, err error) {
 	if s, ok := in.shapes[e]; ok {
 		return s, nil
 	}
-	in.visited = append(in.visited, e)
+	if in.env == nil { // a checker names no dimensions
+		in.visited = append(in.visited, e)
+	}
 	defer func() {
 		if err == nil {
 			in.shapes[e] = s
