@@ -73,6 +73,13 @@ func Infer(e Expr, decls []Decl, fixed map[string]Shape) (*Info, error) {
 			}
 		}
 	}
+	for _, e := range in.visited {
+		if b, ok := e.(*Binary); ok {
+			if err := in.identityPlusScalar(b); err != nil {
+				return nil, err
+			}
+		}
+	}
 	names := in.nameDims()
 	info := &Info{Shapes: make(map[Expr]Shape, len(in.shapes))}
 	for _, name := range in.order {
@@ -661,6 +668,31 @@ func (in *inferer) isConstant(e Expr) bool {
 	}
 	in.constant[e] = c
 	return c
+}
+
+// identityPlusScalar refuses I + λ (and λ − I, …) in a parsed formula:
+// lecture notes mean λI by it, while a scalar added to a matrix elsewhere
+// adds it to every entry (1 + exp(X)). Rather than guess, the error says
+// what to write (docs/shapes.md).
+func (in *inferer) identityPlusScalar(e *Binary) error {
+	if in.env != nil || e.Op != Add && e.Op != Sub {
+		return nil
+	}
+	x, y := in.shapes[e.X], in.shapes[e.Y]
+	for _, side := range []struct {
+		id    Expr
+		other Expr
+		s     shp
+	}{{e.X, e.Y, y}, {e.Y, e.X, x}} {
+		if _, ok := side.id.(*Identity); ok && in.isScalar(side.s) {
+			o := String(side.other)
+			if Precedence(side.other) < PrecProduct {
+				o = "(" + o + ")"
+			}
+			return Errorf(opPos(e), "%s is ambiguous: write %sI to add %s to the diagonal, or %s𝟙𝟙ᵀ to add it to every entry", String(e), o, String(side.other), o)
+		}
+	}
+	return nil
 }
 
 func (in *inferer) binary(e *Binary, x, y shp) (shp, error) {

@@ -352,3 +352,24 @@ func TestInferSharedSubtrees(t *testing.T) {
 		t.Errorf("shape %s, want n", got)
 	}
 }
+
+// A scalar added to I is refused with what to write instead: λI adds λ to
+// the diagonal, λ𝟙𝟙ᵀ to every entry.
+func TestIdentityPlusScalar(t *testing.T) {
+	for _, src := range []string{"(I+λ)x", "(a+I)c", "uᵀ(I−λ)x", "tr(I + λ)", "(2 − I)x"} {
+		e, err := parser.ParseExpr(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = ast.Infer(e, nil, nil)
+		if err == nil || !strings.Contains(err.Error(), "ambiguous") || !strings.Contains(err.Error(), "I to add") {
+			t.Errorf("%s: got %v, want the ambiguity error", src, err)
+		}
+	}
+	for _, src := range []string{"(λI + A)x", "(λ𝟙𝟙ᵀ + A)x", "log(1 + exp(X))", "X + I"} {
+		e, _ := parser.ParseExpr(src)
+		if _, err := ast.Infer(e, nil, nil); err != nil {
+			t.Errorf("%s: %v", src, err)
+		}
+	}
+}

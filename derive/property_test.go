@@ -1460,8 +1460,8 @@ func TestSmallCases(t *testing.T) {
 		// … and of xᵀmax(xᵀy, x), a scalar max broadcast against x.
 		{src: "xᵀmax(xᵀy, x)", decls: "x, y: vector(n)", order: 2},
 		// Bug 10: Infer makes the I of α − I + A a 1×1 identity.
-		{src: "‖α − I + A‖", decls: "α: scalar; A: matrix(n,n)", wrt: []string{"α"}},
-		{src: "‖2 − I + A‖", decls: "A: matrix(n,n)", wrt: []string{"A"}},
+		{src: "‖α𝟙𝟙ᵀ − I + A‖", decls: "α: scalar; A: matrix(n,n)", wrt: []string{"α"}}, // α − I is refused as ambiguous
+		{src: "‖2𝟙𝟙ᵀ − I + A‖", decls: "A: matrix(n,n)", wrt: []string{"A"}},
 		// Bug 11: ∂det(x)/∂x for a scalar x is written det(x)x⁻¹, undefined
 		// at x = 0 (it is 1); relu(−α∘α) is 0 for every α ≠ 0.
 		{src: "det(relu(−α∘α)) + α", decls: "α: scalar"},
