@@ -82,6 +82,9 @@ var rules = []*Rule{
 	{Name: "reciprocal-hadamard", From: "(1 ./ b) ∘ a", To: "a ./ b"},
 	{Name: "sum-scalar", From: "sum(a)", To: "a", When: "a: scalar"},
 	{Name: "tr-scalar", From: "tr(a)", To: "a", When: "a: scalar"},
+	{Name: "sum-identity-mask", From: "sum(a ∘ I)", To: "tr(a)", When: "a: square"},
+	{Name: "sum-mask-identity", From: "sum(I ∘ a)", To: "tr(a)", When: "a: square"},
+	{Name: "tr-outer", From: "tr(abᵀ)", To: "bᵀa", When: "a,b: vector"},
 
 	// Numbers to the front of products.
 	{Name: "number-front", From: "ac", To: "ca", When: "c: number; a: notnumber"},
