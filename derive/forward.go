@@ -234,7 +234,7 @@ func (f *forward) jacVector(e ast.Expr) ast.Expr {
 			if jx != nil {
 				a = f.hadTerm(f.rev.scaleOrHad(y, ast.Bin(ast.ElemPow, x, sub(y, num(1)))), x, jx, se)
 			}
-			if jy != nil {
+			if jy != nil && !isNum(x, 0) { // 0^y is constant
 				b = f.hadTerm(had(e, op.Call(op.Log, x)), y, jy, se)
 			}
 			return plus(a, b)
@@ -810,7 +810,7 @@ func (f *forward) scalarPow(e *ast.Binary, jx, jy ast.Expr) ast.Expr {
 	if jx != nil {
 		a = mul(mul(y, ast.Bin(ast.Pow, x, sub(y, num(1)))), jx)
 	}
-	if jy != nil {
+	if jy != nil && !isNum(x, 0) { // 0^y is constant
 		b = mul(mul(e, op.Call(op.Log, x)), jy)
 	}
 	return plus(a, b)
@@ -985,7 +985,7 @@ func (f *forward) tangent(e ast.Expr) ast.Expr {
 			if jx != nil {
 				a = had(f.rev.scaleOrHad(y, ast.Bin(ast.ElemPow, x, sub(y, num(1)))), jx)
 			}
-			if jy != nil {
+			if jy != nil && !isNum(x, 0) { // 0^y is constant
 				b = had(had(e, op.Call(op.Log, x)), jy)
 			}
 			return plus(lift(x, a), lift(y, b))

@@ -275,7 +275,7 @@ func (r *reverse) pow(e *ast.Binary, g ast.Expr) {
 		return
 	}
 	// ‖v‖² differentiates to 2v without the square root.
-	if c, ok := x.(*ast.Call); ok && c.Fun == "norm" && isNum(y, 2) {
+	if c, ok := x.(*ast.Call); ok && op.Is(c, op.Norm) && isNum(y, 2) {
 		r.emit(c.Args[0], mul(num(2), mul(g, c.Args[0])))
 		return
 	}
@@ -289,7 +289,9 @@ func (r *reverse) pow(e *ast.Binary, g ast.Expr) {
 		}
 		r.emit(x, mul(g, d))
 	}
-	if r.dependsOn(y) {
+	// 0^y is 0 for every y > 0: its derivative by y is 0, not the
+	// log(0)·0^y = NaN of the general rule.
+	if r.dependsOn(y) && !isNum(x, 0) {
 		r.emit(y, mul(g, mul(e, op.Call(op.Log, x))))
 	}
 }
