@@ -287,6 +287,10 @@ func (s *Simplifier) build(p *product) ast.Expr {
 	// first, then calls, then products.
 	slices.SortStableFunc(p.pows, func(a, b power) int { return order(a.base, b.base) })
 	n, d := reduce(p.num, p.den)
+	if p.chain == nil && len(p.pows) == 0 && d != 1 {
+		// A bare number stays one number (fold would undo 1/2 anyway).
+		n, d = p.num/p.den, 1
+	}
 	var top, bottom ast.Expr
 	if n != 1 {
 		top = ast.Num(n)
@@ -369,7 +373,23 @@ func reduce(n, d float64) (float64, float64) {
 		g := gcd(n, d)
 		return n / g, d / g
 	}
-	return n / d, 1
+	return rational(n / d)
+}
+
+// rational writes v as p/q with a small denominator q where p/q is v to
+// the last bit (0.3333333333333333 is 1/3, so that Xᵀδ/3 prints as such,
+// not as 0.3333333333333333Xᵀδ), else as v/1.
+func rational(v float64) (float64, float64) {
+	if math.IsInf(v, 0) || math.IsNaN(v) || math.Abs(v) >= 1<<40 {
+		return v, 1
+	}
+	for q := 2.0; q <= 64; q++ {
+		p := math.Round(v * q)
+		if p/q == v {
+			return p, q
+		}
+	}
+	return v, 1
 }
 
 func gcd(a, b float64) float64 {
