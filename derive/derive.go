@@ -8,6 +8,8 @@ package derive
 import (
 	"fmt"
 	"math"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/op"
@@ -201,10 +203,21 @@ func share(res *Result, info *ast.Info) {
 	}
 	env := info.Env()
 	check := ast.NewChecker(env)
-	for _, d := range defs {
+	rename := map[string]string{}
+	for i, d := range defs {
+		d.Expr = renamed(d.Expr, rename)
 		sh, _ := check.Shape(d.Expr)
+		if up := upperName(d.Name); sh.IsMatrix() && up != "" && !taken[up] {
+			// A matrix gets an uppercase name, as the notes write it: T = uxᵀ.
+			rename[d.Name], d.Name = up, up
+			taken[up] = true
+		}
 		env[d.Name] = sh
+		defs[i] = d
 		res.Defs = append(res.Defs, Def{Name: d.Name, Expr: d.Expr, Shape: sh})
+	}
+	for i := range out {
+		out[i] = renamed(out[i], rename)
 	}
 	if fn := useNames(res.Func, defs); !isIdent(fn) {
 		res.Func = fn // s = p would say nothing: keep s = softmax(θ)
@@ -212,6 +225,32 @@ func share(res *Result, info *ast.Info) {
 	for i := range res.Derivs {
 		res.Derivs[i].Expr = out[i]
 	}
+}
+
+// upperName returns name with its first letter in upper case, for a name
+// that starts with a lowercase Latin letter (not i, whose capital is the
+// identity), or "".
+func upperName(name string) string {
+	r, size := utf8.DecodeRuneInString(name)
+	if r < 'a' || r > 'z' || r == 'i' {
+		return ""
+	}
+	return string(unicode.ToUpper(r)) + name[size:]
+}
+
+// renamed returns e with the variables of rename renamed.
+func renamed(e ast.Expr, rename map[string]string) ast.Expr {
+	if len(rename) == 0 {
+		return e
+	}
+	return ast.Rewrite(e, func(n ast.Expr) ast.Expr {
+		if id, ok := n.(*ast.Ident); ok {
+			if to, ok := rename[id.Name]; ok {
+				return ast.Var(to)
+			}
+		}
+		return n
+	})
 }
 
 func isIdent(e ast.Expr) bool {

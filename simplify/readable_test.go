@@ -42,7 +42,7 @@ var readableCases = []struct {
 	{src: "xᵀAx/(xᵀx)", wrt: "x", order: 1, before: 41, beforeShared: 28, want: "(A + Aᵀ)x/t − 2(xᵀAx)x/t²"},
 	// before: t₂A + t₂Aᵀ + (−A − Aᵀ)x (2xᵀ/t₃) − (2x (xᵀ(A + Aᵀ)/t₃ − t₄ (4xᵀxxᵀ)/t₃²) + 2(t₄/t₃)I)
 	{src: "xᵀAx/(xᵀx)", wrt: "x", order: 2, before: 117, beforeShared: 85,
-		want: "t₁/t₂ − 2(t₁xxᵀ + xxᵀt₁ + t₃I)/t₂² + 8t₃xxᵀ/t₂³"},
+		want: "T₁/t₂ − 2(T₁xxᵀ + xxᵀT₁ + t₃I)/t₂² + 8t₃xxᵀ/t₂³"},
 	// before: 2(1/(2sqrt(xᵀx)))x
 	{src: "sqrt(xᵀx)", wrt: "x", order: 1, before: 18, beforeShared: 18, want: "x/sqrt(xᵀx)", positive: true},
 	// before: −2x (4txᵀ/(2h)²) + 2tI
