@@ -73,6 +73,11 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
 		}
 	}
 	s := simplify.New(env)
+	for _, v := range info.Vars {
+		if v.Symmetric {
+			s.Symmetric(v.Name)
+		}
+	}
 	x := op.ExpandAll(e) // derived through its expansion: dot(x, y) = sum(x ∘ y)
 	var grads map[string]ast.Expr
 	if fs.IsScalar() {

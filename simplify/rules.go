@@ -38,6 +38,7 @@ var rules = []*Rule{
 	{Name: "inner-ones", From: "aᵀ𝟙", To: "sum(a)", When: "a: vector"},
 	{Name: "identity-T", Func: identityT},
 	{Name: "diag-ones", Func: diagOnes},
+	{Name: "diag-identity", Func: diagIdentity},
 
 	// Negation.
 	{Name: "neg-neg", From: "-(-a)", To: "a"},
@@ -52,6 +53,7 @@ var rules = []*Rule{
 
 	// Transposes: scalars are their own transpose; push transposes inward.
 	{Name: "T-T", From: "aᵀᵀ", To: "a"},
+	{Name: "T-symmetric", Func: symmetricT},
 	{Name: "T-scalar", From: "aᵀ", To: "a", When: "a: scalar"},
 	{Name: "T-diag", From: "diag(a)ᵀ", To: "diag(a)", When: "a: vector"},
 	{Name: "T-neg", From: "(-a)ᵀ", To: "-aᵀ"},
@@ -317,6 +319,33 @@ func diagOnes(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
 	if c, ok := e.(*ast.Call); ok && c.Fun == "diag" && c.Primes == 0 {
 		if o, ok := c.Args[0].(*ast.Ones); ok && s.Shape(o).IsVector() {
 			return ast.Eye(s.Shape(o).Rows), true
+		}
+	}
+	return nil, false
+}
+
+// symmetricT writes Sᵀ as S and inv(S)ᵀ as inv(S) for a variable S
+// declared symmetric (Simplifier.Symmetric).
+func symmetricT(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
+	t, ok := e.(*ast.Transpose)
+	if !ok || len(s.symmetric) == 0 {
+		return nil, false
+	}
+	x := t.X
+	if c, ok := x.(*ast.Call); ok && c.Fun == "inv" && c.Primes == 0 {
+		x = c.Args[0]
+	}
+	if id, ok := x.(*ast.Ident); ok && s.symmetric[id.Name] {
+		return t.X, true
+	}
+	return nil, false
+}
+
+// diagIdentity is diag(I) = 𝟙: the diagonal of the identity.
+func diagIdentity(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
+	if c, ok := e.(*ast.Call); ok && c.Fun == "diag" && c.Primes == 0 {
+		if i, ok := c.Args[0].(*ast.Identity); ok {
+			return ast.OnesOf(ast.Vector(s.Shape(i).Rows)), true
 		}
 	}
 	return nil, false

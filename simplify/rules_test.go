@@ -36,12 +36,15 @@ func ruleEnv() map[string]ast.Shape {
 	for _, s := range []string{"a", "b", "c", "u", "v", "w", "r", "x", "y", "z"} {
 		env[s] = ast.Vector(n)
 	}
-	for _, s := range []string{"A", "B", "C"} {
+	for _, s := range []string{"A", "B", "C", "S"} { // S is symmetric (symmetricVar)
 		env[s] = ast.Matrix(n, n)
 	}
 	env["W"] = ast.Matrix(m, n)
 	return env
 }
+
+// symmetricVar is the variable the rule tests take to be symmetric.
+const symmetricVar = "S"
 
 // genericFuncs binds the generic functions of the test formulas.
 var genericFuncs = map[string]string{"f": "tanh", "g": "σ"}
@@ -67,6 +70,8 @@ var ruleCases = map[string][]ruleCase{
 	"square":                 {{src: "α*α + x"}},
 	"square-scaled":          {{src: "(2*α)*α"}},
 	"diag-ones":              {{src: "diag(𝟙)x"}},
+	"T-symmetric":            {{src: "Sᵀx"}, {src: "inv(S)ᵀx"}},
+	"diag-identity":          {{src: "diag(I)ᵀx"}, {src: "A diag(I)"}},
 	"sum-identity-mask":      {{src: "sum(A ∘ I)"}, {src: "sum((A + B) ∘ I)"}},
 	"sum-mask-identity":      {{src: "sum(I ∘ A)"}},
 	"tr-outer":               {{src: "tr(xyᵀ)"}, {src: "tr((Ax)yᵀ)"}},
@@ -179,7 +184,7 @@ func points(t *testing.T, e ast.Expr, env map[string]ast.Shape, pos bool) []*eva
 		if !ok {
 			t.Fatalf("%s: no shape for %s", ast.String(e), name)
 		}
-		vars = append(vars, ast.VarInfo{Name: name, Shape: s})
+		vars = append(vars, ast.VarInfo{Name: name, Shape: s, Symmetric: name == symmetricVar})
 	}
 	var out []*eval.Env
 	for i := range 3 {
@@ -285,7 +290,7 @@ func TestRuleAlone(t *testing.T) {
 			var results []string
 			for _, c := range ruleCases[r.Name] {
 				e := parse(t, c.src)
-				s := New(env)
+				s := New(env).Symmetric(symmetricVar)
 				s.rules = []*Rule{r}
 				out, fired := traced(t, s, e, env, points(t, e, env, c.pos))
 				results = append(results, fmt.Sprintf("%s → %s", c.src, ast.String(out)))
@@ -308,7 +313,7 @@ func TestRuleAmongAll(t *testing.T) {
 		var results []string
 		for _, c := range ruleCases[r.Name] {
 			e := parse(t, c.src)
-			out, fired := traced(t, New(env), e, env, points(t, e, env, c.pos))
+			out, fired := traced(t, New(env).Symmetric(symmetricVar), e, env, points(t, e, env, c.pos))
 			results = append(results, fmt.Sprintf("%s → %s %v", c.src, ast.String(out), fired))
 			fires = fires || slices.Contains(fired, r.Name)
 		}
@@ -357,7 +362,7 @@ func TestIssueRewrites(t *testing.T) {
 				env["u"] = ast.Vector(ast.Sym("m"))
 				defer func() { env["b"], env["u"] = ast.Vector(ast.Sym("n")), ast.Vector(ast.Sym("n")) }()
 			}
-			out, fired := traced(t, New(env), e, env, points(t, e, env, false))
+			out, fired := traced(t, New(env).Symmetric(symmetricVar), e, env, points(t, e, env, false))
 			for _, w := range c.want {
 				if ast.Equal(out, parse(t, w)) {
 					return
@@ -381,7 +386,7 @@ func TestNoDiagLeft(t *testing.T) {
 		"((xᵀA)diag(f′(x)))ᵀ",
 	} {
 		e := parse(t, src)
-		out, _ := traced(t, New(env), e, env, points(t, e, env, false))
+		out, _ := traced(t, New(env).Symmetric(symmetricVar), e, env, points(t, e, env, false))
 		ast.Inspect(out, func(n ast.Expr) bool {
 			if c, ok := n.(*ast.Call); ok && c.Fun == "diag" {
 				t.Errorf("Simplify(%s) = %s still has diag", src, ast.String(out))
@@ -405,7 +410,7 @@ func TestShapedZeros(t *testing.T) {
 		"sum(x ∘ 0 + 1)",
 	} {
 		e := parse(t, src)
-		traced(t, New(env), e, env, points(t, e, env, false))
+		traced(t, New(env).Symmetric(symmetricVar), e, env, points(t, e, env, false))
 	}
 }
 
@@ -419,7 +424,7 @@ func TestGuardRejectsIllShaped(t *testing.T) {
 	env := ruleEnv()
 	loose := &Rule{Name: "row-diag-unchecked", From: "uᵀdiag(v)", To: "(u ∘ v)ᵀ"}
 	e := parse(t, "xᵀdiag(A)")
-	s := New(env)
+	s := New(env).Symmetric(symmetricVar)
 	s.rules = []*Rule{loose}
 	out, fired := traced(t, s, e, env, points(t, e, env, false))
 	if len(fired) > 0 {

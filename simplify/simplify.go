@@ -79,6 +79,8 @@ type Simplifier struct {
 	memo   map[ast.Expr]ast.Expr
 	// pure marks products with no scalar factor to gather (gather.go).
 	pure map[ast.Expr]bool
+	// symmetric holds the variables declared symmetric: Sᵀ = S.
+	symmetric map[string]bool
 	// Trace, when set, is called for every rewrite that fires.
 	Trace func(rule string, before, after ast.Expr)
 }
@@ -87,6 +89,22 @@ type Simplifier struct {
 // in env, using the rewrite rules (Rules).
 func New(env map[string]ast.Shape) *Simplifier {
 	return &Simplifier{env: env, rules: rules, shapes: ast.NewChecker(env), memo: map[ast.Expr]ast.Expr{}, pure: map[ast.Expr]bool{}}
+}
+
+// Symmetric declares the variables names symmetric matrices, so that Sᵀ
+// is written S and S⁻ᵀ is written S⁻¹. It returns s.
+func (s *Simplifier) Symmetric(names ...string) *Simplifier {
+	if len(names) == 0 {
+		return s
+	}
+	if s.symmetric == nil {
+		s.symmetric = map[string]bool{}
+	}
+	for _, n := range names {
+		s.symmetric[n] = true
+	}
+	s.memo = map[ast.Expr]ast.Expr{}
+	return s
 }
 
 // Simplify returns e simplified; env gives the shapes of its variables.
