@@ -842,6 +842,17 @@ func (f *forward) callVector(c *ast.Call, se ast.Shape) ast.Expr {
 			da, db := f.indicators(c)
 			return plus(f.hadTerm(da, a, f.jac(a), se), f.hadTerm(db, b, f.jac(b), se))
 		}
+		if a, ok := c.Args[0].(*ast.Call); ok && op.Is(c, op.Log) && a.Primes == 0 {
+			// log softmax(z) has the Jacobian I − 𝟙softmax(z)ᵀ, not
+			// diag(1 ./ p)(diag(p) − ppᵀ).
+			if lj, ok := op.Of(a).(op.LogJacobian); ok && len(a.Args) == 1 {
+				if jz := f.jac(a.Args[0]); jz != nil {
+					if j := lj.LogJVP(a, f.shape(a.Args[0]), jz, f); j != nil {
+						return j
+					}
+				}
+			}
+		}
 		d, err := op.Derivative(c)
 		if err != nil {
 			f.err = err

@@ -101,6 +101,13 @@ type LogRule interface {
 	LogVJP(c *ast.Call, sx ast.Shape, g ast.Expr, chain func(g, d, z ast.Expr) ast.Expr) ast.Expr
 }
 
+// LogJacobian is implemented by a function f for which log f(z) has a
+// simpler Jacobian than diag(1 ./ f(z)) times that of f: log softmax(z)
+// has I − 𝟙softmax(z)ᵀ. jz is the Jacobian of z; nil means no rule.
+type LogJacobian interface {
+	LogJVP(c *ast.Call, sz ast.Shape, jz ast.Expr, col Columns) ast.Expr
+}
+
 // all lists every built-in, in the order of registration: each entry's
 // file registers it when the package is initialised, so that adding a
 // built-in is adding a file.

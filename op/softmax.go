@@ -74,6 +74,14 @@ func (softmaxOp) LogVJP(c *ast.Call, sx ast.Shape, g ast.Expr, _ func(g, d, z as
 	return sub(g, mul(c, Call(Sum, g)))
 }
 
+// LogJVP: log softmax(z) is logsoftmax(z), whose Jacobian is I − 𝟙pᵀ.
+func (softmaxOp) LogJVP(c *ast.Call, sz ast.Shape, jz ast.Expr, col Columns) ast.Expr {
+	if !sz.IsVector() {
+		return nil
+	}
+	return lsmDiff(c, sz, jz, col.AsColumn(c.Args[0]))
+}
+
 func (softmaxOp) Gate(_, y, G *mat.Dense, a string) (Gate, error) {
 	var fl dense.Flops
 	sg := dense.Mul(y.T(), G, &fl).At(0, 0)
