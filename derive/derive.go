@@ -55,7 +55,12 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
 		for _, v := range info.Vars {
 			if order == 1 && tensorRank(fs)+tensorRank(v.Shape) <= 2 || order != 1 && tensorRank(v.Shape) <= 1 {
 				wrt = append(wrt, v.Name)
+				continue
 			}
+			t := ast.DerivTensor(fs, v.Shape, order)
+			res.Omitted = append(res.Omitted, Omission{Var: v.Name, Reason: fmt.Sprintf(
+				"its derivative would be a tensor of rank %d (%v), which matcalc does not derive yet; ask with --wrt %s to see why",
+				t.Rank(), t, v.Name)})
 		}
 		switch {
 		case len(wrt) == 0 && len(info.Vars) > 0 && order != 1:

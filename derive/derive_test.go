@@ -384,3 +384,37 @@ func TestThroughMatricesDeclined(t *testing.T) {
 		}
 	}
 }
+
+// The default --wrt leaves out the variables whose derivative would be a
+// tensor, and says so.
+func TestOmitted(t *testing.T) {
+	for _, c := range []struct {
+		src     string
+		order   int
+		omitted string
+	}{
+		{"σ(Wx + b)", 1, "W"},
+		{"‖Ax − b‖² + λ‖x‖²", 2, "A"},
+	} {
+		e, err := parser.ParseExpr(c.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := ast.Infer(e, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := derive.Derive(e, info, derive.Options{Order: c.order})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Omitted) != 1 || res.Omitted[0].Var != c.omitted || !strings.Contains(res.Omitted[0].Reason, "tensor") {
+			t.Errorf("%s: omitted %v, want %s with a reason", c.src, res.Omitted, c.omitted)
+		}
+		for _, d := range res.Derivs {
+			if d.Wrt == c.omitted {
+				t.Errorf("%s: %s is both derived and omitted", c.src, c.omitted)
+			}
+		}
+	}
+}
