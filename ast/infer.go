@@ -498,6 +498,20 @@ func (in *inferer) greekOnly(s shp) bool {
 }
 
 // toScalar makes s a scalar; it must be greekOnly.
+// greekScalar reports whether e is built of lowercase Greek variables and
+// numbers only (ε/3, 1 − λ): a scale factor, which broadcasts.
+func (in *inferer) greekScalar(e Expr) bool {
+	ok, any := true, false
+	Inspect(e, func(n Expr) bool {
+		if id, isID := n.(*Ident); isID {
+			any = true
+			ok = ok && defaultKind(id.Name) == kindGreek && !in.vars[id.Name].declared
+		}
+		return ok
+	})
+	return ok && any
+}
+
 func (in *inferer) toScalar(s shp) {
 	in.dims.unify(s.r, 0, false)
 	in.dims.unify(s.c, 0, false)
@@ -624,16 +638,27 @@ func (in *inferer) broadcast(ex, ey Expr, x, y shp) (shp, bool) {
 	case xs && ys:
 		return x, true
 	case xs:
-		if !in.isConstant(ex) && !isFill(ey) && in.unifyShapes(x, y) {
+		// A scalar that depends on variables makes an open other side a
+		// scalar (the b of σ(wᵀx + b)), unless it is a Greek scalar, which
+		// broadcasts ((1 − ε)y + ε/3 keeps y a vector).
+		if !in.isConstant(ex) && !isFill(ey) && !in.greekScalar(ex) && in.unifyShapes(x, y) {
 			return x, true
 		}
 		return y, true
 	case ys:
-		if !in.isConstant(ey) && !isFill(ex) && in.unifyShapes(x, y) {
+		if !in.isConstant(ey) && !isFill(ex) && !in.greekScalar(ey) && in.unifyShapes(x, y) {
 			return x, true
 		}
 		return x, true
 	case in.unifyShapes(x, y):
+		return x, true
+	case in.greekOnly(x):
+		// λ + A: a Greek variable that cannot have the other side's
+		// shape is a scalar, and broadcasts.
+		in.toScalar(x)
+		return y, true
+	case in.greekOnly(y):
+		in.toScalar(y)
 		return x, true
 	}
 	return shp{}, false

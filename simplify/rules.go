@@ -39,6 +39,7 @@ var rules = []*Rule{
 	{Name: "identity-T", Func: identityT},
 	{Name: "diag-ones", Func: diagOnes},
 	{Name: "diag-identity", Func: diagIdentity},
+	{Name: "ones-matrix-times", Func: onesMatrixTimes},
 
 	// Negation.
 	{Name: "neg-neg", From: "-(-a)", To: "a"},
@@ -339,6 +340,24 @@ func symmetricT(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
 		return t.X, true
 	}
 	return nil, false
+}
+
+// onesMatrixTimes writes 𝟙a, for a matrix of ones (n×m) and a vector a,
+// as sum(a)𝟙 with 𝟙 the n-vector: every row of the product is sum(a).
+func onesMatrixTimes(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
+	b, ok := e.(*ast.Binary)
+	if !ok || b.Op != ast.Mul {
+		return nil, false
+	}
+	o, ok := b.X.(*ast.Ones)
+	if !ok {
+		return nil, false
+	}
+	so := s.Shape(o)
+	if !so.IsMatrix() || !s.Shape(b.Y).IsVector() {
+		return nil, false
+	}
+	return ast.Bin(ast.Mul, ast.Fn("sum", 0, b.Y), ast.OnesOf(ast.Vector(so.Rows))), true
 }
 
 // diagIdentity is diag(I) = 𝟙: the diagonal of the identity.
