@@ -349,11 +349,14 @@ func onesMatrixTimes(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
 	if !ok || b.Op != ast.Mul {
 		return nil, false
 	}
-	o, ok := b.X.(*ast.Ones)
-	if !ok {
+	x := b.X
+	if t, ok := x.(*ast.Transpose); ok {
+		x = t.X
+	}
+	if _, ok := x.(*ast.Ones); !ok {
 		return nil, false
 	}
-	so := s.Shape(o)
+	so := s.Shape(b.X)
 	if !so.IsMatrix() || !s.Shape(b.Y).IsVector() {
 		return nil, false
 	}

@@ -72,7 +72,7 @@ var ruleCases = map[string][]ruleCase{
 	"diag-ones":              {{src: "diag(𝟙)x"}},
 	"T-symmetric":            {{src: "Sᵀx"}, {src: "inv(S)ᵀx"}},
 	"diag-identity":          {{src: "diag(I)ᵀx"}, {src: "A diag(I)"}},
-	"ones-matrix-times":      {{src: "A(𝟙x)"}, {src: "(𝟙 + A)x − Ax"}},
+	"ones-matrix-times":      {{src: "A(𝟙x)"}, {src: "(𝟙 + A)x − Ax"}, {src: "A(𝟙ᵀx)"}},
 	"sum-identity-mask":      {{src: "sum(A ∘ I)"}, {src: "sum((A + B) ∘ I)"}},
 	"sum-mask-identity":      {{src: "sum(I ∘ A)"}},
 	"tr-outer":               {{src: "tr(xyᵀ)"}, {src: "tr((Ax)yᵀ)"}},
