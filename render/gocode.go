@@ -20,6 +20,10 @@ type GoOptions struct {
 	Package   string // package clause; "grad" when empty
 	Func      string // name of the function; "F" when empty
 	Workspace bool   // also emit <Func>Workspace and its method <Func>
+	// Funcs gives generic functions a built-in meaning (--fun f=tanh):
+	// the code computes tanh where the formula says f, and emits no stub
+	// for f.
+	Funcs map[string]string
 }
 
 // Go returns one gofmt'ed Go source file that computes the function of r and
@@ -196,6 +200,22 @@ func newGoGen(r *derive.Result, o GoOptions) (*goGen, error) {
 	return g, nil
 }
 
+// bindGeneric replaces every call of a generic function that funcs binds
+// to an elementwise built-in by a call of that built-in, with its primes.
+func bindGeneric(e ast.Expr, funcs map[string]string) ast.Expr {
+	if len(funcs) == 0 {
+		return e
+	}
+	return ast.Rewrite(e, func(n ast.Expr) ast.Expr {
+		if c, ok := n.(*ast.Call); ok && c.IsGeneric() {
+			if b, ok := op.Lookup(funcs[c.Fun]).(*op.Elementwise); ok {
+				return ast.Fn(b.Name(), c.Primes, c.Args...)
+			}
+		}
+		return n
+	})
+}
+
 // goType returns the Go type of a value of shape s.
 func goType(s ast.Shape, forceDense bool) string {
 	switch {
@@ -214,7 +234,7 @@ func (g *goGen) prepare() error {
 	r := g.r
 	env := r.Env()
 	norm := func(e ast.Expr) (ast.Expr, error) {
-		e = op.ExpandAll(e)
+		e = bindGeneric(op.ExpandAll(e), g.o.Funcs)
 		shapes, err := ast.Check(e, env)
 		if err != nil {
 			return nil, err

@@ -33,6 +33,7 @@ type goCase struct {
 	positive bool   // log, sqrt: positive random values
 	noAllocs bool   // the workspace form must not allocate after warm-up
 	knownBug string // a bug outside the emitter: a failure is logged, not an error
+	bind     bool   // emit with GoOptions.Funcs = testFuncs: no stubs
 	res      *derive.Result
 	file     string // a formula file (examples/*.mc)
 }
@@ -43,6 +44,7 @@ var goCases = []goCase{
 	{name: "names", noAllocs: true, res: namesResult()},
 	{name: "net", src: "uᵀtanh(W₂tanh(W₁x+b₁)+b₂)", noAllocs: true},
 	{name: "generic", src: "uᵀf(Wx+b)", noAllocs: true},
+	{name: "generic_bound", src: "uᵀf(Wx+b) + sum(g(x))", opts: derive.Options{Order: 1}, noAllocs: true, bind: true},
 	{name: "quad", src: "xᵀAx", noAllocs: true},
 	{name: "quad_hessian", src: "xᵀAx", opts: derive.Options{Wrt: []string{"x"}, Order: 2}, noAllocs: true},
 	{name: "lsq", src: "‖Wx − y‖²", noAllocs: true},
@@ -486,7 +488,11 @@ func TestGoCompileRun(t *testing.T) {
 			continue
 		}
 		pkg := fmt.Sprintf("c%02d_%s", k, c.name)
-		src, err := Go(r, GoOptions{Package: pkg, Workspace: true})
+		gopts := GoOptions{Package: pkg, Workspace: true}
+		if c.bind {
+			gopts.Funcs = testFuncs
+		}
+		src, err := Go(r, gopts)
 		if err != nil && c.knownBug != "" {
 			t.Logf("%s: known bug (%s): %v", c.name, c.knownBug, err)
 			continue
@@ -495,7 +501,10 @@ func TestGoCompileRun(t *testing.T) {
 			t.Errorf("%s: Go: %v\n%s", c.name, err, src)
 			continue
 		}
-		g, _ := newGoGen(r, GoOptions{Package: pkg, Workspace: true})
+		if c.bind && bytes.Contains(src, []byte("panic(\"TODO")) {
+			t.Errorf("%s: bound generic functions still get stubs", c.name)
+		}
+		g, _ := newGoGen(r, gopts)
 		src = fillStubs(src, g)
 		if err := os.MkdirAll(filepath.Join(dir, pkg), 0o755); err != nil {
 			t.Fatal(err)

@@ -114,7 +114,11 @@ func (o *deriveOptions) run(cmd *cobra.Command, args []string) error {
 				name = goExported(f.funcName)
 			}
 		}
-		out, err = render.Go(res, render.GoOptions{Package: o.pkg, Func: name, Workspace: o.workspace})
+		var funcs map[string]string
+		if funcs, err = o.bindings(); err != nil {
+			return err
+		}
+		out, err = render.Go(res, render.GoOptions{Package: o.pkg, Func: name, Workspace: o.workspace, Funcs: funcs})
 	}
 	if err != nil {
 		return err
