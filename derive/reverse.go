@@ -93,9 +93,6 @@ func div(a, b ast.Expr) ast.Expr  { return ast.Bin(ast.Div, a, b) }
 func neg(a ast.Expr) ast.Expr     { return ast.Negate(a) }
 func tr(a ast.Expr) ast.Expr      { return ast.T(a) }
 func num(v float64) ast.Expr      { return ast.Num(v) }
-func call(f string, args ...ast.Expr) ast.Expr {
-	return ast.Fn(f, 0, args...)
-}
 
 // inner returns the scalar Σ a∘b for a and b of the same shape: aᵀb for
 // vectors, sum(a ∘ b) for matrices, ab for scalars.

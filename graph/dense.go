@@ -22,9 +22,6 @@ func mul(a, b mat.Matrix, fl *flops) *mat.Dense {
 }
 func scale(s float64, a mat.Matrix, fl *flops) *mat.Dense { return dense.Scale(s, a, fl) }
 func plus(a, b mat.Matrix, fl *flops) *mat.Dense          { return dense.Plus(a, b, fl) }
-func each(a mat.Matrix, fl *flops, f func(x float64) float64) *mat.Dense {
-	return dense.Each(a, fl, f)
-}
 func reduceTo(g *mat.Dense, operand mat.Matrix, fl *flops) *mat.Dense {
 	return dense.ReduceTo(g, operand, fl)
 }
