@@ -77,6 +77,7 @@ type token struct {
 	// Word pieces: the word they come from, and whether the word is a run
 	// of plain lowercase letters such as "foo" (see the unknown-function rule).
 	word      string
+	wordPos   ast.Pos // where the word starts
 	lastPiece bool
 	plainWord bool
 }
@@ -251,7 +252,7 @@ func (c *config) splitWord(w string, pos ast.Pos) []token {
 			i++
 			continue
 		}
-		t := token{pos: pos + ast.Pos(i), word: w}
+		t := token{pos: pos + ast.Pos(i), word: w, wordPos: pos}
 		var base string
 		n := size
 		if cand, ok := longest(c.cands, rest); ok {

@@ -3,8 +3,10 @@ package parser
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/matcalc/matcalc/ast"
 	_ "github.com/matcalc/matcalc/op" // registers the built-in functions
@@ -188,6 +190,10 @@ func (p *parser) unexpected(t token, want string) error {
 
 // operandError is the error for a missing operand.
 func (p *parser) operandError(what string) error {
+	if p.i > 0 && p.toks[p.i-1].text == "*" && p.peek().text == "*" {
+		// x**2, as Python writes a power.
+		return ast.Errorf(p.toks[p.i-1].pos, `** is not an operator: write x^2 for a power (x.^2 entry by entry)`)
+	}
 	want := what
 	if p.i > 0 {
 		want += fmt.Sprintf(" after %q", p.toks[p.i-1].text)
@@ -516,7 +522,11 @@ func (p *parser) name() (ast.Expr, error) {
 	case !isVar && isGenericLetter(t.base) && p.gluedCall():
 		return p.call(nil)
 	case t.lastPiece && t.plainWord && p.isOp(p.peekAt(1), "(") && t.end == p.peekAt(1).pos:
-		return nil, ast.Errorf(t.pos-ast.Pos(len(t.word)-len(t.text)), "unknown function %s: declare it (%s: function), or put a space before \"(\" for a product", t.word, t.word)
+		hint := ""
+		if near := nearFuncs(t.word); strings.HasPrefix(near, ":") {
+			hint = "; " + strings.TrimPrefix(near, ": ")
+		}
+		return nil, ast.Errorf(t.pos-ast.Pos(len(t.word)-len(t.text)), "unknown function %s: declare it (%s: function), or put a space before \"(\" for a product%s", t.word, t.word, hint)
 	}
 	p.next()
 	return &ast.Ident{NamePos: t.pos, Name: t.name, NameEnd: t.end}, nil
@@ -605,6 +615,12 @@ func (p *parser) call(b ast.Func) (ast.Expr, error) {
 				return nil, err
 			}
 			return &ast.Call{FunPos: nameTok.pos, Fun: fun, Args: []ast.Expr{arg}, Rparen: arg.End() - 1}, nil
+		}
+		if nameTok.word != "" && nameTok.word != nameTok.text && !isSingleLetter(nameTok.text) {
+			// crossentropy(y, p) is not c·r·o·s·s·e·n·tr…: a word that
+			// only splits into letters around a built-in's name is an
+			// unknown function.
+			return nil, ast.Errorf(nameTok.wordPos, "unknown function %s%s", nameTok.word, nearFuncs(nameTok.word))
 		}
 		return nil, ast.Errorf(nameTok.pos, "%s needs its argument in parentheses: %s(…)", written, written)
 	}
@@ -732,4 +748,46 @@ func (p *parser) norm() (ast.Expr, error) {
 		p.next()
 	}
 	return &ast.Call{FunPos: open.pos, Fun: fun, Args: []ast.Expr{x}, Rparen: closing.pos}, nil
+}
+
+func isSingleLetter(s string) bool { return utf8.RuneCountInString(s) == 1 }
+
+// nearFuncs suggests the built-in functions whose names are close to name:
+// ": did you mean …?", or "" when none is.
+func nearFuncs(name string) string {
+	var near []string
+	for _, f := range ast.FuncSpellings() {
+		if d := editDistance(name, f); (d <= 1+len([]rune(f))/5 || strings.Contains(name, f) && len(f) > 3) && !slices.Contains(near, f) {
+			near = append(near, f)
+		}
+	}
+	switch len(near) {
+	case 0:
+		return " (the built-in functions are " + strings.Join(ast.FuncNames(), " ") + "; declare others with NAME: function)"
+	case 1:
+		return ": did you mean " + near[0] + "?"
+	}
+	return ": did you mean one of " + strings.Join(near, ", ") + "?"
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			c := prev[j-1]
+			if ra[i-1] != rb[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
 }
