@@ -720,6 +720,17 @@ func (in *inferer) identityPlusScalar(e *Binary) error {
 	return nil
 }
 
+// firstFactor is the first factor of a product: T in T f(z).
+func firstFactor(e Expr) Expr {
+	for {
+		b, ok := e.(*Binary)
+		if !ok || b.Op != Mul {
+			return e
+		}
+		e = b.X
+	}
+}
+
 func (in *inferer) binary(e *Binary, x, y shp) (shp, error) {
 	pos := opPos(e)
 	switch e.Op {
@@ -752,8 +763,13 @@ func (in *inferer) binary(e *Binary, x, y shp) (shp, error) {
 		if in.dims.unify(x.c, y.r, false) {
 			return shp{x.r, y.c}, nil
 		}
-		return shp{}, Errorf(pos, "cannot multiply %s by %s: inner dimensions %s and %s differ",
-			in.operand(e.X), in.operand(e.Y), in.showDim(x.c), in.showDim(y.r))
+		hint := ""
+		if t, ok := firstFactor(e.Y).(*Ident); ok && t.Name == "T" && e.Y.Pos() == e.X.End() {
+			// uT f(z): a T glued to a name is meant as a transpose.
+			hint = fmt.Sprintf(" (for the transpose write %sᵀ, %s' or %s^T)", String(e.X), String(e.X), String(e.X))
+		}
+		return shp{}, Errorf(pos, "cannot multiply %s by %s: inner dimensions %s and %s differ%s",
+			in.operand(e.X), in.operand(e.Y), in.showDim(x.c), in.showDim(y.r), hint)
 	case Div, ElemPow:
 		switch {
 		case in.isScalar(y):
