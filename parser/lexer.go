@@ -21,6 +21,7 @@ var lexDef = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "space", Pattern: `[ \t\r\n\x{00A0}\x{2009}\x{202F}]+`},
 	{Name: "Ones", Pattern: `𝟙`},
 	{Name: "Number", Pattern: `[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?`},
+	{Name: "Fraction", Pattern: `[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒]`},
 	{Name: "Word", Pattern: `[\p{Lu}\p{Ll}\p{Lt}\p{Lo}][\p{Lu}\p{Ll}\p{Lt}\p{Lo}0-9₀-₉_]*`},
 	{Name: "InvT", Pattern: `⁻ᵀ`},
 	{Name: "Super", Pattern: `⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+`},
@@ -37,6 +38,7 @@ var symbols = lexDef.Symbols()
 var (
 	symOnes      = symbols["Ones"]
 	symNumber    = symbols["Number"]
+	symFraction  = symbols["Fraction"]
 	symWord      = symbols["Word"]
 	symInvT      = symbols["InvT"]
 	symSuper     = symbols["Super"]
@@ -314,7 +316,7 @@ func (c *config) tokens(src string, start, end int) []token {
 			t.kind = tEOF
 		case symOnes:
 			t.kind = tOnes
-		case symNumber:
+		case symNumber, symFraction:
 			t.kind = tNumber
 		case symWord:
 			out = append(out, c.splitWord(rt.text, rt.pos)...)
@@ -351,4 +353,12 @@ func (c *config) tokens(src string, start, end int) []token {
 		out = append(out, t)
 	}
 	return out
+}
+
+// fractions are the values of the vulgar fractions: ½ is 1/2.
+var fractions = map[string]float64{
+	"½": 1.0 / 2, "⅓": 1.0 / 3, "⅔": 2.0 / 3, "¼": 1.0 / 4, "¾": 3.0 / 4,
+	"⅕": 1.0 / 5, "⅖": 2.0 / 5, "⅗": 3.0 / 5, "⅘": 4.0 / 5, "⅙": 1.0 / 6,
+	"⅚": 5.0 / 6, "⅐": 1.0 / 7, "⅛": 1.0 / 8, "⅜": 3.0 / 8, "⅝": 5.0 / 8,
+	"⅞": 7.0 / 8, "⅑": 1.0 / 9, "⅒": 1.0 / 10,
 }

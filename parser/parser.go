@@ -478,6 +478,9 @@ func (p *parser) primary() (ast.Expr, error) {
 	case tNumber:
 		p.next()
 		v, err := strconv.ParseFloat(t.text, 64)
+		if f, ok := fractions[t.text]; ok {
+			v, err = f, nil
+		}
 		if err != nil || math.IsInf(v, 0) {
 			return nil, ast.Errorf(t.pos, "number %s is too large", t.text)
 		}
