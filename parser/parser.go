@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/matcalc/matcalc/ast"
-	_ "github.com/matcalc/matcalc/op" // registers the built-in functions
+	"github.com/matcalc/matcalc/op"
 )
 
 // Config holds what the parser needs to know beyond the notation itself:
@@ -386,6 +386,9 @@ func (p *parser) postfix() (ast.Expr, error) {
 			switch {
 			case inverse && t.text == "^":
 				x = &ast.Call{FunPos: start, Fun: "inv", Args: []ast.Expr{x}, Rparen: y.End() - 1}
+			case t.text == "^" && isEuler(x) && !p.cfg.vars["e"]:
+				// e^x is exp(x), unless e is declared a variable.
+				x = &ast.Call{FunPos: start, Fun: op.Exp.Name(), Args: []ast.Expr{y}, Rparen: y.End() - 1}
 			case t.text == "^":
 				x = &ast.Binary{X: x, OpPos: t.pos, Op: ast.Pow, Y: y}
 			default:
@@ -396,6 +399,12 @@ func (p *parser) postfix() (ast.Expr, error) {
 			return x, nil
 		}
 	}
+}
+
+// isEuler reports whether x is the bare name e.
+func isEuler(x ast.Expr) bool {
+	id, ok := x.(*ast.Ident)
+	return ok && id.Name == "e"
 }
 
 // onesIfOne returns the vector of ones for the number 1 written right before
