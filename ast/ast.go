@@ -215,7 +215,7 @@ func (op Op) ASCII() string {
 	return opText[op][1]
 }
 
-// Precedence levels, tightest highest (SPEC §7).
+// Precedence levels, tightest highest (docs/conventions.md).
 const (
 	PrecSum      = 1 // + -
 	PrecHadamard = 2 // ∘ ⊙ .* ./

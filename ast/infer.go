@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// Infer computes the shape of every variable and every node of e (SPEC §2):
+// Infer computes the shape of every variable and every node of e (docs/shapes.md):
 // dimensions are unified across the tree, declarations and the shapes of
 // given values (fixed, from --at) fix them, and defaults settle the rest:
 // an uppercase letter is a matrix, a lowercase Latin letter a column vector,
@@ -63,7 +63,7 @@ func Infer(e Expr, decls []Decl, fixed map[string]Shape) (*Info, error) {
 		return nil, err
 	}
 	// A lowercase Greek variable whose dimension nothing else pins down is
-	// a scalar (the default of SPEC §2), and so is the column count of a 𝟙.
+	// a scalar (the default of docs/shapes.md), and so is the column count of a 𝟙.
 	for _, e := range in.visited {
 		s := in.shapes[e]
 		for _, d := range []int{s.r, s.c} {

@@ -67,7 +67,7 @@ func TestInferBroadcast(t *testing.T) {
 		e    Expr
 		want string
 	}{
-		// A constant broadcasts over a vector (SPEC §7).
+		// A constant broadcasts over a vector (docs/conventions.md).
 		{Bin(Add, Num(1), Fn("exp", 0, v)), "v: n → n"},
 		{Bin(Sub, v, Num(1)), "v: n → n"},
 		{Fn("max", 0, Num(0), v), "v: n → n"},

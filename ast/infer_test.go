@@ -46,7 +46,7 @@ func shapesText(e ast.Expr, in *ast.Info) string {
 	return strings.Join(parts, ", ") + " → " + in.Shapes[e].String()
 }
 
-// The Done-when list of issue 2 and SPEC §2, from source text.
+// The Done-when list of issue 2 and docs/shapes.md, from source text.
 func TestInfer(t *testing.T) {
 	tests := []struct {
 		decls, src string

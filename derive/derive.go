@@ -186,7 +186,7 @@ func tensorError(e ast.Expr, fs ast.Shape, v *ast.VarInfo, order int) error {
 }
 
 // symmetrize returns (G + Gᵀ)/2, the gradient with respect to a symmetric
-// matrix (SPEC §7).
+// matrix (docs/conventions.md).
 func symmetrize(g ast.Expr) ast.Expr {
 	return ast.Bin(ast.Div, ast.Bin(ast.Add, g, ast.T(g)), ast.Num(2))
 }

@@ -101,7 +101,7 @@ func checkFD(t *testing.T, s *setup, env *eval.Env) {
 		}
 		if v := s.info.Var(d.Wrt); v != nil && v.Symmetric {
 			// The gradient by a symmetric matrix is the symmetric part of
-			// the unconstrained one (SPEC §7).
+			// the unconstrained one (docs/conventions.md).
 			want = eval.SymmetricPart(want)
 		}
 		if e := eval.RelErr(got, want); e > 1e-6 || math.IsNaN(e) {
@@ -233,7 +233,7 @@ func TestNoDiagLeft(t *testing.T) {
 	}
 }
 
-// TestEveryRule differentiates one formula per construct of SPEC §1 by
+// TestEveryRule differentiates one formula per construct of docs/notation.md by
 // every variable and compares with finite differences.
 func TestEveryRule(t *testing.T) {
 	cases := []struct {

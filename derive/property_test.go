@@ -1,7 +1,7 @@
 package derive_test
 
 // Property tests of the derivation engine (issue 3): random well-shaped
-// expressions over every construct of SPEC §1, their symbolic derivatives
+// expressions over every construct of docs/notation.md, their symbolic derivatives
 // compared with central finite differences, and simplification compared
 // with the unsimplified value.
 //
@@ -231,7 +231,7 @@ var generic = map[string]string{"f": "tanh", "g": "σ", "h": "sin", "φ": "softp
 
 var genericNames = []string{"f", "g", "h", "φ", "ψ"}
 
-// The constructs of SPEC §1, by name. The generator draws among those that
+// The constructs of docs/notation.md, by name. The generator draws among those that
 // can produce the target shape and are enabled.
 var constructs = []string{
 	"add", "sub", "neg", "broadcast", "scale", "matmul", "transpose",
@@ -787,7 +787,7 @@ type stats struct {
 func newStats() *stats { return &stats{skipped: map[string]int{}} }
 
 // unsupported skips a case whose derivative the engine declines with its
-// clear "not supported yet" error (a tensor on the way: SPEC §3 allows a
+// clear "not supported yet" error (a tensor on the way: docs/derivatives.md allows a
 // clear error instead of an answer); the log counts them.
 func unsupported(t *rapid.T, st *stats, err error) {
 	if err != nil && strings.Contains(err.Error(), "(not supported yet)") {
@@ -1349,7 +1349,7 @@ func checkFormula(t *testing.T, c formulaCase) {
 				t.Fatalf("CentralDiff(%s, %s): %v", ast.String(f), d.Wrt, err)
 			}
 			if v := info.Var(d.Wrt); v != nil && v.Symmetric {
-				num = eval.SymmetricPart(num) // SPEC §7: the symmetric gradient
+				num = eval.SymmetricPart(num) // docs/conventions.md: the symmetric gradient
 			}
 			nr, nc := num.Dims()
 			var got *mat.Dense
@@ -1390,7 +1390,7 @@ func mustShapeT(t *testing.T, e ast.Expr, env map[string]ast.Shape) ast.Shape {
 	return s
 }
 
-// TestIssueClosedForms checks the closed forms of issue 3 and SPEC §3.
+// TestIssueClosedForms checks the closed forms of issue 3 and docs/derivatives.md.
 func TestIssueClosedForms(t *testing.T) {
 	for _, c := range []formulaCase{
 		{src: "xᵀAx", wrt: []string{"x"}, closed: map[string]string{"x": "(A + Aᵀ)x"}},
@@ -1477,7 +1477,7 @@ func TestSmallCases(t *testing.T) {
 
 // TestPropertyPrintedParses: every definition and derivative that Derive
 // returns prints (Unicode and ASCII) to text that parses back to the same
-// tree (SPEC §7), for scalar functions over all constructs.
+// tree (docs/conventions.md), for scalar functions over all constructs.
 func TestPropertyPrintedParses(t *testing.T) {
 	st := newStats()
 	rapid.Check(t, func(t *rapid.T) {

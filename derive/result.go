@@ -2,7 +2,7 @@ package derive
 
 import "github.com/matcalc/matcalc/ast"
 
-// Kind names what a derivative is (SPEC §3).
+// Kind names what a derivative is (docs/derivatives.md).
 type Kind string
 
 const (

@@ -44,7 +44,7 @@ func stepFor(v, rel float64) (h, width float64) {
 }
 
 // CentralDiff returns ∂e/∂wrt at the values of env by central differences,
-// laid out as SPEC §3: for a scalar e the gradient, in the shape of wrt; for
+// laid out as docs/derivatives.md: for a scalar e the gradient, in the shape of wrt; for
 // a scalar wrt the derivative, in the shape of e; for a vector or row e (m)
 // and a vector or row wrt (n) the m×n Jacobian (numerator layout). Other combinations are
 // higher-order tensors and an error. Each entry xᵢ is moved by
@@ -203,7 +203,7 @@ func RelErr(got, want *mat.Dense) float64 {
 }
 
 // SymmetricPart returns (G + Gᵀ)/2, the gradient by a symmetric variable
-// given the unconstrained gradient G (SPEC §7), e.g. from CentralDiff.
+// given the unconstrained gradient G (docs/conventions.md), e.g. from CentralDiff.
 // A non-square G is returned as a copy.
 func SymmetricPart(g *mat.Dense) *mat.Dense {
 	if r, c := g.Dims(); r != c {

@@ -1,7 +1,7 @@
 // Package eval computes the values of matcalc expressions with gonum.
 //
 // Every value is a *mat.Dense: a scalar is 1×1, a vector n×1, a row vector
-// 1×n. The semantics follow SPEC §1–§7: a product with a 1×1 side is scalar
+// 1×n. The semantics follow docs/notation.md–§7: a product with a 1×1 side is scalar
 // multiplication, + − ∘ ./ / max min and indicators broadcast a scalar, and
 // the identity I and the all-ones 𝟙 take their size from what they combine
 // with when the tree does not say it.

@@ -8,7 +8,7 @@ import (
 	"github.com/matcalc/matcalc/eval"
 )
 
-// The value of (x+y)·max(y,z) at x=1, y=2, z=0 (SPEC §6), and its
+// The value of (x+y)·max(y,z) at x=1, y=2, z=0 (docs/cli.md), and its
 // gradient by y from central differences.
 func Example() {
 	x, y, z := ast.Var("x"), ast.Var("y"), ast.Var("z")

@@ -15,7 +15,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// ParseValues reads the values of --at (SPEC §4, §7): "{…}" is inline JSON,
+// ParseValues reads the values of --at (docs/cli.md, §7): "{…}" is inline JSON,
 // "name=number,…" inline scalars, "-" a JSON object read from stdin, and
 // anything else the path of a JSON file. In JSON a number is a scalar (1×1),
 // an array of numbers a vector (n×1) and an array of arrays a matrix, row by
@@ -253,7 +253,7 @@ func toDense(raw any) (*mat.Dense, error) {
 	return nil, fmt.Errorf("expected a number, an array of numbers or an array of rows, not %s", jsonKind(raw))
 }
 
-// Encode returns v in the JSON encoding of SPEC §4, for encoding/json:
+// Encode returns v in the JSON encoding of docs/cli.md, for encoding/json:
 // float64 for 1×1, []float64 for n×1, [][]float64 (rows) otherwise.
 // encoding/json prints float64 in the shortest form that round-trips, but
 // fails on NaN and ±Inf: use EncodeChecked where they may occur.

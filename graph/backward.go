@@ -79,7 +79,7 @@ func (g *Graph) Backward() error {
 
 // Gradients returns the gradient of the output with respect to every
 // variable, in order of first appearance. For a variable that Build's Info
-// declares symmetric it is the symmetric gradient (G + Gᵀ)/2 (SPEC §7).
+// declares symmetric it is the symmetric gradient (G + Gᵀ)/2 (docs/conventions.md).
 func (g *Graph) Gradients() []VarGrad {
 	var out []VarGrad
 	for _, n := range g.Variables() {

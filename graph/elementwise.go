@@ -10,7 +10,7 @@ import (
 // derivative returns the order-th derivative of the built-in elementwise
 // function fun at x (order 0 is the function itself), from package eval's
 // table. The backward pass of fun′…′(z) with p primes needs order p+1.
-// Kinks take the one-sided choices of SPEC §7: relu′(0) = 0, abs′(0) = 0.
+// Kinks take the one-sided choices of docs/conventions.md: relu′(0) = 0, abs′(0) = 0.
 func derivative(fun string, order int) (func(float64) float64, error) {
 	f, ok := eval.Elementwise(fun, order)
 	if !ok {

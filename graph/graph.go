@@ -10,7 +10,7 @@
 // summing where a node feeds several others. Every edge keeps what passed
 // along it (upstream, local and downstream gradient) and every node keeps the
 // gradient of each branch before the sum, so both can be shown: WriteTable
-// writes a text table, JSON the object of SPEC §6, and package render draws
+// writes a text table, JSON the object of docs/cli.md, and package render draws
 // the graph.
 //
 // Values are *mat.Dense as in package eval: a scalar is 1×1, a vector n×1.

@@ -463,7 +463,7 @@ func TestNames(t *testing.T) {
 
 func TestSymmetricGradient(t *testing.T) {
 	// tr(AS) has gradient Aᵀ in S; for a symmetric S the gradient is the
-	// symmetric part (A + Aᵀ)/2 (SPEC §7).
+	// symmetric part (A + Aᵀ)/2 (docs/conventions.md).
 	e := fn("tr", tmul(A, S))
 	n3 := ast.Size(3)
 	info := &ast.Info{Vars: []ast.VarInfo{

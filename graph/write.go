@@ -110,12 +110,12 @@ func (g *Graph) CostLine() string {
 	return s
 }
 
-// JSON returns the graph as SPEC §6 prints it:
+// JSON returns the graph as docs/cli.md prints it:
 //
 //	{"nodes": [{"id": 0, "op": "+", "text": "x + y", "inputs": [..], "value": ..., "grad": ...}, ...],
 //	 "output": <id>, "gradients": {"x": 2, "y": 5, "z": 0}}
 //
-// with values encoded as SPEC §4 (a number, an array, an array of rows) and
+// with values encoded as docs/cli.md (a number, an array, an array of rows) and
 // the gradients in the variables' order of first appearance. A value that
 // is NaN or infinite is an error, since JSON cannot hold it.
 func (g *Graph) JSON() ([]byte, error) {

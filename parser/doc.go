@@ -19,7 +19,7 @@
 //
 // # Grammar
 //
-// The grammar, tightest binding last (SPEC §7):
+// The grammar, tightest binding last (docs/conventions.md):
 //
 //	sum        = hadamard { ("+" | "-" | "−") hadamard } .
 //	hadamard   = product { ("∘" | "⊙" | ".*" | "./") product } .
@@ -78,7 +78,7 @@
 // the product f·o·o·(x), which is almost never what was meant. A space
 // (foo (x)) or a declaration (foo: function) says which is wanted. One
 // letter before "(" (W(x+b)) and words with capitals or Greek letters
-// (Wx(a+b)) are products, as SPEC §1 says.
+// (Wx(a+b)) are products, as docs/notation.md says.
 //
 // Printing: ast.String and ast.ASCII print trees that ParseExpr reads back
 // to the same tree (ast.Equal) when no declarations are involved; with

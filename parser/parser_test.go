@@ -26,7 +26,7 @@ var spellings = []struct {
 	forms []string
 	want  ast.Expr
 }{
-	// The examples of SPEC §2.
+	// The examples of docs/shapes.md.
 	{[]string{"uᵀf(Wx+b)", "u'*f(W*x+b)", "u^T f(W x + b)", "u.T*f(W*x+b)"},
 		mul(tr(v("u")), fn("f", add(mul(v("W"), v("x")), v("b"))))},
 	{[]string{"(x+y)*max(y,z)", "(x + y) max(y, z)", "[x+y]max(y,z)"},

@@ -27,7 +27,7 @@ type GoOptions struct {
 }
 
 // Go returns one gofmt'ed Go source file that computes the function of r and
-// its derivatives with gonum (SPEC §4, --format go):
+// its derivatives with gonum (docs/cli.md, --format go):
 //
 //	func F(<inputs>) (<value>, <one result per derivative>)
 //

@@ -6,7 +6,7 @@ import (
 )
 
 // netResult is the derivation of s = uᵀtanh(W₂tanh(W₁x+b₁)+b₂), written by
-// hand as the derivation engine gives it (SPEC §3).
+// hand as the derivation engine gives it (docs/derivatives.md).
 func netResult() *derive.Result {
 	n, h, m := ast.Sym("n"), ast.Sym("h"), ast.Sym("m")
 	v := ast.Var

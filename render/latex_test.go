@@ -48,7 +48,7 @@ var (
 )
 
 // latexShapes: uppercase Latin matrices, lowercase Latin vectors, and the
-// scalars a, c, t, y, α, λ (as SPEC §2's defaults would give them).
+// scalars a, c, t, y, α, λ (as docs/shapes.md's defaults would give them).
 var latexShapes = map[string]ast.Shape{
 	"W": ast.Matrix(lxN, lxM), "W₁": ast.Matrix(lxN, lxM), "W_L": ast.Matrix(lxN, lxN),
 	"W_out": ast.Matrix(lxN, lxN), "A": lxMatN, "B": lxMatN, "X": lxMatN, "Θ": lxMatN,

@@ -350,7 +350,7 @@ func insertScalar(c, x ast.Expr) ast.Expr {
 }
 
 // negateFirst negates the first factor of a product: −2x, −AB, −x/t.
-// Unary minus binds tighter than products (SPEC §7), so these print
+// Unary minus binds tighter than products (docs/conventions.md), so these print
 // without brackets and parse back to the same tree. A Hadamard product or
 // an elementwise quotient is negated whole, −(a ∘ b): the sign on its first
 // factor would split a piece shared with the positive a ∘ b elsewhere

@@ -159,7 +159,7 @@ func TestReadableDerivatives(t *testing.T) {
 }
 
 // roundTrip checks that x prints, in Unicode and in ASCII, as text that
-// parses back to the same tree (SPEC §7): a sign gathered onto a first
+// parses back to the same tree (docs/conventions.md): a sign gathered onto a first
 // factor, −AB, must not read as −(AB).
 func roundTrip(t *testing.T, x ast.Expr) {
 	t.Helper()

@@ -136,7 +136,7 @@ func (o *checkOptions) run(cmd *cobra.Command, args []string) error {
 			}
 			if v := f.info.Var(d.Wrt); v != nil && v.Symmetric && d.Order == 1 {
 				// The gradient by a symmetric matrix is the symmetric
-				// part of the unconstrained one (SPEC §7).
+				// part of the unconstrained one (docs/conventions.md).
 				want = eval.SymmetricPart(want)
 			}
 			e := eval.RelErr(got, want)

@@ -49,7 +49,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // An argument is such a formula when it starts with a single "-" and either
 // the letter after it is no shorthand flag of the command, or it holds a
 // character no flag holds ("(", "ᵀ", a space, …). "matcalc derive -- '-xᵀx'"
-// (SPEC §7) keeps working: arguments are left alone once a "--" is there.
+// (docs/conventions.md) keeps working: arguments are left alone once a "--" is there.
 func negativeFormulas(root *cobra.Command, args []string) []string {
 	cmd, _, err := root.Find(args)
 	if err != nil || cmd == root {
