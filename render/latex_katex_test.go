@@ -150,7 +150,7 @@ func TestLaTeXDeepNesting(t *testing.T) {
 func TestStandaloneCompilesWithPdflatex(t *testing.T) {
 	pdflatex, err := exec.LookPath("pdflatex")
 	if err != nil {
-		t.Skip("pdflatex is not installed: scripts/pdflatex-check.sh installs it and compiles the example")
+		katex.Missing(t, "pdflatex is not installed: scripts/pdflatex-check.sh installs it (Debian's texlive-latex-base)")
 	}
 	docs, _ := filepath.Glob(filepath.Join("testdata", "latex", "standalone", "*.tex"))
 	if len(docs) == 0 {

@@ -15,7 +15,16 @@ func TestRenderAcceptsGoodLaTeX(t *testing.T) {
 	})
 }
 
+// needKaTeX skips (or under CI=true fails) a test that needs KaTeX.
+func needKaTeX(t *testing.T) {
+	t.Helper()
+	if err := Render(nil); errors.Is(err, ErrMissing) {
+		Missing(t, "%v", err)
+	}
+}
+
 func TestRenderNamesTheBadString(t *testing.T) {
+	needKaTeX(t)
 	err := Render([]string{`x^2`, `\frac{a`, `\notacommand{x}`})
 	if err == nil {
 		t.Fatal("Render accepted broken LaTeX")
@@ -45,6 +54,7 @@ func TestDisplays(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("Displays = %q, want %q", got, want)
 	}
+	needKaTeX(t)
 	if err := Render(got); err == nil || !strings.Contains(err.Error(), "2 passed, 1 failed") {
 		t.Errorf("Render(Displays) = %v, want the unterminated display to fail", err)
 	}
@@ -63,4 +73,31 @@ func TestRenderWithoutPackageSaysHowToInstall(t *testing.T) {
 	if !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), "scripts/katex-setup.sh") {
 		t.Fatalf("renderIn without node_modules: %v, want ErrMissing and a hint to run scripts/katex-setup.sh", err)
 	}
+}
+
+func TestMissingFailsUnderCI(t *testing.T) {
+	if os.Getenv("CI") == "true" {
+		t.Skip("checks the CI=true branch from outside CI")
+	}
+	ft := &fakeTB{TB: t}
+	t.Setenv("CI", "true")
+	func() {
+		defer func() { _ = recover() }()
+		Missing(ft, "node")
+	}()
+	if !ft.fatal {
+		t.Error("Missing under CI=true did not fail the test")
+	}
+}
+
+// fakeTB records Fatalf instead of stopping the test.
+type fakeTB struct {
+	testing.TB
+	fatal bool
+}
+
+func (f *fakeTB) Helper() {}
+func (f *fakeTB) Fatalf(string, ...any) {
+	f.fatal = true
+	panic("fatal")
 }
