@@ -1,0 +1,69 @@
+package derive_test
+
+import (
+	"fmt"
+
+	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/derive"
+	"github.com/matcalc/matcalc/parser"
+)
+
+// derivePrint parses src, infers its shapes, derives it with opts and
+// prints the shared pieces and the derivatives.
+func derivePrint(src string, opts derive.Options) {
+	e, err := parser.ParseExpr(src)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	info, err := ast.Infer(e, nil, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := derive.Derive(e, info, opts)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, d := range res.Defs {
+		fmt.Printf("%s = %s\n", d.Name, ast.String(d.Expr))
+	}
+	for _, d := range res.Derivs {
+		fmt.Printf("∂s/∂%s = %s  (%s, %v)\n", d.Wrt, ast.String(d.Expr), d.Kind, d.Shape)
+	}
+	for _, o := range res.Omitted {
+		fmt.Printf("%s left out: %s\n", o.Var, o.Reason)
+	}
+}
+
+// The gradients of the lecture's score uᵀf(Wx+b), with the shared pieces
+// backpropagation reuses.
+func ExampleDerive() {
+	derivePrint("uᵀf(Wx+b)", derive.Options{})
+	// Output:
+	// z = Wx + b
+	// δ = u ∘ f′(z)
+	// ∂s/∂u = f(z)  (gradient, n)
+	// ∂s/∂W = δxᵀ  (gradient, n×m)
+	// ∂s/∂x = Wᵀδ  (gradient, m)
+	// ∂s/∂b = δ  (gradient, n)
+}
+
+// The Hessian of a quadratic form.
+func ExampleDerive_hessian() {
+	derivePrint("xᵀAx", derive.Options{Wrt: []string{"x"}, Order: 2})
+	// Output:
+	// ∂s/∂x = A + Aᵀ  (hessian, n×n)
+}
+
+// The Jacobian of a vector function, in numerator layout; W is left out,
+// since the derivative of a vector by a matrix is a tensor of rank 3.
+func ExampleDerive_jacobian() {
+	derivePrint("σ(Wx + b)", derive.Options{})
+	// Output:
+	// T = diag(σ′(Wx + b))
+	// ∂s/∂x = TW  (jacobian, n×m)
+	// ∂s/∂b = T  (jacobian, n×n)
+	// W left out: its derivative would be a tensor of rank 3 (n×n×m), which matcalc does not derive yet; ask with --wrt W to see why
+}
