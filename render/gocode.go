@@ -13,6 +13,7 @@ import (
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/derive"
 	"github.com/matcalc/matcalc/op"
+	"github.com/matcalc/matcalc/simplify"
 )
 
 // GoOptions configures Go.
@@ -239,7 +240,7 @@ func (g *goGen) prepare() error {
 		if err != nil {
 			return nil, err
 		}
-		return normalize(e, shapes), nil
+		return simplify.PushTransposes(e, shapes), nil
 	}
 	var err error
 	p := prepared{shapes: map[ast.Expr]ast.Shape{}}
