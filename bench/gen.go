@@ -13,7 +13,7 @@ import (
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/derive"
 	"github.com/matcalc/matcalc/parser"
-	"github.com/matcalc/matcalc/render"
+	"github.com/matcalc/matcalc/render/gocode"
 )
 
 const formula = "uᵀtanh(W₂tanh(W₁x+b₁)+b₂)"
@@ -32,14 +32,14 @@ func main() {
 		log.Fatal(err)
 	}
 	r.Input = formula
-	write("internal/netgrad/net.go", r, render.GoOptions{Package: "netgrad", Func: "Grad", Workspace: true})
+	write("internal/netgrad/net.go", r, gocode.Options{Package: "netgrad", Func: "Grad", Workspace: true})
 	fwd := *r
 	fwd.Derivs = nil
-	write("internal/netfwd/net.go", &fwd, render.GoOptions{Package: "netfwd", Func: "Forward", Workspace: true})
+	write("internal/netfwd/net.go", &fwd, gocode.Options{Package: "netfwd", Func: "Forward", Workspace: true})
 }
 
-func write(path string, r *derive.Result, o render.GoOptions) {
-	src, err := render.Go(r, o)
+func write(path string, r *derive.Result, o gocode.Options) {
+	src, err := gocode.Generate(r, o)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,5 +1,6 @@
 // Package render prints matcalc expressions and results for people: LaTeX
-// for notes and papers (this file), and the other output formats.
+// for notes and papers (this file), derivation steps, and the computational
+// graph as DOT and SVG. Go code is package render/gocode.
 package render
 
 import (

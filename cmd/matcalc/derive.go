@@ -9,6 +9,7 @@ import (
 	"github.com/matcalc/matcalc/derive"
 	"github.com/matcalc/matcalc/eval"
 	"github.com/matcalc/matcalc/render"
+	"github.com/matcalc/matcalc/render/gocode"
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
 )
@@ -118,7 +119,7 @@ func (o *deriveOptions) run(cmd *cobra.Command, args []string) error {
 		if funcs, err = o.bindings(); err != nil {
 			return err
 		}
-		out, err = render.Go(res, render.GoOptions{Package: o.pkg, Func: name, Workspace: o.workspace, Funcs: funcs})
+		out, err = gocode.Generate(res, gocode.Options{Package: o.pkg, Func: name, Workspace: o.workspace, Funcs: funcs})
 	}
 	if err != nil {
 		return err

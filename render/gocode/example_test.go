@@ -1,4 +1,4 @@
-package render_test
+package gocode_test
 
 import (
 	"fmt"
@@ -7,12 +7,12 @@ import (
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/derive"
 	"github.com/matcalc/matcalc/parser"
-	"github.com/matcalc/matcalc/render"
+	"github.com/matcalc/matcalc/render/gocode"
 )
 
-// ExampleGo emits gonum code for s = uᵀσ(Wx + b) and its gradients, with
+// ExampleGenerate emits gonum code for s = uᵀσ(Wx + b) and its gradients, with
 // the workspace form, and prints the declarations of the file.
-func ExampleGo() {
+func ExampleGenerate() {
 	e, err := parser.ParseExpr("uᵀσ(Wx+b)")
 	if err != nil {
 		panic(err)
@@ -25,7 +25,7 @@ func ExampleGo() {
 	if err != nil {
 		panic(err)
 	}
-	src, err := render.Go(r, render.GoOptions{Package: "model", Func: "Loss", Workspace: true})
+	src, err := gocode.Generate(r, gocode.Options{Package: "model", Func: "Loss", Workspace: true})
 	if err != nil {
 		panic(err)
 	}

@@ -1,4 +1,4 @@
-package render
+package gocode
 
 import (
 	"flag"
@@ -22,16 +22,16 @@ func TestGoGolden(t *testing.T) {
 	golden := []struct {
 		name string
 		c    string // a goCases name
-		o    GoOptions
+		o    Options
 	}{
-		{"net", "net_hand", GoOptions{}},
-		{"net_workspace", "net_hand", GoOptions{Workspace: true}},
-		{"net_derived", "net", GoOptions{Package: "mlp", Func: "Loss", Workspace: true}},
-		{"generic", "generic", GoOptions{}},
-		{"hessian", "quad_hessian", GoOptions{}},
-		{"keywords", "keywords", GoOptions{}},
-		{"logreg", "logreg", GoOptions{Workspace: true}},
-		{"scalars", "scalars", GoOptions{}},
+		{"net", "net_hand", Options{}},
+		{"net_workspace", "net_hand", Options{Workspace: true}},
+		{"net_derived", "net", Options{Package: "mlp", Func: "Loss", Workspace: true}},
+		{"generic", "generic", Options{}},
+		{"hessian", "quad_hessian", Options{}},
+		{"keywords", "keywords", Options{}},
+		{"logreg", "logreg", Options{Workspace: true}},
+		{"scalars", "scalars", Options{}},
 	}
 	for _, gc := range golden {
 		t.Run(gc.name, func(t *testing.T) {
@@ -40,7 +40,7 @@ func TestGoGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := Go(r, gc.o)
+			got, err := Generate(r, gc.o)
 			if err != nil {
 				t.Fatalf("%v\n%s", err, got)
 			}
@@ -83,7 +83,7 @@ func TestGoShape(t *testing.T) {
 			continue // reported by TestGoCompileRun
 		}
 		for _, ws := range []bool{false, true} {
-			src, err := Go(r, GoOptions{Workspace: ws})
+			src, err := Generate(r, Options{Workspace: ws})
 			if err != nil {
 				continue
 			}
@@ -127,14 +127,14 @@ func TestGoIdent(t *testing.T) {
 // renamed, and that no two inputs share a name.
 func TestGoNames(t *testing.T) {
 	r := namesResult()
-	src, err := Go(r, GoOptions{Workspace: true})
+	src, err := Generate(r, Options{Workspace: true})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, src)
 	}
 	if _, err := parser.ParseFile(token.NewFileSet(), "grad.go", src, 0); err != nil {
 		t.Fatalf("%v\n%s", err, src)
 	}
-	g, _ := newGoGen(r, GoOptions{Workspace: true})
+	g, _ := newGoGen(r, Options{Workspace: true})
 	seen := map[string]bool{}
 	for _, p := range g.params {
 		if reservedGo[p.name] || seen[p.name] || p.name == "F" || p.name == "reuseVec" || p.name == "vecData" {

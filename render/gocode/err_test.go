@@ -1,4 +1,4 @@
-package render
+package gocode
 
 import (
 	"go/ast"
@@ -24,23 +24,23 @@ func TestGoErrors(t *testing.T) {
 	cases := []struct {
 		name string
 		r    *derive.Result
-		o    GoOptions
+		o    Options
 		want string
 	}{
 		{"matrix power", &derive.Result{Func: mcast.Fn("tr", 0, mcast.Bin(mcast.Pow, mcast.Var("A"), mcast.Var("α"))), FuncShape: mcast.Scalar,
-			Vars: []mcast.VarInfo{A, α}}, GoOptions{}, "constant non-negative integer exponent"},
+			Vars: []mcast.VarInfo{A, α}}, Options{}, "constant non-negative integer exponent"},
 		{"logsumexp of a matrix", &derive.Result{Func: mcast.Fn("logsumexp", 0, mcast.Var("A")), FuncShape: mcast.Scalar,
-			Vars: []mcast.VarInfo{A}}, GoOptions{}, "logsumexp of the matrix A"},
+			Vars: []mcast.VarInfo{A}}, Options{}, "logsumexp of the matrix A"},
 		{"third order", &derive.Result{Func: mcast.Fn("tr", 0, mcast.Var("A")), FuncShape: mcast.Scalar, Vars: []mcast.VarInfo{A},
-			Derivs: []derive.Deriv{{Wrt: "A", Order: 3, Expr: mcast.Var("A"), Shape: A.Shape}}}, GoOptions{}, "order 3"},
+			Derivs: []derive.Deriv{{Wrt: "A", Order: 3, Expr: mcast.Var("A"), Shape: A.Shape}}}, Options{}, "order 3"},
 		{"shape mismatch", &derive.Result{Func: mcast.Fn("tr", 0, mcast.Var("A")), FuncShape: mcast.Scalar, Vars: []mcast.VarInfo{A},
-			Derivs: []derive.Deriv{{Wrt: "A", Order: 1, Expr: mcast.Fn("diag", 0, mcast.Var("A")), Shape: A.Shape}}}, GoOptions{}, "shape"},
-		{"bad package", &derive.Result{Func: mcast.Var("α"), FuncShape: mcast.Scalar, Vars: []mcast.VarInfo{α}}, GoOptions{Package: "9p"}, "package name"},
-		{"bad func", &derive.Result{Func: mcast.Var("α"), FuncShape: mcast.Scalar, Vars: []mcast.VarInfo{α}}, GoOptions{Func: "range"}, "function name"},
-		{"unknown variable", &derive.Result{Func: mcast.Var("β"), FuncShape: mcast.Scalar, Vars: []mcast.VarInfo{α}}, GoOptions{}, "unknown variable β"},
+			Derivs: []derive.Deriv{{Wrt: "A", Order: 1, Expr: mcast.Fn("diag", 0, mcast.Var("A")), Shape: A.Shape}}}, Options{}, "shape"},
+		{"bad package", &derive.Result{Func: mcast.Var("α"), FuncShape: mcast.Scalar, Vars: []mcast.VarInfo{α}}, Options{Package: "9p"}, "package name"},
+		{"bad func", &derive.Result{Func: mcast.Var("α"), FuncShape: mcast.Scalar, Vars: []mcast.VarInfo{α}}, Options{Func: "range"}, "function name"},
+		{"unknown variable", &derive.Result{Func: mcast.Var("β"), FuncShape: mcast.Scalar, Vars: []mcast.VarInfo{α}}, Options{}, "unknown variable β"},
 	}
 	for _, c := range cases {
-		_, err := Go(c.r, c.o)
+		_, err := Generate(c.r, c.o)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got error %v, want one containing %q", c.name, err, c.want)
 		}
@@ -96,7 +96,7 @@ func FuzzGo(f *testing.F) {
 			return
 		}
 		for _, ws := range []bool{false, true} {
-			out, err := Go(r, GoOptions{Workspace: ws})
+			out, err := Generate(r, Options{Workspace: ws})
 			if err != nil {
 				continue
 			}

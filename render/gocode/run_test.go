@@ -1,4 +1,4 @@
-package render
+package gocode
 
 import (
 	"bytes"
@@ -33,7 +33,7 @@ type goCase struct {
 	positive bool   // log, sqrt: positive random values
 	noAllocs bool   // the workspace form must not allocate after warm-up
 	knownBug string // a bug outside the emitter: a failure is logged, not an error
-	bind     bool   // emit with GoOptions.Funcs = testFuncs: no stubs
+	bind     bool   // emit with Options.Funcs = testFuncs: no stubs
 	res      *derive.Result
 	file     string // a formula file (examples/*.mc)
 }
@@ -100,18 +100,18 @@ var goCases = []goCase{
 // fileCases returns a case per formula file of examples/, as the CLI reads
 // it: definitions inlined into the requested function.
 func fileCases(t *testing.T) []goCase {
-	paths, err := filepath.Glob("../examples/*.mc")
+	paths, err := filepath.Glob("../../examples/*.mc")
 	if err != nil {
 		t.Fatal(err)
 	}
-	paths = append(paths, "../examples/gogen/model.mc")
+	paths = append(paths, "../../examples/gogen/model.mc")
 	var cases []goCase
 	for _, p := range paths {
 		src, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := "file_" + strings.NewReplacer("-", "_", "/", "_", ".", "_").Replace(strings.TrimSuffix(strings.TrimPrefix(p, "../examples/"), ".mc"))
+		name := "file_" + strings.NewReplacer("-", "_", "/", "_", ".", "_").Replace(strings.TrimSuffix(strings.TrimPrefix(p, "../../examples/"), ".mc"))
 		s := string(src)
 		cases = append(cases, goCase{name: name, file: s, positive: strings.Contains(s, "log(") || strings.Contains(s, "sqrt")})
 	}
@@ -184,7 +184,7 @@ func (c *goCase) build() (*derive.Result, ast.Expr, error) {
 func tmpModule(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	gomod, err := os.ReadFile("../go.mod")
+	gomod, err := os.ReadFile("../../go.mod")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func tmpModule(t *testing.T) string {
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := os.ReadFile("../go.sum")
+	sum, err := os.ReadFile("../../go.sum")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -488,11 +488,11 @@ func TestGoCompileRun(t *testing.T) {
 			continue
 		}
 		pkg := fmt.Sprintf("c%02d_%s", k, c.name)
-		gopts := GoOptions{Package: pkg, Workspace: true}
+		gopts := Options{Package: pkg, Workspace: true}
 		if c.bind {
 			gopts.Funcs = testFuncs
 		}
-		src, err := Go(r, gopts)
+		src, err := Generate(r, gopts)
 		if err != nil && c.knownBug != "" {
 			t.Logf("%s: known bug (%s): %v", c.name, c.knownBug, err)
 			continue

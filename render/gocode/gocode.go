@@ -1,4 +1,10 @@
-package render
+// Package gocode emits Go (gonum) code that computes a formula's value and
+// derivatives, from a derive.Result: shared pieces computed once, no
+// diagonal matrix ever built, transposed products by BLAS flags instead of
+// copies, and a workspace form that allocates nothing after its first call.
+// Each built-in's Go code comes from its registry entry (package op); the
+// tree is first put in the form the emitter needs by simplify.PushTransposes.
+package gocode
 
 import (
 	"bytes"
@@ -16,8 +22,8 @@ import (
 	"github.com/matcalc/matcalc/simplify"
 )
 
-// GoOptions configures Go.
-type GoOptions struct {
+// Options configures Go.
+type Options struct {
 	Package   string // package clause; "grad" when empty
 	Func      string // name of the function; "F" when empty
 	Workspace bool   // also emit <Func>Workspace and its method <Func>
@@ -27,7 +33,7 @@ type GoOptions struct {
 	Funcs map[string]string
 }
 
-// Go returns one gofmt'ed Go source file that computes the function of r and
+// Generate returns one gofmt'ed Go source file that computes the function of r and
 // its derivatives with gonum (docs/cli.md, --format go):
 //
 //	func F(<inputs>) (<value>, <one result per derivative>)
@@ -42,7 +48,7 @@ type GoOptions struct {
 //
 // With o.Workspace the file also declares FWorkspace, whose method F reuses
 // its buffers: after the first call with given sizes it does not allocate.
-func Go(r *derive.Result, o GoOptions) ([]byte, error) {
+func Generate(r *derive.Result, o Options) ([]byte, error) {
 	if o.Package == "" {
 		o.Package = "grad"
 	}
@@ -66,7 +72,7 @@ func Go(r *derive.Result, o GoOptions) ([]byte, error) {
 // package-level names, parameter and result names, stubs and helpers.
 type goGen struct {
 	r       *derive.Result
-	o       GoOptions
+	o       Options
 	pkg     *namer // package-level names (and everything a body must not shadow)
 	params  []goParam
 	results []goResult
@@ -109,7 +115,7 @@ type prepared struct {
 	shapes map[ast.Expr]ast.Shape
 }
 
-func newGoGen(r *derive.Result, o GoOptions) (*goGen, error) {
+func newGoGen(r *derive.Result, o Options) (*goGen, error) {
 	if o.Package == "" {
 		o.Package = "grad"
 	}
