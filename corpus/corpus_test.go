@@ -45,6 +45,7 @@ import (
 	"time"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/check"
 	"github.com/matcalc/matcalc/derive"
 	"github.com/matcalc/matcalc/eval"
 	"github.com/matcalc/matcalc/parser"
@@ -320,33 +321,15 @@ func runPipeline(c *testCase) (p *prepared, err error) {
 		return nil, &stageError{"derive", c.src, fmt.Errorf("with NoShare (but not without): %w", err)}
 	}
 	if c.order == 2 {
-		var gw []string
-		for _, d := range p.res.Derivs {
-			gw = append(gw, d.Wrt)
-		}
-		g, err := derive.Derive(p.expr, p.info, derive.Options{Wrt: gw, NoShare: true})
-		if err != nil {
+		if p.grads, err = check.Gradients(p.expr, p.info, p.res); err != nil {
 			return nil, &stageError{"derive", c.src, fmt.Errorf("the gradient behind the Hessian: %w", err)}
 		}
-		p.grads = map[string]ast.Expr{}
-		for _, d := range g.Derivs {
-			p.grads[d.Wrt] = d.Expr
-		}
 	}
-	// Generic functions are bound as `matcalc check` binds them: in order
-	// of first appearance, to tanh, sin, σ, softplus, exp.
+	// Generic functions are bound as `matcalc check` binds them.
 	p.funcs = map[string]string{}
-	bindings := []string{"tanh", "sin", "σ", "softplus", "exp"}
-	i := 0
-	ast.Inspect(p.expr, func(n ast.Expr) bool {
-		if call, ok := n.(*ast.Call); ok && call.IsGeneric() {
-			if _, ok := p.funcs[call.Fun]; !ok {
-				p.funcs[call.Fun] = bindings[i%len(bindings)]
-				i++
-			}
-		}
-		return true
-	})
+	for i, g := range check.GenericFuncs(p.expr) {
+		p.funcs[g] = check.DefaultBindings()[i%len(check.DefaultBindings())]
+	}
 	return p, nil
 }
 
@@ -585,23 +568,10 @@ func checkNumbers(t *testing.T, c *testCase, p *prepared, st *stats) {
 				t.Errorf("%s\n%s\nwith shared pieces %v\nwithout (%s) %v (rel. error %.2g)", c, what,
 					mat.Formatted(got, mat.Squeeze()), ast.String(p.noShr.Derivs[i].Expr), mat.Formatted(alt, mat.Squeeze()), e)
 			}
-			var want *mat.Dense
-			switch {
-			case d.Order == 2:
-				want, err = eval.CentralDiff(p.grads[d.Wrt], env, d.Wrt)
-			case p.res.FuncShape.IsRow() && d.Kind == derive.Jacobian:
-				// eval.CentralDiff takes no row vectors: the Jacobian of
-				// a row vector is that of its transpose.
-				want, err = eval.CentralDiff(ast.T(p.expr), env, d.Wrt)
-			default:
-				want, err = eval.CentralDiff(p.expr, env, d.Wrt)
-			}
+			want, err := check.Reference(p.expr, p.info, p.res, d, p.grads[d.Wrt], env)
 			if err != nil {
-				t.Errorf("%s\nfinite differences by %s: %v", c, d.Wrt, err)
+				t.Errorf("%s\n%v", c, err)
 				continue
-			}
-			if v := p.info.Var(d.Wrt); v != nil && v.Symmetric && d.Order == 1 {
-				want = eval.SymmetricPart(want)
 			}
 			e := eval.RelErr(got, want)
 			if math.IsNaN(e) {

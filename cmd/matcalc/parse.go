@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/check"
 	"github.com/matcalc/matcalc/render"
 	"github.com/spf13/cobra"
 )
@@ -87,23 +88,9 @@ func (o *parseOptions) run(cmd *cobra.Command, args []string) error {
 			fmt.Fprintf(&b, "  %s\n", declText(v))
 		}
 	}
-	if fs := genericFuncs(f.expr); len(fs) > 0 {
+	if fs := check.GenericFuncs(f.expr); len(fs) > 0 {
 		fmt.Fprintf(&b, "functions: %s (generic, elementwise)\n", strings.Join(fs, ", "))
 	}
 	_, err = fmt.Fprint(out, b.String())
 	return err
-}
-
-// genericFuncs lists the generic functions a formula applies.
-func genericFuncs(e ast.Expr) []string {
-	var out []string
-	seen := map[string]bool{}
-	ast.Inspect(e, func(n ast.Expr) bool {
-		if c, ok := n.(*ast.Call); ok && c.IsGeneric() && !seen[c.Fun] {
-			seen[c.Fun] = true
-			out = append(out, c.Fun)
-		}
-		return true
-	})
-	return out
 }

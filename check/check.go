@@ -1,0 +1,347 @@
+// Package check compares every symbolic derivative of a formula with central
+// finite differences of the formula itself, at random points or at given
+// values: what `matcalc check` prints and what the corpus test relies on.
+//
+// A gradient, derivative or Jacobian is compared with eval.CentralDiff of
+// the formula; a Hessian with the central differences of the gradient (so
+// that each order is checked against the one below it, whose check is
+// against the formula). The gradient by a symmetric matrix is compared with
+// the symmetric part of the unconstrained differences (docs/conventions.md).
+package check
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strings"
+
+	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/derive"
+	"github.com/matcalc/matcalc/eval"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Options says what to check and where.
+type Options struct {
+	Wrt      []string // variables; empty means derive's default
+	Order    int      // 1 (default) or 2
+	FuncName string   // the function's name in ∂s/∂x; "s" when empty
+	Trials   int      // random points; 3 when 0
+	Seed     uint64   // of the random points
+	Tol      float64  // largest relative error accepted; 1e-6 when 0
+	// At, when set, is the one point to check at (values, sizes and the
+	// bindings of generic functions), instead of random points.
+	At *eval.Env
+	// Funcs binds generic functions to elementwise built-ins; a generic
+	// function it leaves unbound gets one of DefaultBindings.
+	Funcs map[string]string
+}
+
+// DefaultBindings are the built-ins given, in order of first appearance, to
+// the generic functions that Options.Funcs leaves unbound.
+var defaultBindings = []string{"tanh", "sin", "σ", "softplus", "exp"}
+
+// DefaultBindings returns the built-ins given to unbound generic functions.
+func DefaultBindings() []string { return append([]string(nil), defaultBindings...) }
+
+// A Report is the outcome of a check.
+type Report struct {
+	FuncName string
+	Tol      float64
+	Points   int // points checked
+	Seed     uint64
+	AtValues bool // checked at given values, not random points
+	Entries  []Entry
+	Bound    []string // generic functions bound by default: "f=tanh"
+}
+
+// An Entry is the check of one derivative.
+type Entry struct {
+	Wrt    string
+	Order  int
+	MaxErr float64 // the largest relative error over the points (eval.RelErr)
+	// The worst entry: its index in the derivative, the symbolic value,
+	// the central difference, and the sizes of the point.
+	Row, Col    int
+	Got, Want   float64
+	Sizes       map[string]int
+	Symbolic    string // the derivative as printed
+	DerivShape  ast.Shape
+	PointValues *eval.Env
+}
+
+// OK reports whether the entry is within tol.
+func (e Entry) OK(tol float64) bool { return e.MaxErr <= tol }
+
+// Failed reports whether some derivative is off by more than the tolerance.
+func (r *Report) Failed() bool {
+	for _, e := range r.Entries {
+		if !e.OK(r.Tol) {
+			return true
+		}
+	}
+	return false
+}
+
+// Run derives e (whose shapes info gives) and checks every derivative.
+func Run(e ast.Expr, info *ast.Info, o Options) (*Report, error) {
+	if o.Order == 0 {
+		o.Order = 1
+	}
+	if o.Trials == 0 {
+		o.Trials = 3
+	}
+	if o.Tol == 0 {
+		o.Tol = 1e-6
+	}
+	if !(o.Tol > 0) {
+		return nil, fmt.Errorf("the tolerance must be positive, not %g", o.Tol)
+	}
+	res, err := derive.Derive(e, info, derive.Options{Wrt: o.Wrt, Order: o.Order, NoShare: true, FuncName: o.FuncName})
+	if err != nil {
+		return nil, err
+	}
+	funcs := map[string]string{}
+	for k, v := range o.Funcs {
+		funcs[k] = v
+	}
+	rep := &Report{FuncName: res.FuncName, Tol: o.Tol, Seed: o.Seed, AtValues: o.At != nil}
+	for i, g := range GenericFuncs(e) {
+		if _, ok := funcs[g]; !ok {
+			funcs[g] = defaultBindings[i%len(defaultBindings)]
+			rep.Bound = append(rep.Bound, g+"="+funcs[g])
+		}
+	}
+	grads, err := Gradients(e, info, res)
+	if err != nil {
+		return nil, err
+	}
+	rep.Entries = make([]Entry, len(res.Derivs))
+	for i, d := range res.Derivs {
+		rep.Entries[i] = Entry{Wrt: d.Wrt, Order: d.Order, Symbolic: ast.String(d.Expr), DerivShape: d.Shape}
+	}
+	trials := o.Trials
+	if o.At != nil {
+		trials = 1
+	}
+	rng := rand.New(rand.NewPCG(o.Seed, 0x6d6174))
+	for range trials {
+		env := o.At
+		if env != nil {
+			env = &eval.Env{Vars: env.Vars, Funcs: funcs, Sizes: env.Sizes}
+		} else if env = RandomPoint(e, info, res, funcs, rng); env == nil {
+			return nil, fmt.Errorf("could not find a point where %s and its derivatives can be evaluated (a singular matrix at every point tried?)", ast.String(e))
+		}
+		rep.Points++
+		for i, d := range res.Derivs {
+			got, err := Symbolic(res, d, env)
+			if err != nil {
+				return nil, fmt.Errorf("∂%s/∂%s: %v", res.FuncName, d.Wrt, err)
+			}
+			want, err := Reference(e, info, res, d, grads[d.Wrt], env)
+			if err != nil {
+				return nil, err
+			}
+			rep.Entries[i].record(got, want, env)
+		}
+	}
+	return rep, nil
+}
+
+// record keeps the worst error, and where it is.
+func (en *Entry) record(got, want *mat.Dense, env *eval.Env) {
+	e := eval.RelErr(got, want)
+	if math.IsNaN(e) {
+		e = math.Inf(1)
+	}
+	if e < en.MaxErr && en.PointValues != nil {
+		return
+	}
+	en.MaxErr = e
+	en.PointValues = env
+	en.Sizes = env.Sizes
+	r, c := got.Dims()
+	wr, wc := want.Dims()
+	worst := -1.0
+	for i := 0; i < min(r, wr); i++ {
+		for j := 0; j < min(c, wc); j++ {
+			if d := math.Abs(got.At(i, j) - want.At(i, j)); d > worst || math.IsNaN(d) {
+				worst, en.Row, en.Col, en.Got, en.Want = d, i, j, got.At(i, j), want.At(i, j)
+				if math.IsNaN(d) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Symbolic evaluates the derivative d of res at env, in its shape (the
+// number 0 stands for the zero of that shape).
+func Symbolic(res *derive.Result, d derive.Deriv, env *eval.Env) (*mat.Dense, error) {
+	return eval.EvalShaped(res.Expand(d.Expr), env, d.Shape)
+}
+
+// Gradients returns the gradients (order 1) of e by the variables of the
+// second derivatives of res, for the reference of a Hessian; nil when res
+// has none.
+func Gradients(e ast.Expr, info *ast.Info, res *derive.Result) (map[string]ast.Expr, error) {
+	var wrt []string
+	for _, d := range res.Derivs {
+		if d.Order == 2 {
+			wrt = append(wrt, d.Wrt)
+		}
+	}
+	if len(wrt) == 0 {
+		return nil, nil
+	}
+	g, err := derive.Derive(e, info, derive.Options{Wrt: wrt, NoShare: true})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]ast.Expr{}
+	for _, d := range g.Derivs {
+		out[d.Wrt] = d.Expr
+	}
+	return out, nil
+}
+
+// Reference returns the central-difference value the derivative d of e
+// must have at env: of e for order 1 (of eᵀ for the Jacobian of a row
+// vector), of the gradient grad for a Hessian, and the symmetric part for
+// the gradient by a symmetric matrix.
+func Reference(e ast.Expr, info *ast.Info, res *derive.Result, d derive.Deriv, grad ast.Expr, env *eval.Env) (*mat.Dense, error) {
+	var want *mat.Dense
+	var err error
+	switch {
+	case d.Order == 2:
+		want, err = eval.CentralDiff(grad, env, d.Wrt)
+	case res.FuncShape.IsRow() && d.Kind == derive.Jacobian:
+		// eval.CentralDiff takes no row vectors: the Jacobian of a row
+		// vector is that of its transpose.
+		want, err = eval.CentralDiff(ast.T(e), env, d.Wrt)
+	default:
+		want, err = eval.CentralDiff(e, env, d.Wrt)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("finite differences by %s: %v", d.Wrt, err)
+	}
+	if v := info.Var(d.Wrt); v != nil && v.Symmetric && d.Order == 1 {
+		want = eval.SymmetricPart(want)
+	}
+	return want, nil
+}
+
+// RandomPoint draws values at which e is finite and the derivatives of res
+// can be evaluated: entries in [−1.2, −0.2] ∪ [0.2, 1.2] first, then
+// positive ones (for log, sqrt, …), 20 tries at most; nil if none works.
+// Entries stay at least 0.2 away from 0: central differences lose their
+// accuracy next to a pole (x ./ a, log|a|) or a kink (relu, abs) at 0, and
+// would report a correct derivative as wrong.
+func RandomPoint(e ast.Expr, info *ast.Info, res *derive.Result, funcs map[string]string, rng *rand.Rand) *eval.Env {
+	for attempt := 0; attempt < 20; attempt++ {
+		vals, sizes := eval.Random(info.Vars, nil, rng, attempt%2 == 1)
+		for _, x := range vals {
+			x.Apply(func(_, _ int, v float64) float64 { return math.Copysign(0.2+math.Abs(v), v) }, x)
+		}
+		env := &eval.Env{Vars: vals, Funcs: funcs, Sizes: sizes}
+		v, err := eval.EvalAs(e, env, info.Shapes[e])
+		if err != nil || !finite(v) {
+			continue
+		}
+		defined := true
+		for _, d := range res.Derivs {
+			if _, err := Symbolic(res, d, env); err != nil {
+				defined = false
+				break
+			}
+		}
+		if defined {
+			return env
+		}
+	}
+	return nil
+}
+
+func finite(v *mat.Dense) bool {
+	r, c := v.Dims()
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			if x := v.At(i, j); math.IsNaN(x) || math.IsInf(x, 0) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// GenericFuncs lists the generic functions of e in order of first
+// appearance.
+func GenericFuncs(e ast.Expr) []string {
+	var out []string
+	seen := map[string]bool{}
+	ast.Inspect(e, func(n ast.Expr) bool {
+		if c, ok := n.(*ast.Call); ok && c.IsGeneric() && !seen[c.Fun] {
+			seen[c.Fun] = true
+			out = append(out, c.Fun)
+		}
+		return true
+	})
+	return out
+}
+
+// Partial writes ∂s/∂x, or ∂²s/∂x² for a second derivative.
+func Partial(fn, wrt string, order int) string {
+	if order == 2 {
+		return fmt.Sprintf("∂²%s/∂%s²", fn, wrt)
+	}
+	return fmt.Sprintf("∂%s/∂%s", fn, wrt)
+}
+
+// Text is the report as `matcalc check` prints it: the largest relative
+// error per derivative, and for a derivative above the tolerance the worst
+// entry (index, symbolic, numeric value) and the sizes drawn.
+func (r *Report) Text() string {
+	var b strings.Builder
+	where := fmt.Sprintf("at %d random points (seed %d)", r.Points, r.Seed)
+	if r.AtValues {
+		where = "at the given values"
+	}
+	fmt.Fprintf(&b, "central finite differences %s, tolerance %g\n", where, r.Tol)
+	width := 0
+	for _, e := range r.Entries {
+		width = max(width, len([]rune(Partial(r.FuncName, e.Wrt, e.Order))))
+	}
+	for _, e := range r.Entries {
+		p := Partial(r.FuncName, e.Wrt, e.Order)
+		status := "ok"
+		if !e.OK(r.Tol) {
+			status = "FAIL"
+		}
+		fmt.Fprintf(&b, "  %s%s  max rel. error %.1e  %s\n", p, strings.Repeat(" ", width-len([]rune(p))), e.MaxErr, status)
+		if !e.OK(r.Tol) {
+			fmt.Fprintf(&b, "    worst entry [%d,%d]: %s gives %.6g, central differences %.6g%s\n",
+				e.Row, e.Col, e.Symbolic, e.Got, e.Want, sizesText(e.Sizes))
+		}
+	}
+	if len(r.Bound) > 0 {
+		fmt.Fprintf(&b, "generic functions evaluated as %s (choose with --fun)\n", strings.Join(r.Bound, ", "))
+	}
+	return b.String()
+}
+
+func sizesText(sizes map[string]int) string {
+	if len(sizes) == 0 {
+		return ""
+	}
+	var names []string
+	for n := range sizes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var parts []string
+	for _, n := range names {
+		parts = append(parts, fmt.Sprintf("%s=%d", n, sizes[n]))
+	}
+	return "; sizes " + strings.Join(parts, ", ")
+}
