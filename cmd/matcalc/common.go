@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -357,46 +356,6 @@ func canonicalWrt(list []string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// shapeJSON lists the dimensions of a shape for JSON: names as strings,
-// sizes as numbers, [] for a scalar.
-func shapeJSON(s ast.Shape) []any {
-	out := []any{}
-	for _, d := range s.Dims() {
-		if d.N > 0 {
-			out = append(out, d.N)
-		} else {
-			out = append(out, d.String())
-		}
-	}
-	return out
-}
-
-type varJSON struct {
-	Name  string `json:"name"`
-	Shape []any  `json:"shape"`
-}
-
-func varsJSON(info *ast.Info) []varJSON {
-	out := []varJSON{}
-	for _, v := range info.Vars {
-		out = append(out, varJSON{Name: v.Name, Shape: shapeJSON(v.Shape)})
-	}
-	return out
-}
-
-// marshalJSON indents v and keeps <, > and & as they are (formulas hold
-// them), ending with a newline.
-func marshalJSON(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }
 
 // writeOutput writes b to the -o file atomically (a temporary file in the

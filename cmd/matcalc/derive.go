@@ -1,17 +1,14 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"strings"
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/derive"
-	"github.com/matcalc/matcalc/eval"
-	"github.com/matcalc/matcalc/render"
 	"github.com/matcalc/matcalc/render/gocode"
+	"github.com/matcalc/matcalc/report"
 	"github.com/spf13/cobra"
-	"gonum.org/v1/gonum/mat"
 )
 
 type deriveOptions struct {
@@ -89,24 +86,29 @@ func (o *deriveOptions) run(cmd *cobra.Command, args []string) error {
 	if order == 0 {
 		order = f.order
 	}
-	for _, w := range wrt {
-		if f.info.Var(w) == nil {
-			return fmt.Errorf("unknown variable %s in --wrt: the formula's variables are %s", w, varNames(f.info))
-		}
-	}
 	res, err := derive.Derive(f.expr, f.info, derive.Options{Wrt: wrt, Order: order, FuncName: f.funcName})
 	if err != nil {
 		return err
 	}
 	res.Input = f.src
 	var out []byte
+	ro := report.Options{Expr: f.expr, Info: f.info, Input: f.src, Steps: o.steps, Plain: o.style == "plain", Standalone: o.standalone}
+	if f.vals != nil {
+		if ro.At, err = f.env(); err != nil {
+			return err
+		}
+	}
 	switch o.format {
 	case "text":
-		out, err = o.text(f, res, order)
+		var s string
+		s, err = report.Text(res, ro)
+		out = []byte(s)
 	case "json":
-		out, err = o.json(f, res)
+		out, err = report.JSON(res, ro)
 	case "latex":
-		out, err = o.latex(f, res, order)
+		var s string
+		s, err = report.LaTeX(res, ro)
+		out = []byte(s)
 	case "go":
 		name := o.fn
 		if name == "" {
@@ -127,14 +129,6 @@ func (o *deriveOptions) run(cmd *cobra.Command, args []string) error {
 	return writeOutput(cmd, o.output, out)
 }
 
-func varNames(info *ast.Info) string {
-	var names []string
-	for _, v := range info.Vars {
-		names = append(names, v.Name)
-	}
-	return strings.Join(names, ", ")
-}
-
 // goExported makes a formula-file function name into an exported Go name.
 func goExported(name string) string {
 	n := ast.ASCIIName(name)
@@ -145,157 +139,3 @@ func goExported(name string) string {
 }
 
 func readAll(cmd *cobra.Command) ([]byte, error) { return io.ReadAll(cmd.InOrStdin()) }
-
-// partial writes ∂s/∂x, or ∂²s/∂x² for a second derivative.
-func partial(fn, wrt string, order int) string {
-	if order == 2 {
-		return fmt.Sprintf("∂²%s/∂%s²", fn, wrt)
-	}
-	return fmt.Sprintf("∂%s/∂%s", fn, wrt)
-}
-
-// values evaluates the function and every derivative at the --at point.
-type values struct {
-	fn     *mat.Dense
-	derivs []*mat.Dense
-}
-
-func evaluate(f *formula, res *derive.Result) (*values, error) {
-	env, err := f.env()
-	if err != nil {
-		return nil, err
-	}
-	var v values
-	if v.fn, err = eval.EvalAs(f.expr, env, res.FuncShape); err != nil {
-		return nil, fmt.Errorf("evaluating %s: %v", ast.String(f.expr), err)
-	}
-	for _, d := range res.Derivs {
-		x, err := evalDeriv(res, d, env)
-		if err != nil {
-			return nil, fmt.Errorf("evaluating ∂%s/∂%s: %v", res.FuncName, d.Wrt, err)
-		}
-		v.derivs = append(v.derivs, x)
-	}
-	return &v, nil
-}
-
-// evalDeriv evaluates a derivative in its shape; the number 0 stands for a
-// zero of that shape.
-func evalDeriv(res *derive.Result, d derive.Deriv, env *eval.Env) (*mat.Dense, error) {
-	return eval.EvalShaped(res.Expand(d.Expr), env, d.Shape)
-}
-
-func (o *deriveOptions) text(f *formula, res *derive.Result, order int) ([]byte, error) {
-	var b strings.Builder
-	if o.steps {
-		st, err := stepsText(f, res)
-		if err != nil {
-			return nil, err
-		}
-		b.WriteString(st)
-	}
-	for _, d := range res.Defs {
-		fmt.Fprintf(&b, "%s = %s\n", d.Name, ast.String(d.Expr))
-	}
-	fmt.Fprintf(&b, "%s = %s\n", res.FuncName, ast.String(res.Func))
-	if len(res.Derivs) > 0 {
-		b.WriteString("\n")
-	}
-	for _, d := range res.Derivs {
-		fmt.Fprintf(&b, "%s = %s\n", partial(res.FuncName, d.Wrt, d.Order), ast.String(d.Expr))
-	}
-	if f.vals != nil {
-		v, err := evaluate(f, res)
-		if err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(&b, "\nat the given values:\n%s = %s\n", res.FuncName, eval.Compact(v.fn))
-		for i, d := range res.Derivs {
-			fmt.Fprintf(&b, "%s = %s\n", partial(res.FuncName, d.Wrt, d.Order), eval.Compact(v.derivs[i]))
-		}
-	}
-	return []byte(b.String()), nil
-}
-
-func (o *deriveOptions) latexOptions(res *derive.Result) render.LaTeXOptions {
-	return render.LaTeXOptions{Shapes: res.Env(), Plain: o.style == "plain"}
-}
-
-// latex writes the result as an aligned block (after the steps' blocks,
-// with --steps), each block its own display: blocks are separated by a
-// blank line, or stacked in a document with --standalone.
-func (o *deriveOptions) latex(f *formula, res *derive.Result, order int) ([]byte, error) {
-	var bodies []string
-	if o.steps {
-		st, err := stepsLaTeX(f, res, o.latexOptions(res))
-		if err != nil {
-			return nil, err
-		}
-		bodies = append(bodies, st...)
-	}
-	bodies = append(bodies, render.LaTeXResult(res, o.latexOptions(res)))
-	if o.standalone {
-		return []byte(render.Standalone(bodies...)), nil
-	}
-	return []byte(strings.Join(bodies, "\n\n") + "\n"), nil
-}
-
-type defJSON struct {
-	Name  string `json:"name"`
-	Text  string `json:"text"`
-	LaTeX string `json:"latex"`
-	Shape []any  `json:"shape"`
-}
-
-type derivJSON struct {
-	Wrt   string `json:"wrt"`
-	Kind  string `json:"kind"`
-	Order int    `json:"order"`
-	Text  string `json:"text"`
-	LaTeX string `json:"latex"`
-	Shape []any  `json:"shape"`
-	Value any    `json:"value,omitempty"`
-}
-
-func (o *deriveOptions) json(f *formula, res *derive.Result) ([]byte, error) {
-	lo := o.latexOptions(res)
-	fn := map[string]any{
-		"text":  ast.String(res.Func),
-		"ascii": ast.ASCII(res.Func),
-		"latex": render.LaTeX(res.Func, lo),
-		"shape": shapeJSON(res.FuncShape),
-	}
-	defs := []defJSON{}
-	for _, d := range res.Defs {
-		defs = append(defs, defJSON{Name: d.Name, Text: ast.String(d.Expr), LaTeX: render.LaTeX(d.Expr, lo), Shape: shapeJSON(d.Shape)})
-	}
-	derivs := []derivJSON{}
-	var v *values
-	if f.vals != nil {
-		var err error
-		if v, err = evaluate(f, res); err != nil {
-			return nil, err
-		}
-		if fn["value"], err = eval.EncodeChecked(v.fn); err != nil {
-			return nil, fmt.Errorf("the value of %s: %v", res.FuncName, err)
-		}
-	}
-	for i, d := range res.Derivs {
-		dj := derivJSON{Wrt: d.Wrt, Kind: string(d.Kind), Order: d.Order, Text: ast.String(d.Expr), LaTeX: render.LaTeX(d.Expr, lo), Shape: shapeJSON(d.Shape)}
-		if v != nil {
-			var err error
-			if dj.Value, err = eval.EncodeChecked(v.derivs[i]); err != nil {
-				return nil, fmt.Errorf("the value of ∂%s/∂%s: %v", res.FuncName, d.Wrt, err)
-			}
-		}
-		derivs = append(derivs, dj)
-	}
-	doc := struct {
-		Input       string      `json:"input"`
-		Variables   []varJSON   `json:"variables"`
-		Definitions []defJSON   `json:"definitions"`
-		Function    any         `json:"function"`
-		Derivatives []derivJSON `json:"derivatives"`
-	}{f.src, varsJSON(f.info), defs, fn, derivs}
-	return marshalJSON(doc)
-}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/eval"
+	"github.com/matcalc/matcalc/report"
 	"github.com/spf13/cobra"
 )
 
@@ -64,15 +65,15 @@ func (o *evalOptions) run(cmd *cobra.Command, args []string) error {
 	r, c := v.Dims()
 	doc := map[string]any{
 		"input":     f.src,
-		"variables": varsJSON(f.info),
+		"variables": report.Vars(f.info),
 		"function": map[string]any{
 			"text":  ast.String(f.expr),
 			"ascii": ast.ASCII(f.expr),
-			"shape": shapeJSON(ast.Shape{Rows: ast.Size(r), Cols: ast.Size(c)}),
+			"shape": report.Shape(ast.Shape{Rows: ast.Size(r), Cols: ast.Size(c)}),
 			"value": val,
 		},
 	}
-	b, err := marshalJSON(doc)
+	b, err := report.Marshal(doc)
 	if err != nil {
 		return err
 	}

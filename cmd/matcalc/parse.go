@@ -7,6 +7,7 @@ import (
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/check"
 	"github.com/matcalc/matcalc/render"
+	"github.com/matcalc/matcalc/report"
 	"github.com/spf13/cobra"
 )
 
@@ -63,15 +64,15 @@ func (o *parseOptions) run(cmd *cobra.Command, args []string) error {
 	if o.format == "json" {
 		doc := map[string]any{
 			"input":     f.src,
-			"variables": varsJSON(f.info),
+			"variables": report.Vars(f.info),
 			"function": map[string]any{
 				"text":  ast.String(f.expr),
 				"ascii": ast.ASCII(f.expr),
 				"latex": render.LaTeX(f.expr, render.LaTeXOptions{Shapes: f.info.Env()}),
-				"shape": shapeJSON(shape),
+				"shape": report.Shape(shape),
 			},
 		}
-		b, err := marshalJSON(doc)
+		b, err := report.Marshal(doc)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,240 @@
+// Package report assembles what matcalc prints for a derivation: the text
+// (shared pieces, the function, its derivatives, the derivation steps, the
+// values at given numbers), the JSON document and the LaTeX blocks. The
+// command line only parses flags and writes what these functions return.
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/derive"
+	"github.com/matcalc/matcalc/eval"
+	"github.com/matcalc/matcalc/render"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Options says what a report holds besides the derivatives.
+type Options struct {
+	// Expr and Info are the formula as parsed and its shapes: the steps
+	// and the values are computed from them.
+	Expr ast.Expr
+	Info *ast.Info
+	// Input is the formula as the user gave it (JSON's "input").
+	Input string
+	// Steps adds the derivation, step by step.
+	Steps bool
+	// At, when set, evaluates the function and every derivative there.
+	At *eval.Env
+	// Plain writes LaTeX without bold vectors and matrices; Standalone
+	// wraps it in a document for pdflatex.
+	Plain, Standalone bool
+}
+
+// Partial writes ∂s/∂x, or ∂²s/∂x² for a second derivative.
+func Partial(fn, wrt string, order int) string {
+	if order == 2 {
+		return fmt.Sprintf("∂²%s/∂%s²", fn, wrt)
+	}
+	return fmt.Sprintf("∂%s/∂%s", fn, wrt)
+}
+
+// Values are the function and its derivatives evaluated at a point.
+type Values struct {
+	Func   *mat.Dense
+	Derivs []*mat.Dense
+}
+
+// Evaluate evaluates the function (from its parsed form expr) and every
+// derivative of res at env; a derivative 0 is the zero of its shape.
+func Evaluate(expr ast.Expr, res *derive.Result, env *eval.Env) (*Values, error) {
+	var v Values
+	var err error
+	if v.Func, err = eval.EvalAs(expr, env, res.FuncShape); err != nil {
+		return nil, fmt.Errorf("evaluating %s: %v", ast.String(expr), err)
+	}
+	for _, d := range res.Derivs {
+		x, err := eval.EvalShaped(res.Expand(d.Expr), env, d.Shape)
+		if err != nil {
+			return nil, fmt.Errorf("evaluating ∂%s/∂%s: %v", res.FuncName, d.Wrt, err)
+		}
+		v.Derivs = append(v.Derivs, x)
+	}
+	return &v, nil
+}
+
+// Text is the result as `matcalc derive` prints it.
+func Text(res *derive.Result, o Options) (string, error) {
+	var b strings.Builder
+	if o.Steps {
+		ds, err := derive.Steps(o.Expr, o.Info, res)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(render.StepsText(ds, res))
+	}
+	for _, d := range res.Defs {
+		fmt.Fprintf(&b, "%s = %s\n", d.Name, ast.String(d.Expr))
+	}
+	fmt.Fprintf(&b, "%s = %s\n", res.FuncName, ast.String(res.Func))
+	if len(res.Derivs) > 0 {
+		b.WriteString("\n")
+	}
+	for _, d := range res.Derivs {
+		fmt.Fprintf(&b, "%s = %s\n", Partial(res.FuncName, d.Wrt, d.Order), ast.String(d.Expr))
+	}
+	for _, m := range res.Omitted {
+		fmt.Fprintf(&b, "(%s is left out: %s)\n", m.Var, m.Reason)
+	}
+	if o.At != nil {
+		v, err := Evaluate(o.Expr, res, o.At)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "\nat the given values:\n%s = %s\n", res.FuncName, eval.Compact(v.Func))
+		for i, d := range res.Derivs {
+			fmt.Fprintf(&b, "%s = %s\n", Partial(res.FuncName, d.Wrt, d.Order), eval.Compact(v.Derivs[i]))
+		}
+	}
+	return b.String(), nil
+}
+
+// LaTeXOptions are the LaTeX options of a result: its shapes, and the style.
+func LaTeXOptions(res *derive.Result, o Options) render.LaTeXOptions {
+	return render.LaTeXOptions{Shapes: res.Env(), Plain: o.Plain}
+}
+
+// LaTeX writes the result as an aligned block (after the steps' blocks,
+// with Steps), each block its own display: blocks are separated by a blank
+// line, or stacked in a document with Standalone.
+func LaTeX(res *derive.Result, o Options) (string, error) {
+	lo := LaTeXOptions(res, o)
+	var bodies []string
+	if o.Steps {
+		ds, err := derive.Steps(o.Expr, o.Info, res)
+		if err != nil {
+			return "", err
+		}
+		bodies = append(bodies, render.StepsLaTeXBlocks(ds, res, lo)...)
+	}
+	bodies = append(bodies, render.LaTeXResult(res, lo))
+	if o.Standalone {
+		return render.Standalone(bodies...), nil
+	}
+	return strings.Join(bodies, "\n\n") + "\n", nil
+}
+
+// Shape lists the dimensions of a shape for JSON: names as strings, sizes
+// as numbers, [] for a scalar.
+func Shape(s ast.Shape) []any {
+	out := []any{}
+	for _, d := range s.Dims() {
+		if d.N > 0 {
+			out = append(out, d.N)
+		} else {
+			out = append(out, d.String())
+		}
+	}
+	return out
+}
+
+// A Var is a variable in JSON.
+type Var struct {
+	Name  string `json:"name"`
+	Shape []any  `json:"shape"`
+}
+
+// Vars lists the variables of info for JSON.
+func Vars(info *ast.Info) []Var {
+	out := []Var{}
+	for _, v := range info.Vars {
+		out = append(out, Var{Name: v.Name, Shape: Shape(v.Shape)})
+	}
+	return out
+}
+
+// Marshal indents v and keeps <, > and & as they are (formulas hold them),
+// ending with a newline.
+func Marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+type defJSON struct {
+	Name  string `json:"name"`
+	Text  string `json:"text"`
+	LaTeX string `json:"latex"`
+	Shape []any  `json:"shape"`
+}
+
+type derivJSON struct {
+	Wrt   string `json:"wrt"`
+	Kind  string `json:"kind"`
+	Order int    `json:"order"`
+	Text  string `json:"text"`
+	LaTeX string `json:"latex"`
+	Shape []any  `json:"shape"`
+	Value any    `json:"value,omitempty"`
+}
+
+// JSON is the result as one JSON document (docs/cli.md).
+func JSON(res *derive.Result, o Options) ([]byte, error) {
+	lo := LaTeXOptions(res, o)
+	fn := map[string]any{
+		"text":  ast.String(res.Func),
+		"ascii": ast.ASCII(res.Func),
+		"latex": render.LaTeX(res.Func, lo),
+		"shape": Shape(res.FuncShape),
+	}
+	defs := []defJSON{}
+	for _, d := range res.Defs {
+		defs = append(defs, defJSON{Name: d.Name, Text: ast.String(d.Expr), LaTeX: render.LaTeX(d.Expr, lo), Shape: Shape(d.Shape)})
+	}
+	derivs := []derivJSON{}
+	var v *Values
+	if o.At != nil {
+		var err error
+		if v, err = Evaluate(o.Expr, res, o.At); err != nil {
+			return nil, err
+		}
+		if fn["value"], err = eval.EncodeChecked(v.Func); err != nil {
+			return nil, fmt.Errorf("the value of %s: %v", res.FuncName, err)
+		}
+	}
+	for i, d := range res.Derivs {
+		dj := derivJSON{Wrt: d.Wrt, Kind: string(d.Kind), Order: d.Order, Text: ast.String(d.Expr), LaTeX: render.LaTeX(d.Expr, lo), Shape: Shape(d.Shape)}
+		if v != nil {
+			var err error
+			if dj.Value, err = eval.EncodeChecked(v.Derivs[i]); err != nil {
+				return nil, fmt.Errorf("the value of ∂%s/∂%s: %v", res.FuncName, d.Wrt, err)
+			}
+		}
+		derivs = append(derivs, dj)
+	}
+	type omitted struct {
+		Var    string `json:"var"`
+		Reason string `json:"reason"`
+	}
+	var om []omitted
+	for _, m := range res.Omitted {
+		om = append(om, omitted{m.Var, m.Reason})
+	}
+	doc := struct {
+		Input       string      `json:"input"`
+		Variables   []Var       `json:"variables"`
+		Definitions []defJSON   `json:"definitions"`
+		Function    any         `json:"function"`
+		Derivatives []derivJSON `json:"derivatives"`
+		Omitted     []omitted   `json:"omitted,omitempty"`
+	}{o.Input, Vars(o.Info), defs, fn, derivs, om}
+	return Marshal(doc)
+}
