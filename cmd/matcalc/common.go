@@ -51,6 +51,9 @@ var errCheckFailed = errors.New("check failed")
 
 // common holds the flags every formula command shares.
 type common struct {
+	// fset maps positions to the formula (or formula file) and to each
+	// --let, so that an error is shown against the source it is in.
+	fset  *ast.FileSet
 	lets  []string
 	at    string
 	funcs []string // generic function bindings, "f=tanh"
@@ -98,32 +101,31 @@ func readFormula(cmd *cobra.Command, args []string) (string, error) {
 
 func (c *common) decls() ([]ast.Decl, error) {
 	var decls []ast.Decl
-	for i, l := range c.lets {
+	if c.fset == nil {
+		c.fset = ast.NewFileSet()
+	}
+	for _, l := range c.lets {
 		d, err := parser.ParseDecls(l)
 		if err != nil {
 			return nil, &sourceError{what: "--let", src: l, err: err}
 		}
+		f := c.fset.AddFile("--let", l)
 		for k := range d {
-			// Positions in the i-th --let are moved past every formula,
-			// so that an error there is shown against the --let.
-			d[k].DeclPos += letBase(i)
+			// Positions in a --let are the FileSet's, so that an error
+			// there is shown against the --let.
+			d[k].DeclPos += f.Base()
 		}
 		decls = append(decls, d...)
 	}
 	return decls, nil
 }
 
-// letBase is where the positions of the i-th --let start (see decls).
-func letBase(i int) ast.Pos { return ast.Pos(i+1) << 24 }
-
 // sourceErr returns err, found while reading the formula src, as a
 // sourceError against src, or against the --let it points into.
 func (c *common) sourceErr(src string, err error) error {
-	var e *ast.Error
-	if errors.As(err, &e) && e.Pos >= letBase(0) {
-		i := int(e.Pos>>24) - 1
-		if i < len(c.lets) {
-			return &sourceError{what: "--let", src: c.lets[i], err: ast.Errorf(e.Pos-letBase(i), "%s", e.Msg)}
+	if c.fset != nil {
+		if f, local := c.fset.Localize(err); f != nil && f.Name() == "--let" {
+			return &sourceError{what: "--let", src: f.Src(), err: local}
 		}
 	}
 	return &sourceError{what: "formula", src: src, err: err}
@@ -133,6 +135,8 @@ func (c *common) sourceErr(src string, err error) error {
 // shapes. stdinUsed says whether the formula came from stdin (then --at -
 // cannot read it too).
 func (c *common) load(cmd *cobra.Command, src string, extra []ast.Decl) (*formula, error) {
+	c.fset = ast.NewFileSet()
+	c.fset.AddFile("formula", src)
 	decls, err := c.decls()
 	if err != nil {
 		return nil, err
@@ -250,6 +254,8 @@ func (o *common) loadFile(cmd *cobra.Command, path string) (*formula, error) {
 	if fexpr == nil {
 		return nil, &sourceError{what: path, src: src, err: ast.Errorf(req.Pos, "derive %s: %s is not defined in the file", req.Func, req.Func)}
 	}
+	o.fset = ast.NewFileSet()
+	o.fset.AddFile(path, src)
 	decls, err := o.decls()
 	if err != nil {
 		return nil, err
