@@ -199,8 +199,13 @@ func startsWithMinus(e Expr) bool {
 func (p *printer) binary(e *Binary) {
 	prec := Precedence(e)
 	if e.Op == Pow || e.Op == ElemPow {
-		p.paren(e.X, !p.isPostfixChainable(e.X))
-		if n, ok := e.Y.(*Number); ok && e.Op == Pow && !p.ascii && n.Value >= 0 && n.Value == float64(int(n.Value)) && n.Value < 1e6 {
+		n, isNum := e.Y.(*Number)
+		super := isNum && e.Op == Pow && !p.ascii && n.Value >= 0 && n.Value == float64(int(n.Value)) && n.Value < 1e6
+		// e^x reads as exp(x): a variable e raised with ^ is written (e)^x.
+		id, isID := e.X.(*Ident)
+		euler := isID && id.Name == "e" && e.Op == Pow && !super
+		p.paren(e.X, !p.isPostfixChainable(e.X) || euler)
+		if super {
 			for _, d := range strconv.Itoa(int(n.Value)) {
 				p.b.WriteRune(superDigits[d-'0'])
 			}

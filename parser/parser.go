@@ -378,6 +378,7 @@ func (p *parser) postfix() (ast.Expr, error) {
 			if powered {
 				return nil, p.ambiguousPower(t)
 			}
+			bracketed := p.i > 0 && p.toks[p.i-1].text == ")" // (e)^x is a power of e
 			p.next()
 			y, inverse, err := p.exponent()
 			if err != nil {
@@ -386,7 +387,7 @@ func (p *parser) postfix() (ast.Expr, error) {
 			switch {
 			case inverse && t.text == "^":
 				x = &ast.Call{FunPos: start, Fun: "inv", Args: []ast.Expr{x}, Rparen: y.End() - 1}
-			case t.text == "^" && isEuler(x) && !p.cfg.vars["e"]:
+			case t.text == "^" && isEuler(x) && !p.cfg.vars["e"] && !bracketed:
 				// e^x is exp(x), unless e is declared a variable.
 				x = &ast.Call{FunPos: start, Fun: op.Exp.Name(), Args: []ast.Expr{y}, Rparen: y.End() - 1}
 			case t.text == "^":
