@@ -38,23 +38,45 @@ func (c *Checker) Shape(e Expr) (Shape, error) { return c.c.shape(e) }
 // given: one set of shape rules serves parsed formulas and derived trees.
 // Its dimensions are rigid where env gives them; the dimension of an I or
 // 𝟙 of unknown size is unified with what it combines with.
-type checker struct{ in *inferer }
+type checker struct {
+	in *inferer
+	// resolved memoizes the shapes handed out: with every variable's
+	// shape given, a node's shape does not change once known.
+	resolved map[Expr]Shape
+}
 
 func newChecker(env map[string]Shape) *checker {
-	in := newInferer()
+	// Only what shape() needs: collect, declarations and naming are
+	// Infer's.
+	in := &inferer{
+		vars:     map[string]*varState{},
+		named:    map[string]int{},
+		taken:    map[string]bool{},
+		shapes:   map[Expr]shp{},
+		constant: map[Expr]bool{},
+	}
+	in.dims.fresh(0) // index 0 is the constant dimension 1
+	in.dims.size[0] = 1
 	in.env = env
 	if in.env == nil {
 		in.env = map[string]Shape{}
 	}
-	return &checker{in}
+	return &checker{in: in, resolved: map[Expr]Shape{}}
 }
 
 func (c *checker) shape(e Expr) (Shape, error) {
+	if s, ok := c.resolved[e]; ok {
+		return s, nil
+	}
 	s, err := c.in.shape(e)
 	if err != nil {
 		return Shape{}, err
 	}
-	return c.in.resolve(s, nil), nil
+	r := c.in.resolve(s, nil)
+	if r.Rows.Known() && r.Cols.Known() {
+		c.resolved[e] = r
+	}
+	return r, nil
 }
 
 func sameDim(a, b Dim) bool { return !a.Known() || !b.Known() || a == b }
