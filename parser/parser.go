@@ -35,6 +35,9 @@ func (c *Config) ParseExpr(src string) (ast.Expr, error) {
 	if c != nil {
 		decls = c.Decls
 	}
+	if err := checkSource(src); err != nil {
+		return nil, err
+	}
 	cfg := newConfig(decls, nil)
 	return cfg.parseExpr(src, 0, len(src))
 }
@@ -112,6 +115,9 @@ func (c *config) parseExpr(src string, start, end int) (ast.Expr, error) {
 	}
 	if t := p.peek(); t.kind != tEOF {
 		return nil, p.unexpected(t, "")
+	}
+	if err := CheckTree(x); err != nil {
+		return nil, err
 	}
 	return x, nil
 }
