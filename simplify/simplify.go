@@ -79,6 +79,8 @@ type Simplifier struct {
 	memo   map[ast.Expr]ast.Expr
 	// pure marks products with no scalar factor to gather (gather.go).
 	pure map[ast.Expr]bool
+	// hasher memoises structural hashes (gather.go).
+	hasher *ast.Hasher
 	// Trace, when set, is called for every rewrite that fires.
 	Trace func(rule string, before, after ast.Expr)
 }
