@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/derive"
 	"github.com/matcalc/matcalc/eval"
+	"github.com/matcalc/matcalc/parser"
 	"github.com/matcalc/matcalc/render"
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
@@ -139,7 +139,9 @@ func goExported(name string) string {
 	return strings.ToUpper(n[:1]) + n[1:]
 }
 
-func readAll(cmd *cobra.Command) ([]byte, error) { return io.ReadAll(cmd.InOrStdin()) }
+func readAll(cmd *cobra.Command) ([]byte, error) {
+	return readLimited(cmd.InOrStdin(), "stdin", parser.MaxSourceBytes)
+}
 
 // partial writes ∂s/∂x, or ∂²s/∂x² for a second derivative.
 func partial(fn, wrt string, order int) string {
