@@ -155,6 +155,8 @@ func partial(fn, wrt string, order int) string {
 type values struct {
 	fn     *mat.Dense
 	derivs []*mat.Dense
+	// warnings say where a value that is NaN or ±Inf first appeared.
+	warnings []string
 }
 
 func evaluate(f *formula, res *derive.Result) (*values, error) {
@@ -166,12 +168,18 @@ func evaluate(f *formula, res *derive.Result) (*values, error) {
 	if v.fn, err = eval.EvalAs(f.expr, env, res.FuncShape); err != nil {
 		return nil, fmt.Errorf("evaluating %s: %v", ast.String(f.expr), err)
 	}
+	if w := eval.NonFiniteWarning(res.FuncName, f.expr, v.fn, env, res.FuncShape); w != "" {
+		v.warnings = append(v.warnings, w)
+	}
 	for _, d := range res.Derivs {
 		x, err := evalDeriv(res, d, env)
 		if err != nil {
 			return nil, fmt.Errorf("evaluating ∂%s/∂%s: %v", res.FuncName, d.Wrt, err)
 		}
 		v.derivs = append(v.derivs, x)
+		if w := eval.NonFiniteWarning(partial(res.FuncName, d.Wrt, d.Order), res.Expand(d.Expr), x, env, d.Shape); w != "" {
+			v.warnings = append(v.warnings, w)
+		}
 	}
 	return &v, nil
 }
@@ -209,6 +217,9 @@ func (o *deriveOptions) text(f *formula, res *derive.Result, order int) ([]byte,
 		fmt.Fprintf(&b, "\nat the given values:\n%s = %s\n", res.FuncName, eval.Compact(v.fn))
 		for i, d := range res.Derivs {
 			fmt.Fprintf(&b, "%s = %s\n", partial(res.FuncName, d.Wrt, d.Order), eval.Compact(v.derivs[i]))
+		}
+		for _, w := range v.warnings {
+			fmt.Fprintf(&b, "warning: %s\n", w)
 		}
 	}
 	return []byte(b.String()), nil
@@ -273,17 +284,15 @@ func (o *deriveOptions) json(f *formula, res *derive.Result) ([]byte, error) {
 		if v, err = evaluate(f, res); err != nil {
 			return nil, err
 		}
-		if fn["value"], err = eval.EncodeChecked(v.fn); err != nil {
-			return nil, fmt.Errorf("the value of %s: %v", res.FuncName, err)
+		fn["value"] = eval.EncodeJSON(v.fn)
+		if len(v.warnings) > 0 {
+			fn["warnings"] = v.warnings
 		}
 	}
 	for i, d := range res.Derivs {
 		dj := derivJSON{Wrt: d.Wrt, Kind: string(d.Kind), Order: d.Order, Text: ast.String(d.Expr), LaTeX: render.LaTeX(d.Expr, lo), Shape: shapeJSON(d.Shape)}
 		if v != nil {
-			var err error
-			if dj.Value, err = eval.EncodeChecked(v.derivs[i]); err != nil {
-				return nil, fmt.Errorf("the value of ∂%s/∂%s: %v", res.FuncName, d.Wrt, err)
-			}
+			dj.Value = eval.EncodeJSON(v.derivs[i])
 		}
 		derivs = append(derivs, dj)
 	}
