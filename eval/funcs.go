@@ -251,6 +251,9 @@ func structural(e *ast.Call, name string, x *mat.Dense) (*mat.Dense, error) {
 		case r == 1 && c == 1:
 			return mat.DenseCopyOf(x), nil
 		case c == 1:
+			if err := tooLarge(e.Pos(), "diag", r, r); err != nil {
+				return nil, err
+			}
 			d := mat.NewDense(r, r, nil)
 			for i := 0; i < r; i++ {
 				d.Set(i, i, x.At(i, 0))

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/matcalc/matcalc/ast"
+	"gonum.org/v1/gonum/mat"
 )
 
 // MaxValueBytes bounds the JSON of --at values read from a file or stdin
@@ -37,4 +40,46 @@ func readValueFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	return b, nil
+}
+
+// MaxEntries bounds the entries of one dense matrix the evaluator builds
+// (2²⁴, 128 MiB of float64): an outer product xxᵀ of a 20 000-entry x, the
+// Hessian of a 10⁵-entry vector or diag of it would otherwise take
+// gigabytes before anything is printed.
+const MaxEntries = 1 << 24
+
+// tooLarge returns an error at pos when an r×c matrix would exceed
+// MaxEntries, and nil otherwise.
+func tooLarge(pos ast.Pos, what string, r, c int) error {
+	if r > 0 && c > 0 && r <= MaxEntries && c <= MaxEntries/r {
+		return nil
+	}
+	if r <= 0 || c <= 0 {
+		return nil
+	}
+	return ast.Errorf(pos, "%s would be %d×%d, more than the limit of %d entries of a dense matrix", what, r, c, MaxEntries)
+}
+
+// MaxDiffWork bounds the work of central differences, counted as the
+// evaluations they need times the entries of the values each one reads
+// (about a second or two): by every entry of a 1000×1000 matrix they would
+// take 2·10⁶ evaluations of a formula reading 10⁶ numbers.
+const MaxDiffWork = 1 << 30
+
+// diffTooCostly returns an error when central differences by wrt, making
+// evals evaluations of a formula with value f0, exceed MaxDiffWork.
+func diffTooCostly(env *Env, _ string, evals int, f0 *mat.Dense) error {
+	per := 0
+	for _, v := range env.Vars {
+		if v != nil {
+			r, c := v.Dims()
+			per += r * c
+		}
+	}
+	r, c := f0.Dims()
+	per += r * c
+	if per > 0 && evals > MaxDiffWork/per {
+		return fmt.Errorf("%d evaluations of a formula over %d numbers, more than the limit of %d evaluations × numbers (choose smaller values)", evals, per, MaxDiffWork)
+	}
+	return nil
 }
