@@ -62,9 +62,9 @@ func tooLarge(pos ast.Pos, what string, r, c int) error {
 
 // MaxDiffWork bounds the work of central differences, counted as the
 // evaluations they need times the entries of the values each one reads
-// (about a second or two): by every entry of a 1000×1000 matrix they would
+// (well under a second): by every entry of a 1000×1000 matrix they would
 // take 2·10⁶ evaluations of a formula reading 10⁶ numbers.
-const MaxDiffWork = 1 << 30
+const MaxDiffWork = 1 << 26
 
 // diffTooCostly returns an error when central differences by wrt, making
 // evals evaluations of a formula with value f0, exceed MaxDiffWork.

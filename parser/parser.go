@@ -219,7 +219,7 @@ func (p *parser) operandError(what string) error {
 func (p *parser) enter() error {
 	p.depth++
 	if p.depth > maxDepth {
-		return ast.Errorf(p.peek().pos, "expression nested too deeply")
+		return ast.Errorf(p.peek().pos, "expression nested too deeply: more than %d brackets, signs or calls inside one another, the limit", maxDepth)
 	}
 	return nil
 }
