@@ -38,10 +38,10 @@ func runHostile(t testing.TB, f hostile.Family, n int) (int, string, int, time.D
 // slowInShort are the cases that take more than a second on a shared
 // core; -short skips them.
 var slowInShort = map[string]int{
-	"nested tanh, --order 2":                       100,
+	"nested tanh, --order 2":                      100,
 	"check tr(XᵀX) at an n×n matrix (n² entries)": 100,
-	"nested exp(exp(…))":                           100,
-	"backprop --format svg of (x+y)(x+y)…":         1000,
+	"nested exp(exp(…))":                          100,
+	"backprop --format svg of (x+y)(x+y)…":        1000,
 }
 
 // TestHostileFamilies runs every family of issue 12 at growing sizes: each
