@@ -6,6 +6,7 @@
 package derive
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"unicode"
@@ -27,18 +28,34 @@ type Options struct {
 	FuncName string
 	// NoShare leaves shared subexpressions inline.
 	NoShare bool
+	// Context, when set, cancels the derivation: Derive then returns its
+	// error (see DeriveContext).
+	Context context.Context
+}
+
+// DeriveContext is Derive stopping with ctx's error once ctx is done, for
+// callers (the web page, a server) that bound the time a formula may take.
+func DeriveContext(ctx context.Context, e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
+	opts.Context = ctx
+	return Derive(e, info, opts)
 }
 
 // Derive returns the derivatives of e, whose shapes info gives (from
 // ast.Infer), as opts asks.
-func Derive(e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
+func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
+	if ctx := opts.Context; ctx != nil {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		defer simplify.RecoverCanceled(&err)
+	}
 	e = Annotate(e, info)
 	env := info.Env()
 	fs, err := ast.ShapeOf(e, env)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{FuncName: opts.FuncName, Func: e, FuncShape: fs, Vars: info.Vars}
+	res = &Result{FuncName: opts.FuncName, Func: e, FuncShape: fs, Vars: info.Vars}
 	if res.FuncName == "" {
 		res.FuncName = "s"
 	}
@@ -84,6 +101,9 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
 		}
 	}
 	x := op.ExpandAll(e) // derived through its expansion: dot(x, y) = sum(x ∘ y)
+	if opts.Context != nil {
+		s.WithContext(opts.Context)
+	}
 	var grads map[string]ast.Expr
 	if fs.IsScalar() {
 		if grads, err = gradients(x, env, wrt); err != nil {
@@ -127,6 +147,11 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
 			d.Expr = ast.Num(0) // the zero of the derivative's shape
 		}
 		res.Derivs = append(res.Derivs, d)
+		if opts.Context != nil {
+			if err := opts.Context.Err(); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if !opts.NoShare {
 		share(res, info)

@@ -63,6 +63,9 @@ func CentralDiff(e ast.Expr, env *Env, wrt string) (*mat.Dense, error) {
 	}
 	fr, fc := f0.Dims()
 	xr, xc := x0.Dims()
+	if err := diffTooCostly(env, wrt, 2*xr*xc, f0); err != nil {
+		return nil, err
+	}
 	// out(k) is where the derivative by entry k goes: a column of the
 	// result for a vector e, one entry for a scalar e.
 	var out *mat.Dense
@@ -129,6 +132,9 @@ func CentralDiff2(e ast.Expr, env *Env, wrt string) (*mat.Dense, error) {
 	n, c := x0.Dims()
 	if c != 1 {
 		return nil, fmt.Errorf("the second derivative by %s (%s) is a 4th-order tensor: Hessians are by scalars and vectors", wrt, shapeText(x0))
+	}
+	if err := diffTooCostly(env, wrt, 4*n*n, f0); err != nil {
+		return nil, err
 	}
 	at := func(steps map[int]float64) (float64, error) {
 		v, err := perturbed(e, env, wrt, x0, steps, ast.Scalar)

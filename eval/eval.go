@@ -304,6 +304,9 @@ func (ev *evaluator) identity(e *ast.Identity, w want) (*mat.Dense, bool, error)
 	if n == 0 {
 		return nil, false, &unsizedError{pos: e.Pos(), what: "I", dim: e.N.Name}
 	}
+	if err := tooLarge(e.Pos(), "the identity", n, n); err != nil {
+		return nil, false, err
+	}
 	return eye(n), ctx, nil
 }
 
@@ -323,6 +326,9 @@ func (ev *evaluator) ones(e *ast.Ones, w want) (*mat.Dense, bool, error) {
 			return nil, false, &unsizedError{pos: e.Pos(), what: "𝟙", dim: e.Shape.Cols.Name}
 		}
 		c, ctx = 1, true // 𝟙 is a vector unless its context says otherwise
+	}
+	if err := tooLarge(e.Pos(), "𝟙", r, c); err != nil {
+		return nil, false, err
 	}
 	v := mat.NewDense(r, c, nil)
 	fill(v, 1)
@@ -431,6 +437,9 @@ func (ev *evaluator) binary(e *ast.Binary, w want) (*mat.Dense, bool, error) {
 		if xc != yr {
 			return nil, false, ast.Errorf(e.Pos(), "cannot multiply %s (%s) by %s (%s): inner dimensions %d and %d differ",
 				ast.String(e.X), shapeText(x), ast.String(e.Y), shapeText(y), xc, yr)
+		}
+		if err := tooLarge(e.Pos(), "the product "+ast.String(e), x.RawMatrix().Rows, y.RawMatrix().Cols); err != nil {
+			return nil, false, err
 		}
 		var r mat.Dense
 		r.Mul(x, y)

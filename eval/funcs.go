@@ -121,6 +121,11 @@ func structural(e *ast.Call, f op.Structural, x *mat.Dense) (*mat.Dense, error) 
 		if c != 1 && r != c {
 			return nil, ast.Errorf(e.Pos(), "%s needs a vector or a square matrix, not %s (%s)", name, arg, shapeText(x))
 		}
+		if c == 1 {
+			if err := tooLarge(e.Pos(), name, r, r); err != nil {
+				return nil, err
+			}
+		}
 	case ast.VectorToVector:
 		if c != 1 {
 			return nil, ast.Errorf(e.Pos(), "%s needs a vector, not %s (%s)", name, arg, shapeText(x))

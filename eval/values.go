@@ -31,7 +31,7 @@ func ParseValues(spec string, stdin io.Reader) (map[string]*mat.Dense, error) {
 		if stdin == nil {
 			return nil, errors.New("stdin: nothing to read")
 		}
-		data, err := io.ReadAll(stdin)
+		data, err := readValueBytes(stdin)
 		if err != nil {
 			return nil, fmt.Errorf("stdin: %v", err)
 		}
@@ -39,7 +39,7 @@ func ParseValues(spec string, stdin io.Reader) (map[string]*mat.Dense, error) {
 	case looksLikeAssignments(trimmed):
 		return parseAssignments(trimmed)
 	}
-	data, err := os.ReadFile(spec)
+	data, err := readValueFile(spec)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) && strings.Contains(spec, "=") {
 			_, err := parseAssignments(trimmed) // say what is wrong with it

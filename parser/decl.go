@@ -53,6 +53,9 @@ func isLetter(r rune) bool { return unicode.In(r, unicode.Lu, unicode.Ll, unicod
 // `x,y: scalar`, `x: vector(3)`, `S: symmetric(n)`, `k: function`, several
 // separated by ";" or newlines. Names are returned in canonical spelling.
 func ParseDecls(src string) ([]ast.Decl, error) {
+	if err := checkSource(src); err != nil {
+		return nil, err
+	}
 	var decls []ast.Decl
 	var errs ast.ErrorList
 	for _, st := range statements(src, false) {

@@ -38,10 +38,23 @@ type Request struct {
 // every definition, and a defined name is read whole, as a variable, in the
 // definitions that follow it.
 //
+// A UTF-8 byte order mark and CR, CRLF or LF line ends are accepted (see
+// NormalizeSource: positions are byte offsets into the normalized text). A
+// file with a NUL byte, another control character or invalid UTF-8 is not
+// a formula file: ParseFile stops at the first such line.
+//
 // On error, ParseFile returns what it could parse and an ast.ErrorList with
-// one error per bad statement, in source order.
+// at most one error per line, in source order, and at most MaxFileErrors
+// of them.
 func ParseFile(src string) (*File, error) {
 	f := &File{}
+	if err := checkSource(src); err != nil {
+		return f, err
+	}
+	src = NormalizeSource(src)
+	if err := checkBinary(src); err != nil {
+		return f, err
+	}
 	var errs ast.ErrorList
 	fail := func(err error) { errs = append(errs, asError(err)) }
 
@@ -80,11 +93,11 @@ func ParseFile(src string) (*File, error) {
 		f.Decls = append(f.Decls, d)
 	}
 	defined := map[string]bool{}
-	var defNames []string
+	cfg := newConfig(f.Decls, nil)
 	for _, st := range stmts {
 		switch st.kind {
 		case stDef:
-			def, err := parseDef(src, st.span, newConfig(f.Decls, defNames))
+			def, err := parseDef(src, st.span, cfg)
 			if err != nil {
 				fail(err)
 				continue
@@ -94,7 +107,7 @@ func ParseFile(src string) (*File, error) {
 				continue
 			}
 			defined[def.Name] = true
-			defNames = append(defNames, def.Name)
+			cfg.add(def.Name, false)
 			f.Defs = append(f.Defs, def)
 		case stRequest:
 			r, err := parseRequest(src, st.span)
@@ -111,7 +124,7 @@ func ParseFile(src string) (*File, error) {
 		}
 	}
 	errs.Sort()
-	return f, errs.Err()
+	return f, capErrors(src, errs).Err()
 }
 
 func hasOp(toks []rawToken, op string) bool {

@@ -257,7 +257,7 @@ func (c *config) splitWord(w string, pos ast.Pos) []token {
 		t := token{pos: pos + ast.Pos(i), word: w, wordPos: pos}
 		var base string
 		n := size
-		if cand, ok := longest(c.cands, rest); ok {
+		if cand, ok := longest(c.cands[rest[0]], rest); ok {
 			n = len(cand.spelling)
 			switch cand.kind {
 			case candBuiltin:

@@ -38,6 +38,9 @@ func (c *Config) ParseExpr(src string) (ast.Expr, error) {
 	if c != nil {
 		decls = c.Decls
 	}
+	if err := checkSource(src); err != nil {
+		return nil, err
+	}
 	cfg := newConfig(decls, nil)
 	return cfg.parseExpr(src, 0, len(src))
 }
@@ -46,35 +49,51 @@ func (c *Config) ParseExpr(src string) (ast.Expr, error) {
 type config struct {
 	vars  map[string]bool // declared variables (canonical names)
 	funcs map[string]bool // declared generic functions
-	cands []candidate     // prefixes to look for when splitting words
+	// cands are the prefixes to look for when splitting words, by first
+	// byte, each bucket in the order added (see longest).
+	cands map[byte][]candidate
 }
 
 func newConfig(decls []ast.Decl, extraVars []string) *config {
-	c := &config{vars: map[string]bool{}, funcs: map[string]bool{}}
-	c.cands = append(c.cands, baseCandidates...)
-	add := func(name string, fn bool) {
-		if fn {
-			c.funcs[name] = true
-			delete(c.vars, name)
-		} else {
-			c.vars[name] = true
-			delete(c.funcs, name)
-		}
-		base := stripSubscript(name)
-		c.cands = append(c.cands, candidate{base, base, candDeclared})
-		if a := ast.ASCIIName(base); a != base {
-			c.cands = append(c.cands, candidate{a, base, candDeclared})
-		}
+	c := &config{vars: map[string]bool{}, funcs: map[string]bool{}, cands: map[byte][]candidate{}}
+	for _, cand := range baseCandidates {
+		c.addCand(cand)
 	}
 	for _, d := range decls {
 		for _, n := range d.Names {
-			add(n, d.Kind == ast.DeclFunction)
+			c.add(n, d.Kind == ast.DeclFunction)
 		}
 	}
 	for _, n := range extraVars {
-		add(n, false)
+		c.add(n, false)
 	}
 	return c
+}
+
+// add declares name a variable, or a generic function with fn. A formula
+// file adds each definition's name as it goes, so that the configuration
+// is built once, not once per line.
+func (c *config) add(name string, fn bool) {
+	if fn {
+		c.funcs[name] = true
+		delete(c.vars, name)
+	} else {
+		c.vars[name] = true
+		delete(c.funcs, name)
+	}
+	base := stripSubscript(name)
+	c.addCand(candidate{base, base, candDeclared})
+	if a := ast.ASCIIName(base); a != base {
+		c.addCand(candidate{a, base, candDeclared})
+	}
+}
+
+func (c *config) addCand(cand candidate) {
+	if cand.spelling == "" {
+		return
+	}
+	k := cand.spelling[0]
+	c.cands[k] = append(c.cands[k], cand)
 }
 
 // stripSubscript returns name without its subscript (₁₂ or _L).
@@ -115,6 +134,9 @@ func (c *config) parseExpr(src string, start, end int) (ast.Expr, error) {
 	}
 	if t := p.peek(); t.kind != tEOF {
 		return nil, p.unexpected(t, "")
+	}
+	if err := CheckTree(x); err != nil {
+		return nil, err
 	}
 	return x, nil
 }
@@ -204,7 +226,7 @@ func (p *parser) operandError(what string) error {
 func (p *parser) enter() error {
 	p.depth++
 	if p.depth > maxDepth {
-		return ast.Errorf(p.peek().pos, "expression nested too deeply")
+		return ast.Errorf(p.peek().pos, "expression nested too deeply: more than %d brackets, signs or calls inside one another, the limit", maxDepth)
 	}
 	return nil
 }

@@ -46,6 +46,9 @@ func Partial(fn, wrt string, order int) string {
 type Values struct {
 	Func   *mat.Dense
 	Derivs []*mat.Dense
+	// Warnings say where a value that is NaN or ±Inf first appeared, and
+	// why (eval.NonFiniteWarning).
+	Warnings []string
 }
 
 // Evaluate evaluates the function (from its parsed form expr) and every
@@ -56,12 +59,18 @@ func Evaluate(expr ast.Expr, res *derive.Result, env *eval.Env) (*Values, error)
 	if v.Func, err = eval.EvalAs(expr, env, res.FuncShape); err != nil {
 		return nil, fmt.Errorf("evaluating %s: %v", ast.String(expr), err)
 	}
+	if w := eval.NonFiniteWarning(res.FuncName, expr, v.Func, env, res.FuncShape); w != "" {
+		v.Warnings = append(v.Warnings, w)
+	}
 	for _, d := range res.Derivs {
 		x, err := eval.EvalShaped(res.Expand(d.Expr), env, d.Shape)
 		if err != nil {
 			return nil, fmt.Errorf("evaluating ∂%s/∂%s: %v", res.FuncName, d.Wrt, err)
 		}
 		v.Derivs = append(v.Derivs, x)
+		if w := eval.NonFiniteWarning(Partial(res.FuncName, d.Wrt, d.Order), res.Expand(d.Expr), x, env, d.Shape); w != "" {
+			v.Warnings = append(v.Warnings, w)
+		}
 	}
 	return &v, nil
 }
@@ -97,6 +106,9 @@ func Text(res *derive.Result, o Options) (string, error) {
 		fmt.Fprintf(&b, "\nat the given values:\n%s = %s\n", res.FuncName, eval.Compact(v.Func))
 		for i, d := range res.Derivs {
 			fmt.Fprintf(&b, "%s = %s\n", Partial(res.FuncName, d.Wrt, d.Order), eval.Compact(v.Derivs[i]))
+		}
+		for _, w := range v.Warnings {
+			fmt.Fprintf(&b, "warning: %s\n", w)
 		}
 	}
 	return b.String(), nil
@@ -206,17 +218,15 @@ func JSON(res *derive.Result, o Options) ([]byte, error) {
 		if v, err = Evaluate(o.Expr, res, o.At); err != nil {
 			return nil, err
 		}
-		if fn["value"], err = eval.EncodeChecked(v.Func); err != nil {
-			return nil, fmt.Errorf("the value of %s: %v", res.FuncName, err)
+		fn["value"] = eval.EncodeJSON(v.Func)
+		if len(v.Warnings) > 0 {
+			fn["warnings"] = v.Warnings
 		}
 	}
 	for i, d := range res.Derivs {
 		dj := derivJSON{Wrt: d.Wrt, Kind: string(d.Kind), Order: d.Order, Text: ast.String(d.Expr), LaTeX: render.LaTeX(d.Expr, lo), Shape: Shape(d.Shape)}
 		if v != nil {
-			var err error
-			if dj.Value, err = eval.EncodeChecked(v.Derivs[i]); err != nil {
-				return nil, fmt.Errorf("the value of ∂%s/∂%s: %v", res.FuncName, d.Wrt, err)
-			}
+			dj.Value = eval.EncodeJSON(v.Derivs[i])
 		}
 		derivs = append(derivs, dj)
 	}

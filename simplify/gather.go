@@ -29,6 +29,7 @@ import (
 type power struct {
 	base ast.Expr
 	exp  int
+	hash uint64 // of base, to skip ast.Equal on bases that differ
 }
 
 // A product is a flattened product term: (−1)^neg num/den ∏ pows · chain.
@@ -75,14 +76,15 @@ func (p *product) number(v float64, k int) {
 	}
 }
 
-func (p *product) addPow(base ast.Expr, k int) {
+func (p *product) addPow(s *Simplifier, base ast.Expr, k int) {
+	h := s.hash(base)
 	for i := range p.pows {
-		if ast.Equal(p.pows[i].base, base) {
+		if p.pows[i].hash == h && ast.Equal(p.pows[i].base, base) {
 			p.pows[i].exp += k
 			return
 		}
 	}
-	p.pows = append(p.pows, power{base, k})
+	p.pows = append(p.pows, power{base, k, h})
 }
 
 // intExp returns the exponent of x^n when n is a small integer.
@@ -128,7 +130,7 @@ func (p *product) scalar(s *Simplifier, e ast.Expr, k int) {
 				// An inner product: its scalar factors come out, the
 				// chain stays a base.
 				l, r := p.nonscalar(s, x.X, k), p.nonscalar(s, x.Y, k)
-				p.addPow(with2(x, l, r), k)
+				p.addPow(s, with2(x, l, r), k)
 				return
 			}
 		case ast.Div, ast.ElemDiv:
@@ -151,7 +153,16 @@ func (p *product) scalar(s *Simplifier, e ast.Expr, k int) {
 			}
 		}
 	}
-	p.addPow(p.sumFactor(s, e, k), k)
+	p.addPow(s, p.sumFactor(s, e, k), k)
+}
+
+// hash returns the structural hash of e, memoised for the Simplifier's
+// lifetime.
+func (s *Simplifier) hash(e ast.Expr) uint64 {
+	if s.hasher == nil {
+		s.hasher = ast.NewHasher()
+	}
+	return s.hasher.Hash(e)
 }
 
 func abs(k int) int {

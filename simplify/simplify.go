@@ -12,6 +12,7 @@
 package simplify
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -81,6 +82,11 @@ type Simplifier struct {
 	pure map[ast.Expr]bool
 	// symmetric holds the variables declared symmetric: Sᵀ = S.
 	symmetric map[string]bool
+	// hasher memoises structural hashes (gather.go).
+	hasher *ast.Hasher
+	// ctx, when set, cancels the simplification (cancel.go).
+	ctx   context.Context
+	calls int
 	// Trace, when set, is called for every rewrite that fires.
 	Trace func(rule string, before, after ast.Expr)
 }
@@ -132,6 +138,7 @@ func (s *Simplifier) Simplify(e ast.Expr) ast.Expr {
 const maxRewrites = 64
 
 func (s *Simplifier) simplify(e ast.Expr, depth int) ast.Expr {
+	s.checkCanceled()
 	kids := ast.Children(e)
 	if len(kids) > 0 {
 		nk := make([]ast.Expr, len(kids))

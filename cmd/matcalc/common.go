@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -90,7 +86,7 @@ func readFormula(cmd *cobra.Command, args []string) (string, error) {
 		return "", usagef("give one formula (use - to read it from stdin)")
 	}
 	if args[0] == "-" {
-		b, err := io.ReadAll(cmd.InOrStdin())
+		b, err := readLimited(cmd.InOrStdin(), "stdin", parser.MaxSourceBytes)
 		if err != nil {
 			return "", err
 		}
@@ -218,12 +214,12 @@ func (o *common) loadFile(cmd *cobra.Command, path string) (*formula, error) {
 	if path == "-" {
 		data, err = readAll(cmd)
 	} else {
-		data, err = os.ReadFile(path)
+		data, err = readFileLimited(path, parser.MaxSourceBytes)
 	}
 	if err != nil {
 		return nil, err
 	}
-	src := string(data)
+	src := parser.NormalizeSource(string(data))
 	file, err := parser.ParseFile(src)
 	if err != nil {
 		return nil, &sourceError{what: path, src: src, err: err}
@@ -253,6 +249,10 @@ func (o *common) loadFile(cmd *cobra.Command, path string) (*formula, error) {
 	}
 	if fexpr == nil {
 		return nil, &sourceError{what: path, src: src, err: ast.Errorf(req.Pos, "derive %s: %s is not defined in the file", req.Func, req.Func)}
+	}
+	if err := parser.CheckTree(fexpr); err != nil {
+		// Inlining the definitions can nest deeper than any one of them.
+		return nil, &sourceError{what: path, src: src, err: ast.Errorf(req.Pos, "derive %s: with its definitions inlined, %v", req.Func, err.(*ast.Error).Msg)}
 	}
 	o.fset = ast.NewFileSet()
 	o.fset.AddFile(path, src)
@@ -362,38 +362,4 @@ func canonicalWrt(list []string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// writeOutput writes b to the -o file atomically (a temporary file in the
-// same folder, renamed over the target), or to the command's stdout.
-func writeOutput(cmd *cobra.Command, path string, b []byte) error {
-	if path == "" || path == "-" {
-		_, err := cmd.OutOrStdout().Write(b)
-		return err
-	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("-o: %v", err)
-	}
-	name := tmp.Name()
-	_, werr := io.Copy(tmp, bytes.NewReader(b))
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		if st, err := os.Stat(path); err == nil {
-			werr = os.Chmod(name, st.Mode().Perm())
-		} else {
-			werr = os.Chmod(name, 0o644)
-		}
-	}
-	if werr == nil {
-		werr = os.Rename(name, path)
-	}
-	if werr != nil {
-		os.Remove(name)
-		return fmt.Errorf("-o %s: %v", path, werr)
-	}
-	return nil
 }

@@ -1,11 +1,11 @@
 package main
 
 import (
-	"io"
 	"strings"
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/derive"
+	"github.com/matcalc/matcalc/parser"
 	"github.com/matcalc/matcalc/render/gocode"
 	"github.com/matcalc/matcalc/report"
 	"github.com/spf13/cobra"
@@ -138,4 +138,6 @@ func goExported(name string) string {
 	return strings.ToUpper(n[:1]) + n[1:]
 }
 
-func readAll(cmd *cobra.Command) ([]byte, error) { return io.ReadAll(cmd.InOrStdin()) }
+func readAll(cmd *cobra.Command) ([]byte, error) {
+	return readLimited(cmd.InOrStdin(), "stdin", parser.MaxSourceBytes)
+}

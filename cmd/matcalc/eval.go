@@ -54,14 +54,15 @@ func (o *evalOptions) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
+	warning := eval.NonFiniteWarning(ast.String(f.expr), f.expr, v, env, shape)
 	if o.format == "text" {
+		if warning != "" {
+			fmt.Fprintln(cmd.ErrOrStderr(), "matcalc: warning: "+warning)
+		}
 		_, err = fmt.Fprintln(cmd.OutOrStdout(), eval.Compact(v))
 		return err
 	}
-	val, err := eval.EncodeChecked(v)
-	if err != nil {
-		return err
-	}
+	val := eval.EncodeJSON(v)
 	r, c := v.Dims()
 	doc := map[string]any{
 		"input":     f.src,
@@ -72,6 +73,9 @@ func (o *evalOptions) run(cmd *cobra.Command, args []string) error {
 			"shape": report.Shape(ast.Shape{Rows: ast.Size(r), Cols: ast.Size(c)}),
 			"value": val,
 		},
+	}
+	if warning != "" {
+		doc["warning"] = warning
 	}
 	b, err := report.Marshal(doc)
 	if err != nil {

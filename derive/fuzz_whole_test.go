@@ -1,0 +1,115 @@
+package derive_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/derive"
+	"github.com/matcalc/matcalc/eval"
+	"github.com/matcalc/matcalc/parser"
+	"github.com/matcalc/matcalc/render"
+	"github.com/matcalc/matcalc/render/gocode"
+	"gonum.org/v1/gonum/mat"
+)
+
+// FuzzWhole runs the whole pipeline on any input: parse → shapes → derive
+// with and without shared names → render (text, ASCII, LaTeX, Go) → eval
+// at a random point, and checks that the two derivations agree there and
+// that every first derivative of a smooth formula agrees with central
+// finite differences. Nothing may panic. Seeded like FuzzPipeline.
+func FuzzWhole(f *testing.F) {
+	for _, s := range []string{"uᵀf(Wx+b)", "(x+y)*max(y,z)", "xᵀAx", "‖Ax−b‖² + λ‖x‖²",
+		"-yᵀlog(softmax(U tanh(Wx+b₁)+b₂))", "tr(AXB) + logdet(X)", "sum(exp(x) ./ y)", "x^3", "softmax(θ)",
+		"(A ∘ (xxᵀ)B)y", "‖tanh(A diag(x))b‖²", "sum(A ./ (xxᵀ + 2))", "exp(exp(x))", "x/x", "log(x) + sqrt(y)"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		if len(src) > 120 {
+			return // keep each case fast
+		}
+		e, err := parser.ParseExpr(src)
+		if err != nil {
+			return
+		}
+		info, err := ast.Infer(e, nil, nil)
+		if err != nil {
+			return
+		}
+		shared, err := derive.Derive(e, info, derive.Options{})
+		if err != nil {
+			return
+		}
+		plain, err := derive.Derive(e, info, derive.Options{NoShare: true})
+		if err != nil {
+			t.Fatalf("%s: derives with shared names but not without: %v", src, err)
+		}
+		if len(shared.Derivs) != len(plain.Derivs) {
+			t.Fatalf("%s: %d derivatives shared, %d not", src, len(shared.Derivs), len(plain.Derivs))
+		}
+		for _, r := range []*derive.Result{shared, plain} {
+			_ = render.LaTeXResult(r, render.LaTeXOptions{Shapes: r.Env()})
+			_, _ = gocode.Generate(r, gocode.Options{})
+			for _, d := range r.Derivs {
+				_ = ast.String(d.Expr) + ast.ASCII(d.Expr)
+			}
+		}
+		rng := rand.New(rand.NewPCG(uint64(len(src)), 7))
+		vals, sizes := eval.Random(info.Vars, nil, rng, true)
+		for _, v := range vals {
+			// Away from 0, where log, sqrt, x/x and kinks misbehave.
+			v.Apply(func(_, _ int, x float64) float64 { return 0.3 + math.Abs(x) }, v)
+		}
+		funcs := map[string]string{}
+		for _, g := range ast.GenericFuncLetters() {
+			funcs[g] = "tanh"
+		}
+		env := &eval.Env{Vars: vals, Funcs: funcs, Sizes: sizes}
+		fv, err := eval.EvalAs(e, env, info.Shapes[e])
+		if err != nil || !eval.IsFinite(fv) || math.Abs(mat.Max(fv))+math.Abs(mat.Min(fv)) > 1e6 {
+			return
+		}
+		smooth := !strings.ContainsAny(src, "[<>≥≤|") && !containsAny(src, "max", "min", "relu", "abs", "sign", "norm1", "softplus")
+		for i := range shared.Derivs {
+			ds, dp := shared.Derivs[i], plain.Derivs[i]
+			gs, err1 := eval.EvalShaped(shared.Expand(ds.Expr), env, ds.Shape)
+			gp, err2 := eval.EvalShaped(plain.Expand(dp.Expr), env, dp.Shape)
+			if err1 != nil || err2 != nil {
+				if (err1 == nil) != (err2 == nil) {
+					t.Fatalf("%s: ∂/∂%s evaluates with one derivation only: %v / %v", src, ds.Wrt, err1, err2)
+				}
+				continue
+			}
+			if !eval.IsFinite(gs) || !eval.IsFinite(gp) {
+				continue
+			}
+			if e := eval.RelErr(gs, gp); e > 1e-8 {
+				t.Fatalf("%s: ∂/∂%s shared and not differ by %.2g", src, ds.Wrt, e)
+			}
+			if !smooth || ds.Order != 1 {
+				continue
+			}
+			want, err := eval.CentralDiff(e, env, ds.Wrt)
+			if err != nil || !eval.IsFinite(want) {
+				continue
+			}
+			if v := info.Var(ds.Wrt); v != nil && v.Symmetric {
+				want = eval.SymmetricPart(want)
+			}
+			if re := eval.RelErr(gs, want); re > 1e-4 {
+				t.Fatalf("%s: ∂/∂%s differs from central differences by %.2g", src, ds.Wrt, re)
+			}
+		}
+	})
+}
+
+func containsAny(s string, words ...string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
