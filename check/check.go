@@ -234,6 +234,7 @@ func Reference(e ast.Expr, info *ast.Info, res *derive.Result, d derive.Deriv, g
 }
 
 // RandomPoint draws values at which e is finite and the derivatives of res
+// (if not nil)
 // can be evaluated: entries in [−1.2, −0.2] ∪ [0.2, 1.2] first, then
 // positive ones (for log, sqrt, …), 20 tries at most; nil if none works.
 // Entries stay at least 0.2 away from 0: central differences lose their
@@ -251,7 +252,7 @@ func RandomPoint(e ast.Expr, info *ast.Info, res *derive.Result, funcs map[strin
 			continue
 		}
 		defined := true
-		for _, d := range res.Derivs {
+		for _, d := range derivsOf(res) {
 			if _, err := Symbolic(res, d, env); err != nil {
 				defined = false
 				break
@@ -348,4 +349,11 @@ func sizesText(sizes map[string]int) string {
 		parts = append(parts, fmt.Sprintf("%s=%d", n, sizes[n]))
 	}
 	return "; sizes " + strings.Join(parts, ", ")
+}
+
+func derivsOf(res *derive.Result) []derive.Deriv {
+	if res == nil {
+		return nil
+	}
+	return res.Derivs
 }

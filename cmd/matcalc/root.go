@@ -39,6 +39,6 @@ infers every shape, and derives, evaluates, checks and renders its derivatives.`
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &usageError{err}
 	})
-	root.AddCommand(newCmdParse(), newCmdDerive(), newCmdEval(), newCmdCheck(), newCmdBackprop())
+	root.AddCommand(newCmdParse(), newCmdDerive(), newCmdEval(), newCmdCheck(), newCmdBackprop(), newCmdServe())
 	return root
 }
