@@ -13,7 +13,7 @@ const (
 	// MaxSourceBytes bounds a formula, a --let and a formula file.
 	MaxSourceBytes = 1 << 20
 	// MaxTreeDepth bounds the depth of a parsed tree (see Depth).
-	MaxTreeDepth = 1000
+	MaxTreeDepth = 5000
 	// MaxNodes bounds the number of nodes of a parsed tree.
 	MaxNodes = 100000
 )
