@@ -55,6 +55,8 @@ func newChecker(env map[string]Shape) *checker {
 		shapes:   map[Expr]shp{},
 		constant: map[Expr]bool{},
 	}
+	const dims = 16 // room for the dimensions of a typical derivation
+	in.dims = dimTable{parent: make([]int, 0, dims), size: make([]int, 0, dims), name: make([]string, 0, dims), flags: make([]dimFlag, 0, dims)}
 	in.dims.fresh(0) // index 0 is the constant dimension 1
 	in.dims.size[0] = 1
 	in.env = env

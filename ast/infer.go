@@ -550,18 +550,22 @@ func opPos(e *Binary) Pos {
 	return e.X.Pos()
 }
 
-func (in *inferer) shape(e Expr) (s shp, err error) {
+func (in *inferer) shape(e Expr) (shp, error) {
 	if s, ok := in.shapes[e]; ok {
 		return s, nil
 	}
 	if in.env == nil { // a checker names no dimensions
 		in.visited = append(in.visited, e)
 	}
-	defer func() {
-		if err == nil {
-			in.shapes[e] = s
-		}
-	}()
+	s, err := in.shapeOf(e)
+	if err == nil {
+		in.shapes[e] = s
+	}
+	return s, err
+}
+
+// shapeOf computes the shape of e, which shape memoizes.
+func (in *inferer) shapeOf(e Expr) (s shp, err error) {
 	switch e := e.(type) {
 	case *Ident:
 		if v := in.vars[e.Name]; v != nil {
@@ -597,8 +601,27 @@ func (in *inferer) shape(e Expr) (s shp, err error) {
 		}
 		return s, nil
 	}
-	kids := Children(e)
-	ks := make([]shp, len(kids))
+	var buf [2]Expr // the children of the common nodes, without allocating
+	var kids []Expr
+	switch x := e.(type) {
+	case *Binary:
+		buf[0], buf[1] = x.X, x.Y
+		kids = buf[:2]
+	case *Unary:
+		buf[0] = x.X
+		kids = buf[:1]
+	case *Transpose:
+		buf[0] = x.X
+		kids = buf[:1]
+	default:
+		kids = Children(e)
+	}
+	var kbuf [2]shp
+	ks := kbuf[:0]
+	if len(kids) > len(kbuf) {
+		ks = make([]shp, 0, len(kids))
+	}
+	ks = ks[:len(kids)]
 	for i, k := range kids {
 		if ks[i], err = in.shape(k); err != nil {
 			return shp{}, err
