@@ -18,6 +18,7 @@ import (
 	"math"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/op"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -74,6 +75,7 @@ func EvalShaped(e ast.Expr, env *Env, shape ast.Shape) (*mat.Dense, error) {
 // env.Sizes). Unknown dimensions of want are left to the expression; a
 // value whose size contradicts a known one is an error.
 func EvalAs(e ast.Expr, env *Env, want ast.Shape) (v *mat.Dense, err error) {
+	e = op.Stable(e) // log σ(z) as −softplus(−z), …: the same value, without overflow
 	ev := newEvaluator(env, false)
 	defer ev.recover(&err)
 	w := ev.hint(want)

@@ -24,6 +24,9 @@ type Elementwise struct {
 	// LogPrime is the derivative of log f(z) where it is simpler than
 	// f′(z)/f(z) (log σ(z) has 1 − σ(z)), or nil.
 	LogPrime func(z, fz ast.Expr) ast.Expr
+	// StableLogOf is log f(z) in a form that does not overflow, or nil:
+	// log σ(z) = −softplus(−z).
+	StableLogOf func(z ast.Expr) ast.Expr
 	// Form writes f(arg) in LaTeX in a form of its own (√x), or is nil.
 	Form func(a TeXArg) string
 	// Go holds f, f′ and f″ as Go expressions of the argument x (nil
@@ -72,6 +75,14 @@ func (e *Elementwise) LogVJP(c *ast.Call, _ ast.Shape, g ast.Expr, chain func(g,
 }
 
 var _ LogRule = (*Elementwise)(nil)
+
+// StableLog applies StableLogOf, where f has one.
+func (e *Elementwise) StableLog(c *ast.Call) ast.Expr {
+	if e.StableLogOf == nil || len(c.Args) != 1 {
+		return nil
+	}
+	return e.StableLogOf(c.Args[0])
+}
 
 // Derivative returns the derivative of the elementwise call c (f with its
 // primes) at its argument, as a formula: a closed form where f has one

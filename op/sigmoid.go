@@ -15,6 +15,8 @@ var Sigmoid = &Elementwise{
 	// log σ(z) has the derivative 1 − σ(z): σ′ = σ(1 − σ) cancels the
 	// division by σ.
 	LogPrime: func(_, fz ast.Expr) ast.Expr { return sub(num(1), fz) },
+	// log σ(z) = −softplus(−z): finite for z = −800, where σ(z) is 0.
+	StableLogOf: func(z ast.Expr) ast.Expr { return neg(ast.Fn(softplusName, 0, neg(z))) },
 	Go: [3]func(w GoWriter, x string) string{
 		func(w GoWriter, x string) string { return goSigmoid(w, x) },
 		func(w GoWriter, x string) string { s := w.Value(goSigmoid(w, x)); return s + " * (1 - " + s + ")" },

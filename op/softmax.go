@@ -82,6 +82,9 @@ func (softmaxOp) LogJVP(c *ast.Call, sz ast.Shape, jz ast.Expr, col Columns) ast
 	return lsmDiff(c, sz, jz, col.AsColumn(c.Args[0]))
 }
 
+// StableLog: log softmax(z) is logsoftmax(z) = z − logsumexp(z).
+func (softmaxOp) StableLog(c *ast.Call) ast.Expr { return Call(Logsoftmax, c.Args[0]) }
+
 func (softmaxOp) Gate(_, y, G *mat.Dense, a string) (Gate, error) {
 	var fl dense.Flops
 	sg := dense.Mul(y.T(), G, &fl).At(0, 0)

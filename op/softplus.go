@@ -9,7 +9,7 @@ import (
 // Softplus is log(1 + eˣ), computed as max(x,0) + log1p(e^−|x|) so that it
 // is exact for large |x|; softplus′ = σ.
 var Softplus = &Elementwise{
-	Names: []string{"softplus"},
+	Names: []string{softplusName},
 	TeX:   `\operatorname{softplus}`,
 	F:     [3]func(float64) float64{softplus, sigmoid, sigmoid1},
 	Prime: func(z, _ ast.Expr) ast.Expr { return Call(Sigmoid, z) },
@@ -28,3 +28,5 @@ func init() { register(Softplus) }
 func softplus(x float64) float64 {
 	return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
 }
+
+const softplusName = "softplus"

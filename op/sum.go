@@ -45,3 +45,11 @@ func (sumOp) GoScalar(_ GoWriter, a string) string { return a }
 func (sumOp) GoReduce() Reduction {
 	return Reduction{Acc: "sum", Term: func(_ GoWriter, x string) string { return x }}
 }
+
+// StableLog: log sum(exp(z)) is logsumexp(z).
+func (sumOp) StableLog(c *ast.Call) ast.Expr {
+	if e, ok := c.Args[0].(*ast.Call); ok && Is(e, Exp) {
+		return Call(Logsumexp, e.Args[0])
+	}
+	return nil
+}

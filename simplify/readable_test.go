@@ -50,9 +50,9 @@ var readableCases = []struct {
 	// before: I/‖x‖ − x (xᵀ/‖x‖)/‖x‖²
 	{src: "norm(x)", wrt: "x", order: 2, before: 23, beforeShared: 23, want: "I/‖x‖ − xxᵀ/‖x‖³"},
 	// before: 1/(1 + h)ha
-	{src: "log(1+exp(aᵀx))", wrt: "x", order: 1, before: 25, beforeShared: 11, want: "ha/(1 + h)"},
+	{src: "log(1+exp(aᵀx))", wrt: "x", order: 1, before: 25, beforeShared: 11, want: "σ(aᵀx)a"},
 	// before: a (1/t₁ t₂ − h (t₂/t₁²))
-	{src: "log(1+exp(aᵀx))", wrt: "x", order: 2, before: 71, beforeShared: 24, want: "(h/t − h²/t²)aaᵀ"},
+	{src: "log(1+exp(aᵀx))", wrt: "x", order: 2, before: 71, beforeShared: 24, want: "σ′(aᵀx)aaᵀ"},
 	// before: 4diag(3x.^2)
 	{src: "sum(x.^4)", wrt: "x", order: 2, before: 12, beforeShared: 12, same: true, want: "12diag(x.^2)"},
 	// before: −(sin(aᵀx)a)
@@ -65,7 +65,7 @@ var readableCases = []struct {
 	{src: "aᵀx/(bᵀx)", wrt: "x", order: 2, before: 57, beforeShared: 40, want: "2(aᵀx)bbᵀ/t³ − (abᵀ + baᵀ)/t²"},
 	{src: "1/‖x‖", wrt: "x", order: 2, before: 61, beforeShared: 41, want: "3xxᵀ/‖x‖⁵ − I/‖x‖³"},
 	{src: "1/(1 + xᵀx)", wrt: "x", order: 2, before: 54, beforeShared: 26, want: "8xxᵀ/z³ − 2I/z²"},
-	{src: "log(1+exp(-aᵀx))", wrt: "x", order: 2, before: 89, beforeShared: 27, want: "(h/t − h²/t²)aaᵀ"},
+	{src: "log(1+exp(-aᵀx))", wrt: "x", order: 2, before: 89, beforeShared: 27, want: "σ′(−aᵀx)aaᵀ"},
 	{src: "log(σ(aᵀx))", wrt: "x", order: 2, before: 13, beforeShared: 13, want: "−σ′(aᵀx)aaᵀ"},
 	{src: "‖Ax − b‖", wrt: "x", order: 2, before: 58, beforeShared: 32},
 	{src: "xᵀAx/(xᵀBx)", wrt: "x", order: 2, before: 216, beforeShared: 63},
@@ -79,7 +79,7 @@ var readableCases = []struct {
 	{src: "sum(log(1 + exp(Xw)))", wrt: "w", order: 2, before: 73, beforeShared: 31, same: true},
 	{src: "xᵀAx/‖x‖²", wrt: "x", order: 2, before: 141, beforeShared: 83},
 	{src: "‖x‖²/(aᵀx)", wrt: "x", order: 1, before: 26, beforeShared: 18, want: "2x/t − ‖x‖²a/t²", positive: true},
-	{src: "λ‖w‖²/2 + log(1+exp(aᵀw))", wrt: "w", order: 2, before: 76, beforeShared: 29, want: "λI + (h/t − h²/t²)aaᵀ"},
+	{src: "λ‖w‖²/2 + log(1+exp(aᵀw))", wrt: "w", order: 2, before: 76, beforeShared: 29, want: "λI + σ′(aᵀw)aaᵀ"},
 }
 
 var readableFuncs = map[string]string{"f": "tanh", "g": "sin"}

@@ -39,6 +39,7 @@ var rules = []*Rule{
 	{Name: "identity-T", Func: identityT},
 	{Name: "diag-ones", Func: diagOnes},
 	{Name: "diag-identity", Func: diagIdentity},
+	{Name: "logistic", Func: logistic},
 	{Name: "ones-matrix-times", Func: onesMatrixTimes},
 
 	// Negation.
@@ -361,6 +362,28 @@ func onesMatrixTimes(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
 		return nil, false
 	}
 	return ast.Bin(ast.Mul, ast.Fn("sum", 0, b.Y), ast.OnesOf(ast.Vector(so.Rows))), true
+}
+
+// logistic writes exp(z)/(1 + exp(z)) (and ./) as σ(z): the derivative of
+// log(1 + exp(z)), which overflows as written for large z.
+func logistic(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
+	b, ok := e.(*ast.Binary)
+	if !ok || b.Op != ast.Div && b.Op != ast.ElemDiv {
+		return nil, false
+	}
+	num, ok := b.X.(*ast.Call)
+	if !ok || num.Fun != "exp" || num.Primes != 0 {
+		return nil, false
+	}
+	den, ok := b.Y.(*ast.Binary)
+	if !ok || den.Op != ast.Add {
+		return nil, false
+	}
+	one, ok := den.X.(*ast.Number)
+	if !ok || one.Value != 1 || !ast.Equal(den.Y, num) {
+		return nil, false
+	}
+	return ast.Fn("σ", 0, num.Args[0]), true
 }
 
 // diagIdentity is diag(I) = 𝟙: the diagonal of the identity.

@@ -71,6 +71,7 @@ var ruleCases = map[string][]ruleCase{
 	"square-scaled":          {{src: "(2*α)*α"}},
 	"diag-ones":              {{src: "diag(𝟙)x"}},
 	"T-symmetric":            {{src: "Sᵀx"}, {src: "inv(S)ᵀx"}},
+	"logistic":               {{src: "exp(α)/(1 + exp(α))"}, {src: "exp(x) ./ (1 + exp(x))"}},
 	"diag-identity":          {{src: "diag(I)ᵀx"}, {src: "A diag(I)"}},
 	"ones-matrix-times":      {{src: "A(𝟙x)"}, {src: "(𝟙 + A)x − Ax"}, {src: "A(𝟙ᵀx)"}},
 	"sum-identity-mask":      {{src: "sum(A ∘ I)"}, {src: "sum((A + B) ∘ I)"}},

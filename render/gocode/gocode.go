@@ -241,7 +241,7 @@ func (g *goGen) prepare() error {
 	r := g.r
 	env := r.Env()
 	norm := func(e ast.Expr) (ast.Expr, error) {
-		e = bindGeneric(op.ExpandAll(e), g.o.Funcs)
+		e = op.Stable(bindGeneric(op.ExpandAll(e), g.o.Funcs))
 		shapes, err := ast.Check(e, env)
 		if err != nil {
 			return nil, err

@@ -1,0 +1,90 @@
+package gocode
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/derive"
+	"github.com/matcalc/matcalc/parser"
+)
+
+// The emitted Go of the functions whose naive form overflows is finite at
+// extreme inputs and equals closed forms: a formula of one scalar x,
+// compiled and run at x.
+func TestStableExtremesGo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a module")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	cases := []struct {
+		src       string
+		x         float64
+		val, grad float64 // closed forms of the value and ∂/∂x
+	}{
+		{"log(σ(x))", -800, -800, 1},           // ∂ = 1 − σ(x)
+		{"log(σ(x))", 800, -math.Exp(-800), 0}, // ∂ = 1 − σ(x) = σ(−x)
+		{"log(1 − σ(x))", 800, -800, -1},       // ∂ = −σ(x)
+		{"log(1 + exp(x))", 800, 800, 1},       // softplus; ∂ = σ(x)
+		{"softplus(x)", -800, 0, 0},
+	}
+	dir := tmpModule(t)
+	var imports, calls strings.Builder
+	for k, c := range cases {
+		e, err := parser.ParseExpr(c.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := ast.Infer(e, []ast.Decl{{Names: []string{"x"}, Kind: ast.DeclScalar}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := derive.Derive(e, info, derive.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pkg := fmt.Sprintf("s%d", k)
+		src, err := Generate(r, Options{Package: pkg})
+		if err != nil {
+			t.Fatalf("%s: %v", c.src, err)
+		}
+		if err := os.MkdirAll(filepath.Join(dir, pkg), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, pkg, "grad.go"), src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&imports, "\t%q\n", "gocodetest/"+pkg)
+		fmt.Fprintf(&calls, "\t{\n\t\tv, d := %s.F(%v)\n\t\tfmt.Println(v, d)\n\t}\n", pkg, c.x)
+	}
+	main := "package main\n\nimport (\n\t\"fmt\"\n" + imports.String() + ")\n\nfunc main() {\n" + calls.String() + "}\n"
+	if err := os.MkdirAll(filepath.Join(dir, "cmd", "run"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cmd", "run", "main.go"), []byte(main), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := goCmd(t, dir, nil, "run", "./cmd/run")
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != len(cases) {
+		t.Fatalf("%d lines of output for %d cases:\n%s", len(lines), len(cases), out)
+	}
+	for k, c := range cases {
+		f := strings.Fields(lines[k])
+		v, _ := strconv.ParseFloat(f[0], 64)
+		d, _ := strconv.ParseFloat(f[1], 64)
+		for _, p := range []struct{ got, want float64 }{{v, c.val}, {d, c.grad}} {
+			if math.IsNaN(p.got) || math.IsInf(p.got, 0) || math.Abs(p.got-p.want) > 1e-12*math.Max(1, math.Abs(p.want)) {
+				t.Errorf("%s at x = %v: Go gives %v, want %v (value %v, derivative %v)", c.src, c.x, p.got, p.want, v, d)
+			}
+		}
+	}
+}
