@@ -24,6 +24,7 @@ var Abs = &Elementwise{
 		goSign,
 		func(GoWriter, string) string { return "0.0" },
 	},
+	Py: [3]string{`np.abs(%[1]s)`, `np.sign(%[1]s)`, `np.zeros_like(np.asarray(%[1]s, dtype=float))`},
 }
 
 func init() { register(Abs) }

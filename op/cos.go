@@ -19,6 +19,7 @@ var Cos = &Elementwise{
 		func(_ GoWriter, x string) string { return "-math.Sin(" + x + ")" },
 		func(_ GoWriter, x string) string { return "-math.Cos(" + x + ")" },
 	},
+	Py: [3]string{`np.cos(%[1]s)`, `-np.sin(%[1]s)`, `-np.cos(%[1]s)`},
 }
 
 func init() { register(Cos) }

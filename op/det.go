@@ -74,3 +74,11 @@ func (detOp) AdjointRule() string { return "∂det(X)/∂X = det(X)X⁻ᵀ" }
 func (detOp) GoScalar(_ GoWriter, a string) string { return a }
 
 func (detOp) GoOfMatrix(_ GoWriter, a string) string { return "mat.Det(" + a + ")" }
+
+// PyCall is the function in NumPy (a vector is a 1-D array).
+func (detOp) PyCall(x string, sx ast.Shape) string {
+	if sx.IsScalar() {
+		return x
+	}
+	return "np.linalg.det(" + x + ")"
+}

@@ -65,3 +65,11 @@ func (diagOp) Gate(x, _, G *mat.Dense, _ string) (Gate, error) {
 func (diagOp) Flops(int, int) int { return 0 }
 
 func (diagOp) GoScalar(_ GoWriter, a string) string { return a }
+
+// PyCall is the function in NumPy (a vector is a 1-D array).
+func (diagOp) PyCall(x string, sx ast.Shape) string {
+	if sx.IsScalar() {
+		return x
+	}
+	return "np.diag(" + x + ")"
+}

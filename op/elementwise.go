@@ -32,6 +32,9 @@ type Elementwise struct {
 	// Go holds f, f′ and f″ as Go expressions of the argument x (nil
 	// where Go output does not support it).
 	Go [3]func(w GoWriter, x string) string
+	// Py holds f, f′ and f″ as NumPy expressions, fmt templates of the
+	// argument (%[1]s); "" where Python output does not support it.
+	Py [3]string
 	// GoReuses marks a function whose derivatives are computed from its
 	// value (tanh′ = 1 − tanh²): Go output keeps f(z) when it needs f′(z).
 	GoReuses bool

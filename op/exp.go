@@ -18,6 +18,7 @@ var Exp = &Elementwise{
 		func(w GoWriter, x string) string { return w.Value("math.Exp(" + x + ")") },
 		func(w GoWriter, x string) string { return w.Value("math.Exp(" + x + ")") },
 	},
+	Py: [3]string{`np.exp(%[1]s)`, `np.exp(%[1]s)`, `np.exp(%[1]s)`},
 }
 
 func init() { register(Exp) }

@@ -23,6 +23,7 @@ var Gelu = &Elementwise{
 			return goNormPDF(v) + " * (2 - " + v + "*" + v + ")"
 		},
 	},
+	Py: [3]string{`(%[1]s) * 0.5 * (1 + _erf((%[1]s) / np.sqrt(2)))`, `0.5 * (1 + _erf((%[1]s) / np.sqrt(2))) + (%[1]s) * np.exp(-(%[1]s)**2 / 2) / np.sqrt(2 * np.pi)`, `np.exp(-(%[1]s)**2 / 2) / np.sqrt(2 * np.pi) * (2 - (%[1]s)**2)`},
 }
 
 func init() { register(Gelu) }

@@ -92,3 +92,11 @@ func NAME(dst *mat.Dense, a mat.Matrix) {
 	}
 }
 `}
+
+// PyCall is the function in NumPy (a vector is a 1-D array).
+func (invOp) PyCall(x string, sx ast.Shape) string {
+	if sx.IsScalar() {
+		return "1 / (" + x + ")"
+	}
+	return "np.linalg.inv(" + x + ")"
+}

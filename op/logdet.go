@@ -78,3 +78,11 @@ func (logdetOp) GoOfMatrix(w GoWriter, a string) string {
 	w.Line("%s, _ := mat.LogDet(%s)", name, a)
 	return name
 }
+
+// PyCall is the function in NumPy (a vector is a 1-D array).
+func (logdetOp) PyCall(x string, sx ast.Shape) string {
+	if sx.IsScalar() {
+		return "np.log(np.abs(" + x + "))"
+	}
+	return "np.linalg.slogdet(" + x + ")[1]"
+}

@@ -94,3 +94,8 @@ func NAME(dst, x []float64) {
 	}
 }
 `}
+
+// PyCall is the function in NumPy (a vector is a 1-D array).
+func (logsoftmaxOp) PyCall(x string, sx ast.Shape) string {
+	return "(" + x + ") - np.logaddexp.reduce(np.ravel(" + x + "))"
+}

@@ -99,3 +99,8 @@ func NAME(x []float64) float64 {
 	return m + math.Log(s)
 }
 `}
+
+// PyCall is the function in NumPy (a vector is a 1-D array).
+func (logsumexpOp) PyCall(x string, sx ast.Shape) string {
+	return "np.logaddexp.reduce(np.ravel(" + x + "))"
+}

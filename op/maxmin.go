@@ -59,3 +59,11 @@ func (m *Extremum) GoCall(a, b string) string {
 	}
 	return "math.Min(" + a + ", " + b + ")"
 }
+
+// PyCall is max(a, b) or min(a, b) in NumPy.
+func (m *Extremum) PyCall(a, b string) string {
+	if m.max {
+		return "np.maximum(" + a + ", " + b + ")"
+	}
+	return "np.minimum(" + a + ", " + b + ")"
+}

@@ -67,3 +67,8 @@ func (meanOp) GoReduce() Reduction {
 		Finish: func(acc, n string) string { return acc + " / " + n },
 	}
 }
+
+// PyCall is the function in NumPy (a vector is a 1-D array).
+func (meanOp) PyCall(x string, sx ast.Shape) string {
+	return "np.mean(" + x + ")"
+}

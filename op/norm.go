@@ -103,3 +103,8 @@ func (normOp) GoReduce() Reduction {
 		Finish: func(acc, _ string) string { return "math.Sqrt(" + acc + ")" },
 	}
 }
+
+// PyCall is the function in NumPy (a vector is a 1-D array).
+func (normOp) PyCall(x string, sx ast.Shape) string {
+	return "np.linalg.norm(" + x + ")"
+}

@@ -69,3 +69,8 @@ func (norm1Op) GoScalar(_ GoWriter, a string) string { return "math.Abs(" + a + 
 func (norm1Op) GoReduce() Reduction {
 	return Reduction{Acc: "sumAbs", Term: func(_ GoWriter, x string) string { return "math.Abs(" + x + ")" }}
 }
+
+// PyCall is the function in NumPy (a vector is a 1-D array).
+func (norm1Op) PyCall(x string, sx ast.Shape) string {
+	return "np.sum(np.abs(" + x + "))"
+}

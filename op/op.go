@@ -108,6 +108,12 @@ type LogJacobian interface {
 	LogJVP(c *ast.Call, sz ast.Shape, jz ast.Expr, col Columns) ast.Expr
 }
 
+// A PyFunc is implemented by a structural function that Python output
+// computes: its NumPy expression, given the argument's and its shape.
+type PyFunc interface {
+	PyCall(x string, sx ast.Shape) string
+}
+
 // all lists every built-in, in the order of registration: each entry's
 // file registers it when the package is initialised, so that adding a
 // built-in is adding a file.

@@ -20,6 +20,7 @@ var Relu = &Elementwise{
 		func(w GoWriter, x string) string { return w.Bool(x + " > 0") },
 		func(GoWriter, string) string { return "0.0" },
 	},
+	Py: [3]string{`np.maximum(%[1]s, 0.0)`, `np.greater(%[1]s, 0).astype(float)`, `np.zeros_like(np.asarray(%[1]s, dtype=float))`},
 }
 
 func init() { register(Relu) }

@@ -14,6 +14,7 @@ var Sign = &Elementwise{
 		func(GoWriter, string) string { return "0.0" },
 		func(GoWriter, string) string { return "0.0" },
 	},
+	Py: [3]string{`np.sign(%[1]s)`, `np.zeros_like(np.asarray(%[1]s, dtype=float))`, `np.zeros_like(np.asarray(%[1]s, dtype=float))`},
 }
 
 func init() { register(Sign) }

@@ -17,6 +17,7 @@ var Sin = &Elementwise{
 		func(_ GoWriter, x string) string { return "math.Cos(" + x + ")" },
 		func(_ GoWriter, x string) string { return "-math.Sin(" + x + ")" },
 	},
+	Py: [3]string{`np.sin(%[1]s)`, `np.cos(%[1]s)`, `-np.sin(%[1]s)`},
 }
 
 func init() { register(Sin) }

@@ -137,3 +137,8 @@ func NAME(dst, x []float64) {
 	}
 }
 `}
+
+// PyCall is the function in NumPy (a vector is a 1-D array).
+func (softmaxOp) PyCall(x string, sx ast.Shape) string {
+	return "np.exp((" + x + ") - np.logaddexp.reduce(np.ravel(" + x + ")))"
+}

@@ -23,6 +23,7 @@ var Softsign = &Elementwise{
 			return "-2 * (" + goSign(w, v) + ") / (" + d + " * " + d + " * " + d + ")"
 		},
 	},
+	Py: [3]string{`(%[1]s) / (1 + np.abs(%[1]s))`, `1 / (1 + np.abs(%[1]s))**2`, `-2 * np.sign(%[1]s) / (1 + np.abs(%[1]s))**3`},
 }
 
 func init() { register(Softsign) }

@@ -53,3 +53,8 @@ func (sumOp) StableLog(c *ast.Call) ast.Expr {
 	}
 	return nil
 }
+
+// PyCall is the function in NumPy (a vector is a 1-D array).
+func (sumOp) PyCall(x string, sx ast.Shape) string {
+	return "np.sum(" + x + ")"
+}

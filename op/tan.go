@@ -18,6 +18,7 @@ var Tan = &Elementwise{
 		},
 	},
 	GoReuses: true,
+	Py:       [3]string{`np.tan(%[1]s)`, `1 + np.tan(%[1]s)**2`, `2 * np.tan(%[1]s) * (1 + np.tan(%[1]s)**2)`},
 }
 
 func init() { register(Tan) }

@@ -18,6 +18,7 @@ var Tanh = &Elementwise{
 		},
 	},
 	GoReuses: true,
+	Py:       [3]string{`np.tanh(%[1]s)`, `1 - np.tanh(%[1]s)**2`, `-2 * np.tanh(%[1]s) * (1 - np.tanh(%[1]s)**2)`},
 }
 
 func init() { register(Tanh) }

@@ -47,3 +47,11 @@ func (trOp) GoScalar(_ GoWriter, a string) string { return a }
 func (trOp) GoReduce() Reduction {
 	return Reduction{Acc: "trace", Diagonal: true, Term: func(_ GoWriter, x string) string { return x }}
 }
+
+// PyCall is the function in NumPy (a vector is a 1-D array).
+func (trOp) PyCall(x string, sx ast.Shape) string {
+	if sx.IsScalar() {
+		return x
+	}
+	return "np.trace(" + x + ")"
+}
