@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh runs every check of matcalc on a fresh machine: it installs what
-# the tests need (KaTeX from npm, staticcheck from the Go module proxy), then
+# the tests need (KaTeX from npm, staticcheck from the Go module proxy,
+# Debian's chromium for the playground's tests), then
 # runs gofmt, go vet, staticcheck and go test ./..., and compiles the
 # standalone LaTeX of the examples with pdflatex (installing Debian's
 # texlive-latex-base when it is missing). Usage: ./scripts/test.sh
@@ -9,6 +10,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 bash scripts/katex-setup.sh
+bash scripts/web-chromium.sh # the playground's browser tests (web/)
+bash scripts/web-build.sh    # the playground's static site, in web/dist
 
 staticcheck_version=v0.8.2
 if ! command -v staticcheck >/dev/null && [ ! -x "$(go env GOPATH)/bin/staticcheck" ]; then
