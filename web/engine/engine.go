@@ -342,7 +342,8 @@ func Derive(r Request) (*Derivation, error) {
 		return nil, err
 	}
 	lo := render.LaTeXOptions{Shapes: res.Env()}
-	d := &Derivation{Canonical: ast.String(f.expr), ASCII: ast.ASCII(f.expr)}
+	// Empty lists, not null, in JSON.
+	d := &Derivation{Canonical: ast.String(f.expr), ASCII: ast.ASCII(f.expr), Vars: []Var{}, Defs: []Item{}, Derivs: []Item{}}
 	for _, v := range f.info.Vars {
 		d.Vars = append(d.Vars, Var{v.Name, shapeText(v.Shape)})
 	}
@@ -396,6 +397,9 @@ func Steps(r Request) (*StepsResult, error) {
 		return nil, f.exprErr(err)
 	}
 	s := &StepsResult{Text: render.StepsText(ds, res), LaTeX: render.StepsLaTeXBlocks(ds, res, render.LaTeXOptions{Shapes: res.Env()})}
+	if s.LaTeX == nil {
+		s.LaTeX = []string{}
+	}
 	if len(s.Text) > MaxOutput {
 		return nil, fieldErr("", "the derivation is %d bytes long; the playground shows at most %d", len(s.Text), MaxOutput)
 	}
@@ -637,7 +641,10 @@ func Check(r Request) (*CheckResult, error) {
 			worst[i] = math.Max(worst[i], e)
 		}
 	}
-	c := &CheckResult{Tol: tol, Bound: bound, Where: fmt.Sprintf("at %d random points (seed %d)", n, seed)}
+	if bound == nil {
+		bound = []string{}
+	}
+	c := &CheckResult{Tol: tol, Bound: bound, Rows: []CheckRow{}, Where: fmt.Sprintf("at %d random points (seed %d)", n, seed)}
 	if f.vals != nil {
 		c.Where = "at the given values"
 	}

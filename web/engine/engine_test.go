@@ -108,3 +108,14 @@ func TestHandle(t *testing.T) {
 		}
 	}
 }
+
+// TestNoNullLists: the page iterates over every list of an answer, so none
+// is null in JSON, also when it is empty (no definition with --wrt b).
+func TestNoNullLists(t *testing.T) {
+	for _, tab := range []string{"result", "steps", "check"} {
+		out := Handle(tab, `{"f":"uᵀf(Wx+b)","wrt":"b"}`)
+		if strings.Contains(out, ":null") {
+			t.Errorf("%s: %s", tab, out)
+		}
+	}
+}

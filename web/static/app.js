@@ -97,8 +97,11 @@ function startWorker() {
 		} catch (err) {
 			resp = { error: { field: '', msg: 'bad answer from the engine: ' + err, offset: -1, text: String(err) } };
 		}
-		show(job, resp, m.ms);
-		pump();
+		try {
+			show(job, resp, m.ms);
+		} finally {
+			pump(); // whatever happened while showing, the next job runs
+		}
 	};
 	worker.onerror = (e) => {
 		setStatus('engine error: ' + (e.message || e), true);
@@ -248,9 +251,9 @@ function showResult(r) {
 	box.replaceChildren();
 	const vars = document.createElement('p');
 	vars.className = 'vars';
-	vars.textContent = r.canonical + '   ·   ' + r.vars.map((v) => `${v.name}: ${v.shape === '' ? 'scalar' : v.shape}`).join(', ');
+	vars.textContent = r.canonical + '   ·   ' + (r.vars || []).map((v) => `${v.name}: ${v.shape === '' ? 'scalar' : v.shape}`).join(', ');
 	box.append(vars);
-	const lines = [...r.defs, r.func, ...r.derivs];
+	const lines = [...(r.defs || []), r.func, ...(r.derivs || [])];
 	const rows = lines.map((it) => it.latex.replace(/ = /, ' &= ') + (it.shape ? ` && ${shapeTeX(it.shape)}` : ''));
 	const math = document.createElement('div');
 	math.className = 'math';
@@ -288,7 +291,7 @@ function showPanel(tab, r) {
 		$('steps-text').textContent = r.text;
 		const m = p.querySelector('.steps-math');
 		m.replaceChildren();
-		for (const block of r.latex) {
+		for (const block of r.latex || []) {
 			const d = document.createElement('div');
 			d.className = 'math';
 			tex(d, block);
@@ -308,7 +311,7 @@ function showPanel(tab, r) {
 	} else if (tab === 'check') {
 		const body = $('check-table').querySelector('tbody');
 		body.replaceChildren();
-		for (const row of r.rows) {
+		for (const row of r.rows || []) {
 			const tr = document.createElement('tr');
 			const name = document.createElement('td');
 			const err = document.createElement('td');
