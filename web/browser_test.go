@@ -685,8 +685,8 @@ func TestPlayground(t *testing.T) {
 
 	t.Run("screenshot", func(t *testing.T) {
 		p.t = t
-		p.open("f=" + enc("J = "+cs224n) + "&tab=steps&wrt=W")
-		p.rendered("steps", "J = "+cs224n, 0)
+		p.open("f=" + enc(lecture) + "&tab=steps&wrt=b")
+		p.rendered("steps", lecture, 0)
 		var png []byte
 		p.run(chromedp.FullScreenshot(&png, 100))
 		if len(png) < 8 || string(png[1:4]) != "PNG" {
