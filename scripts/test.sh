@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh runs every check of matcalc on a fresh machine: it installs what
 # the tests need (KaTeX from npm, staticcheck from the Go module proxy,
-# Debian's python3-numpy and python3-pyflakes), then
+# Debian's python3-numpy and python3-pyflakes, Debian's chromium for the
+# playground's tests), then
 # runs gofmt, go vet, staticcheck and go test ./..., and compiles the
 # standalone LaTeX of the examples with pdflatex (installing Debian's
 # texlive-latex-base when it is missing). Usage: ./scripts/test.sh
@@ -11,6 +12,8 @@ cd "$root"
 
 bash scripts/katex-setup.sh
 bash scripts/python-setup.sh
+bash scripts/web-chromium.sh # the playground's browser tests (web/)
+bash scripts/web-build.sh    # the playground's static site, in web/dist
 
 staticcheck_version=v0.8.2
 if ! command -v staticcheck >/dev/null && [ ! -x "$(go env GOPATH)/bin/staticcheck" ]; then

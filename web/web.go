@@ -149,16 +149,24 @@ func Export(site fs.FS, dir string) error {
 	if !HasEngine(site) {
 		return errors.New("the site has no engine: build it first")
 	}
-	return fs.WalkDir(site, ".", func(p string, d fs.DirEntry, err error) error {
+	// The engine is listed by name: an overlay's folders do not list it.
+	names := []string{path.Join(EngineDir, "main.wasm"), path.Join(EngineDir, "wasm_exec.js")}
+	err := fs.WalkDir(site, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		out := filepath.Join(dir, filepath.FromSlash(p))
-		if d.IsDir() {
-			return os.MkdirAll(out, 0o755)
+		if !d.IsDir() && !strings.HasPrefix(d.Name(), ".") && !strings.HasPrefix(p, EngineDir+"/") {
+			names = append(names, p)
 		}
-		if strings.HasPrefix(d.Name(), ".") {
-			return nil
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, p := range names {
+		out := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
 		}
 		b, err := fs.ReadFile(site, p)
 		if err != nil {
@@ -168,10 +176,12 @@ func Export(site fs.FS, dir string) error {
 			return err
 		}
 		if compressible(p) {
-			return os.WriteFile(out+".gz", gzipBytes(b), 0o644)
+			if err := os.WriteFile(out+".gz", gzipBytes(b), 0o644); err != nil {
+				return err
+			}
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 func compressible(name string) bool {

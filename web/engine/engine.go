@@ -344,7 +344,8 @@ func Derive(r Request) (*Derivation, error) {
 		return nil, err
 	}
 	lo := render.LaTeXOptions{Shapes: res.Env()}
-	d := &Derivation{Canonical: ast.String(f.expr), ASCII: ast.ASCII(f.expr)}
+	// Empty lists, not null, in JSON.
+	d := &Derivation{Canonical: ast.String(f.expr), ASCII: ast.ASCII(f.expr), Vars: []Var{}, Defs: []Item{}, Derivs: []Item{}}
 	for _, v := range f.info.Vars {
 		d.Vars = append(d.Vars, Var{v.Name, shapeText(v.Shape)})
 	}
@@ -390,6 +391,9 @@ func Steps(r Request) (*StepsResult, error) {
 		return nil, f.exprErr(err)
 	}
 	s := &StepsResult{Text: render.StepsText(ds, res), LaTeX: render.StepsLaTeXBlocks(ds, res, render.LaTeXOptions{Shapes: res.Env()})}
+	if s.LaTeX == nil {
+		s.LaTeX = []string{}
+	}
 	if len(s.Text) > MaxOutput {
 		return nil, fieldErr("", "the derivation is %d bytes long; the playground shows at most %d", len(s.Text), MaxOutput)
 	}
@@ -579,7 +583,11 @@ func Check(r Request) (*CheckResult, error) {
 	if err != nil {
 		return nil, f.exprErr(err)
 	}
-	c := &CheckResult{Tol: rep.Tol, Bound: rep.Bound, Text: rep.Text(), Where: fmt.Sprintf("at %d random points (seed %d)", rep.Points, seed)}
+	bound := rep.Bound
+	if bound == nil {
+		bound = []string{} // JSON [] rather than null
+	}
+	c := &CheckResult{Tol: rep.Tol, Bound: bound, Rows: []CheckRow{}, Text: rep.Text(), Where: fmt.Sprintf("at %d random points (seed %d)", rep.Points, seed)}
 	if rep.AtValues {
 		c.Where = "at the given values"
 	}

@@ -97,8 +97,11 @@ function startWorker() {
 		} catch (err) {
 			resp = { error: { field: '', msg: 'bad answer from the engine: ' + err, offset: -1, text: String(err) } };
 		}
-		show(job, resp, m.ms);
-		pump();
+		try {
+			show(job, resp, m.ms);
+		} finally {
+			pump(); // whatever happened while showing, the next job runs
+		}
 	};
 	worker.onerror = (e) => {
 		setStatus('engine error: ' + (e.message || e), true);
@@ -222,9 +225,13 @@ function show(job, resp, workerMs) {
 }
 
 // record notes when the answer is on screen: after the DOM update, at the
-// next animation frame (the frame that paints it).
+// next animation frame (the frame that paints it); a tab in the background
+// gets no frames, so a timer stands in after 250 ms.
 function record(job, resp, workerMs, isError) {
-	requestAnimationFrame(() => {
+	let done = false;
+	const fin = () => {
+		if (done) return;
+		done = true;
 		const now = performance.now();
 		stats.renders.push({
 			tab: job.tab, f: job.req.f, error: isError, inputAt: job.inputAt, renderedAt: now,
@@ -234,7 +241,9 @@ function record(job, resp, workerMs, isError) {
 		if (job.tab === 'result' && !isError) {
 			setStatus(`${(resp.micros / 1000).toFixed(1)} ms in the engine, ${Math.round(now - job.inputAt)} ms to the screen`);
 		}
-	});
+	};
+	requestAnimationFrame(fin);
+	setTimeout(fin, 250);
 }
 
 function showResult(r) {
@@ -242,9 +251,9 @@ function showResult(r) {
 	box.replaceChildren();
 	const vars = document.createElement('p');
 	vars.className = 'vars';
-	vars.textContent = r.canonical + '   ·   ' + r.vars.map((v) => `${v.name}: ${v.shape === '' ? 'scalar' : v.shape}`).join(', ');
+	vars.textContent = r.canonical + '   ·   ' + (r.vars || []).map((v) => `${v.name}: ${v.shape === '' ? 'scalar' : v.shape}`).join(', ');
 	box.append(vars);
-	const lines = [...r.defs, r.func, ...r.derivs];
+	const lines = [...(r.defs || []), r.func, ...(r.derivs || [])];
 	const rows = lines.map((it) => it.latex.replace(/ = /, ' &= ') + (it.shape ? ` && ${shapeTeX(it.shape)}` : ''));
 	const math = document.createElement('div');
 	math.className = 'math';
@@ -282,7 +291,7 @@ function showPanel(tab, r) {
 		$('steps-text').textContent = r.text;
 		const m = p.querySelector('.steps-math');
 		m.replaceChildren();
-		for (const block of r.latex) {
+		for (const block of r.latex || []) {
 			const d = document.createElement('div');
 			d.className = 'math';
 			tex(d, block);
@@ -302,7 +311,7 @@ function showPanel(tab, r) {
 	} else if (tab === 'check') {
 		const body = $('check-table').querySelector('tbody');
 		body.replaceChildren();
-		for (const row of r.rows) {
+		for (const row of r.rows || []) {
 			const tr = document.createElement('tr');
 			const name = document.createElement('td');
 			const err = document.createElement('td');
