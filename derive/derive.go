@@ -49,11 +49,14 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 		}
 		defer simplify.RecoverCanceled(&err)
 	}
+	fs, known := info.Shapes[e] // inference has it, unless e is built
 	e = Annotate(e, info)
 	env := info.Env()
-	fs, err := ast.ShapeOf(e, env)
-	if err != nil {
-		return nil, err
+	if !known || !fs.Rows.Known() || !fs.Cols.Known() {
+		var err error
+		if fs, err = ast.ShapeOf(e, env); err != nil {
+			return nil, err
+		}
 	}
 	res = &Result{FuncName: opts.FuncName, Func: e, FuncShape: fs, Vars: info.Vars}
 	if res.FuncName == "" {
