@@ -25,6 +25,8 @@ func TestErrors(t *testing.T) {
 		{"‖x)", `1:3: unexpected ")", expected closing "‖"`},
 		{"foo(x)", `1:1: unknown function foo: declare it (foo: function), or put a space before "(" for a product`},
 		{"2 + relu6(x)", `1:5: unknown function relu6: declare it (relu6: function), or put a space before "(" for a product; did you mean relu?`},
+		{"аᵀx + a", "1:1: а (U+0430) only looks like the Latin a: write a"},
+		{"x + Сy", "1:5: С (U+0421) only looks like the Latin C: write C"},
 		{"sigmod(x)", `1:1: unknown function sigmod: declare it (sigmod: function), or put a space before "(" for a product; did you mean sigmoid?`},
 		{"y + relux(z)", `1:5: unknown function relux: did you mean relu?`},
 		{"logsumexpp(x)", `1:1: unknown function logsumexpp: did you mean logsumexp?`},

@@ -243,6 +243,9 @@ func longest(cands []candidate, s string) (candidate, bool) {
 // the longest built-in function name, Greek letter name, "ones" or declared
 // name, else a single letter, each name with its optional subscript.
 func (c *config) splitWord(w string, pos ast.Pos) []token {
+	if t, ok := homoglyph(w, pos); ok {
+		return []token{t}
+	}
 	var out []token
 	i := 0
 	for i < len(w) {
@@ -361,4 +364,26 @@ var fractions = map[string]float64{
 	"⅕": 1.0 / 5, "⅖": 2.0 / 5, "⅗": 3.0 / 5, "⅘": 4.0 / 5, "⅙": 1.0 / 6,
 	"⅚": 5.0 / 6, "⅐": 1.0 / 7, "⅛": 1.0 / 8, "⅜": 3.0 / 8, "⅝": 5.0 / 8,
 	"⅞": 7.0 / 8, "⅑": 1.0 / 9, "⅒": 1.0 / 10,
+}
+
+// latinLookalikes maps the Cyrillic and Greek letters that look like Latin
+// ones (а, е, о, р, с, х, у, …) to those: in a formula they are almost
+// always a keyboard slip, and would silently be another variable.
+var latinLookalikes = map[rune]rune{
+	'а': 'a', 'е': 'e', 'о': 'o', 'р': 'p', 'с': 'c', 'х': 'x', 'у': 'y', 'і': 'i', 'ј': 'j', 'ѕ': 's',
+	'А': 'A', 'В': 'B', 'Е': 'E', 'К': 'K', 'М': 'M', 'Н': 'H', 'О': 'O', 'Р': 'P', 'С': 'C', 'Т': 'T', 'Х': 'X', 'У': 'Y',
+	'Α': 'A', 'Β': 'B', 'Ε': 'E', 'Ζ': 'Z', 'Η': 'H', 'Ι': 'I', 'Κ': 'K', 'Μ': 'M', 'Ν': 'N', 'Ο': 'O', 'Ρ': 'P', 'Τ': 'T', 'Υ': 'Y', 'Χ': 'X', 'ο': 'o',
+}
+
+// homoglyph returns an error token for the first letter of w that only
+// looks like a Latin letter.
+func homoglyph(w string, pos ast.Pos) (token, bool) {
+	for i, r := range w {
+		if l, ok := latinLookalikes[r]; ok {
+			n := utf8.RuneLen(r)
+			return token{kind: tBad, text: w[i : i+n], pos: pos + ast.Pos(i), end: pos + ast.Pos(i+n),
+				msg: fmt.Sprintf("%c (U+%04X) only looks like the Latin %c: write %c", r, r, l, l)}, true
+		}
+	}
+	return token{}, false
 }
