@@ -153,13 +153,28 @@ type evaluator struct {
 	memo map[ast.Expr]*mat.Dense
 	// all holds the value of every node evaluated (EvalAll), nil for Eval.
 	all map[ast.Expr]*mat.Dense
+	// inContext holds the values of nodes that take their size from their
+	// context, and the unsized errors, by node and expected shape: without
+	// it a chain of n identities I I … I x is evaluated 2ⁿ times, each
+	// product retrying its unsized left operand.
+	inContext map[ctxKey]ctxResult
+}
+
+type ctxKey struct {
+	e ast.Expr
+	w want
+}
+
+type ctxResult struct {
+	v   *mat.Dense
+	err error
 }
 
 func newEvaluator(env *Env, all bool) *evaluator {
 	if env == nil {
 		env = &Env{}
 	}
-	ev := &evaluator{env: env, memo: map[ast.Expr]*mat.Dense{}}
+	ev := &evaluator{env: env, memo: map[ast.Expr]*mat.Dense{}, inContext: map[ctxKey]ctxResult{}}
 	if all {
 		ev.all = map[ast.Expr]*mat.Dense{}
 	}
@@ -225,12 +240,21 @@ func (ev *evaluator) eval(e ast.Expr, w want) (v *mat.Dense, ctx bool, err error
 	if v, ok := ev.memo[e]; ok {
 		return v, false, nil
 	}
+	key := ctxKey{e, w}
+	if r, ok := ev.inContext[key]; ok {
+		return r.v, r.err == nil, r.err
+	}
 	v, ctx, err = ev.node(e, w)
 	if err != nil {
+		if isUnsized(err) {
+			ev.inContext[key] = ctxResult{err: err}
+		}
 		return nil, false, err
 	}
 	if !ctx {
 		ev.memo[e] = v
+	} else {
+		ev.inContext[key] = ctxResult{v: v}
 	}
 	if ev.all != nil {
 		ev.all[e] = v
