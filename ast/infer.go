@@ -80,6 +80,14 @@ func Infer(e Expr, decls []Decl, fixed map[string]Shape) (*Info, error) {
 			}
 		}
 	}
+	for _, e := range in.visited {
+		// An I that inference makes 1×1 stands for the number 1 only by
+		// accident: in x² + 0Iᵀ it met a scalar in a sum, which is the
+		// ambiguity of I + λ in disguise.
+		if id, ok := e.(*Identity); ok && !id.N.Known() && in.isScalar(in.shapes[e]) {
+			return nil, Errorf(e.Pos(), "I is 1×1 here (it meets a scalar in a sum): write 1 for the number, λI to add λ to a diagonal, or λ𝟙𝟙ᵀ to add it to every entry")
+		}
+	}
 	names := in.nameDims()
 	info := &Info{Shapes: make(map[Expr]Shape, len(in.shapes))}
 	for _, name := range in.order {
