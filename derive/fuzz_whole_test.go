@@ -72,6 +72,16 @@ func FuzzWhole(f *testing.F) {
 			return
 		}
 		smooth := !strings.ContainsAny(src, "[<>≥≤|") && !containsAny(src, "max", "min", "relu", "abs", "sign", "norm1", "softplus")
+		// A large constant factor (tan(107000 A)) makes the formula vary
+		// faster than the step of central differences (about 1e-5 of the
+		// variable) can follow: they would report a correct derivative as
+		// wrong.
+		ast.Inspect(e, func(n ast.Expr) bool {
+			if c, ok := n.(*ast.Number); ok && math.Abs(c.Value) > 100 {
+				smooth = false
+			}
+			return smooth
+		})
 		for i := range shared.Derivs {
 			ds, dp := shared.Derivs[i], plain.Derivs[i]
 			gs, err1 := eval.EvalShaped(shared.Expand(ds.Expr), env, ds.Shape)
