@@ -85,10 +85,20 @@ func Text(res *derive.Result, o Options) (string, error) {
 		}
 		b.WriteString(render.StepsText(ds, res))
 	}
+	// When the whole function is a shared piece (p = softmax(θ)), it is
+	// written once: s = p = softmax(θ).
+	whole := false
 	for _, d := range res.Defs {
+		if !whole && ast.Equal(d.Expr, res.Func) {
+			whole = true
+			fmt.Fprintf(&b, "%s = %s = %s\n", res.FuncName, d.Name, ast.String(d.Expr))
+			continue
+		}
 		fmt.Fprintf(&b, "%s = %s\n", d.Name, ast.String(d.Expr))
 	}
-	fmt.Fprintf(&b, "%s = %s\n", res.FuncName, ast.String(res.Func))
+	if !whole {
+		fmt.Fprintf(&b, "%s = %s\n", res.FuncName, ast.String(res.Func))
+	}
 	if len(res.Derivs) > 0 {
 		b.WriteString("\n")
 	}
