@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 secs=${1:-1}
-if ! python3 -c 'import torch' 2>/dev/null; then
+py=/usr/bin/python3 # Debian's interpreter: python3-torch is installed for it
+if ! "$py" -c 'import torch' 2>/dev/null; then
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch libopenblas0-pthread
 fi
@@ -16,8 +17,8 @@ fi
 out=$(mktemp -d)
 go test -c -o "$out/torch.test" .
 "$out/torch.test" -test.run '^$' -test.bench . -test.benchtime "${secs}s" -test.count 1 | tee "$out/go.txt"
-env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 torch_bench.py "$secs" > "$out/torch.json"
-python3 - "$out/go.txt" "$out/torch.json" <<'PY'
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$py" torch_bench.py "$secs" > "$out/torch.json"
+"$py" - "$out/go.txt" "$out/torch.json" <<'PY'
 import json, re, sys
 go = {}
 for line in open(sys.argv[1]):
