@@ -7,6 +7,8 @@ package logreghess
 import (
 	"math"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -44,20 +46,28 @@ func F(y *mat.VecDense, X *mat.Dense, w *mat.VecDense) (s float64, d2w *mat.Dens
 	}
 	s = sum
 	d2w = mat.NewDense(m, m, nil)
-	t_2 := mat.NewDense(m, n, nil)
+	t_2 := mat.NewDense(n, m, nil)
 	t_2r := t_2.RawMatrix()
 	Xr := X.RawMatrix()
-	// Xᵀdiag(y ∘ (σ′(−(y ∘ Xw)) ∘ y))
-	for i := range m {
-		t_2Row := t_2r.Data[i*t_2r.Stride:][:n]
-		ys_ := yd[:len(t_2Row)]
-		ts_ := td[:len(t_2Row)]
+	// diag(y ∘ (σ′(−(y ∘ Xw)) ∘ y))X
+	for i := range n {
+		t_2Row := t_2r.Data[i*t_2r.Stride:][:m]
+		t_3 := yd[i]
+		t_4 := yd[i]
+		t_5 := td[i]
+		t_6 := t_4 * t_5
+		t_7 := -t_6
+		t_8 := 1 / (1 + math.Exp(-t_7))
+		t_9 := t_8 * (1 - t_8)
+		t_10 := yd[i]
+		t_11 := t_9 * t_10
+		t_12 := t_3 * t_11
+		XRow := Xr.Data[i*Xr.Stride:][:len(t_2Row)]
 		for j := range t_2Row {
-			t_3 := 1 / (1 + math.Exp(-(-(ys_[j] * ts_[j]))))
-			t_2Row[j] = Xr.Data[j*Xr.Stride+i] * (ys_[j] * (t_3 * (1 - t_3) * ys_[j]))
+			t_2Row[j] = t_12 * XRow[j]
 		}
 	}
-	d2w.Mul(t_2, X)
+	d2w.Mul(X.T(), t_2)
 	return s, d2w
 }
 
@@ -95,20 +105,28 @@ func (w_ *FWorkspace) F(y *mat.VecDense, X *mat.Dense, w *mat.VecDense) (s float
 	}
 	s = sum
 	d2w = reuseDense(&w_.d2w, m, m)
-	t_2 := reuseDense(&w_.t_2, m, n)
+	t_2 := reuseDense(&w_.t_2, n, m)
 	t_2r := t_2.RawMatrix()
 	Xr := X.RawMatrix()
-	// Xᵀdiag(y ∘ (σ′(−(y ∘ Xw)) ∘ y))
-	for i := range m {
-		t_2Row := t_2r.Data[i*t_2r.Stride:][:n]
-		ys_ := yd[:len(t_2Row)]
-		ts_ := td[:len(t_2Row)]
+	// diag(y ∘ (σ′(−(y ∘ Xw)) ∘ y))X
+	for i := range n {
+		t_2Row := t_2r.Data[i*t_2r.Stride:][:m]
+		t_3 := yd[i]
+		t_4 := yd[i]
+		t_5 := td[i]
+		t_6 := t_4 * t_5
+		t_7 := -t_6
+		t_8 := 1 / (1 + math.Exp(-t_7))
+		t_9 := t_8 * (1 - t_8)
+		t_10 := yd[i]
+		t_11 := t_9 * t_10
+		t_12 := t_3 * t_11
+		XRow := Xr.Data[i*Xr.Stride:][:len(t_2Row)]
 		for j := range t_2Row {
-			t_3 := 1 / (1 + math.Exp(-(-(ys_[j] * ts_[j]))))
-			t_2Row[j] = Xr.Data[j*Xr.Stride+i] * (ys_[j] * (t_3 * (1 - t_3) * ys_[j]))
+			t_2Row[j] = t_12 * XRow[j]
 		}
 	}
-	d2w.Mul(t_2, X)
+	blas64.Gemm(blas.Trans, blas.NoTrans, 1, X.RawMatrix(), t_2.RawMatrix(), 0, d2w.RawMatrix())
 	return s, d2w
 }
 
