@@ -601,6 +601,16 @@ func (f *fnGen) matArg(op *operand) string {
 // A.T(), the workspace form (where A.T() would allocate on every call)
 // calls BLAS with a transpose flag.
 func (f *fnGen) product(x *ast.Binary, dst *operand) error {
+	// (Aᵀdiag(v))B is computed as Aᵀ(diag(v)B): scaling the rows of B walks
+	// it along its rows, where scaling the columns of Aᵀ would walk A across
+	// its stride; the product then passes A with a transpose flag.
+	if l, ok := x.X.(*ast.Binary); ok && l.Op == ast.Mul {
+		if _, ok := l.X.(*ast.Transpose); ok && !f.shape(x.Y).IsVector() {
+			if _, ok := f.diagArg(l.Y); ok {
+				return f.product(&ast.Binary{Op: ast.Mul, X: l.X, Y: &ast.Binary{Op: ast.Mul, X: l.Y, Y: x.Y}}, dst)
+			}
+		}
+	}
 	sx, sy := f.shape(x.X), f.shape(x.Y)
 	a, err := f.operandOf(x.X)
 	if err != nil {

@@ -47,6 +47,8 @@ var goCases = []goCase{
 	{name: "generic_bound", src: "uᵀf(Wx+b) + sum(g(x))", opts: derive.Options{Order: 1}, noAllocs: true, bind: true},
 	{name: "quad", src: "xᵀAx", noAllocs: true},
 	{name: "quad_hessian", src: "xᵀAx", opts: derive.Options{Wrt: []string{"x"}, Order: 2}, noAllocs: true},
+	{name: "logreg_hessian", src: "sum(log(1 + exp(−y ∘ (Xw))))", opts: derive.Options{Wrt: []string{"w"}, Order: 2}, noAllocs: true}, // (Xᵀdiag(v))X as Xᵀ(diag(v)X)
+	{name: "scaled_product", src: "sum(Aᵀdiag(v)B)", opts: derive.Options{Order: 1}, noAllocs: true},
 	{name: "lsq", src: "‖Wx − y‖²", noAllocs: true},
 	{name: "sumexp", src: "sum(exp(x))", noAllocs: true},
 	{name: "lse", src: "logsumexp(x)", noAllocs: true},
