@@ -67,6 +67,16 @@ func Position(src string, pos Pos) (line, col int) {
 // positioned error "line:col: message", the source line, and a caret under
 // the place. Other errors are returned as their message.
 func FormatError(src string, err error) string {
+	return FormatErrorIn("", src, err)
+}
+
+// FormatErrorIn is FormatError with every positioned error's line prefixed
+// by name (a file's path), so that each of several errors names its file.
+func FormatErrorIn(name, src string, err error) string {
+	prefix := ""
+	if name != "" {
+		prefix = name + ":"
+	}
 	var list ErrorList
 	var one *Error
 	switch {
@@ -86,7 +96,7 @@ func FormatError(src string, err error) string {
 			continue
 		}
 		line, col := Position(src, e.Pos)
-		fmt.Fprintf(&b, "%d:%d: %s\n", line, col, e.Msg)
+		fmt.Fprintf(&b, "%s%d:%d: %s\n", prefix, line, col, e.Msg)
 		text := strings.Split(src, "\n")[line-1]
 		fmt.Fprintf(&b, "  %s\n  %s^", text, strings.Repeat(" ", col-1))
 	}

@@ -299,7 +299,7 @@ func runPipeline(c *testCase) (p *prepared, err error) {
 		}
 		p.decls = append(p.decls, d...)
 	}
-	if p.expr, err = (&parser.Config{Decls: p.decls}).ParseExpr(c.src); err != nil {
+	if _, p.expr, err = (&parser.Config{Decls: p.decls}).ParseNamed(c.src); err != nil {
 		return nil, &stageError{"parse", c.src, err}
 	}
 	if p.info, err = ast.Infer(p.expr, p.decls, nil); err != nil {

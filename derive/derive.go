@@ -8,7 +8,9 @@ package derive
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -28,6 +30,11 @@ type Options struct {
 	FuncName string
 	// NoShare leaves shared subexpressions inline.
 	NoShare bool
+	// Names are the user's own definitions (a formula file's z = Wx + b),
+	// in file order, each written with the earlier ones' names. The results
+	// use these names wherever their formulas appear (σ′(z), not
+	// σ′(Wx + b)), and list the ones they use first among Defs.
+	Names []Def
 	// Context, when set, cancels the derivation: Derive then returns its
 	// error (see DeriveContext).
 	Context context.Context
@@ -156,10 +163,63 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 			}
 		}
 	}
-	if !opts.NoShare {
-		share(res, info)
+	env, user, err := keepNames(res, env, opts.Names)
+	if err != nil {
+		return nil, err
 	}
+	if !opts.NoShare {
+		share(res, info, env)
+	}
+	res.Defs = append(user, res.Defs...)
 	return res, nil
+}
+
+// keepNames writes the function and the derivatives with the user's names
+// (Options.Names) and returns env with their shapes, and the definitions
+// the results use, in the user's order.
+func keepNames(res *Result, env map[string]ast.Shape, names []Def) (map[string]ast.Shape, []Def, error) {
+	if len(names) == 0 {
+		return env, nil, nil
+	}
+	env = maps.Clone(env)
+	defs := make([]simplify.Def, 0, len(names))
+	for _, d := range names {
+		sh, err := ast.ShapeOf(d.Expr, env)
+		if err != nil {
+			return nil, nil, fmt.Errorf("definition %s: %v", d.Name, err)
+		}
+		env[d.Name] = sh
+		defs = append(defs, simplify.Def{Name: d.Name, Expr: d.Expr})
+	}
+	if fn := useNames(res.Func, defs); !isIdent(fn) {
+		res.Func = fn
+	}
+	for i := range res.Derivs {
+		res.Derivs[i].Expr = useNames(res.Derivs[i].Expr, defs)
+	}
+	// The definitions used, and those they use, in the user's order.
+	used := map[string]bool{}
+	mark := func(e ast.Expr) {
+		ast.Inspect(e, func(n ast.Expr) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+			return true
+		})
+	}
+	mark(res.Func)
+	for _, d := range res.Derivs {
+		mark(d.Expr)
+	}
+	var out []Def
+	for i := len(names) - 1; i >= 0; i-- {
+		if used[names[i].Name] {
+			mark(names[i].Expr)
+			out = append(out, Def{Name: names[i].Name, Expr: names[i].Expr, Shape: env[names[i].Name]})
+		}
+	}
+	slices.Reverse(out)
+	return env, out, nil
 }
 
 // Annotate gives the I and 𝟙 of a parsed formula the sizes that shape
@@ -223,10 +283,10 @@ func symmetrize(g ast.Expr) ast.Expr {
 // derivatives, then writes the function with those names too. The function
 // does not count towards sharing, so that ∂s/∂u = f(z) stays as the notes
 // write it rather than naming h = f(z).
-func share(res *Result, info *ast.Info) {
+func share(res *Result, info *ast.Info, env map[string]ast.Shape) {
 	taken := map[string]bool{res.FuncName: true}
-	for _, v := range info.Vars {
-		taken[v.Name] = true
+	for name := range env { // the variables and the user's names
+		taken[name] = true
 	}
 	for _, f := range info.Funcs {
 		taken[f] = true
@@ -239,7 +299,7 @@ func share(res *Result, info *ast.Info) {
 	if len(defs) == 0 {
 		return
 	}
-	env := info.Env()
+	env = maps.Clone(env)
 	check := ast.NewChecker(env)
 	rename := map[string]string{}
 	for i, d := range defs {

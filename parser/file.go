@@ -93,6 +93,16 @@ func ParseFile(src string) (*File, error) {
 		f.Decls = append(f.Decls, d)
 	}
 	defined := map[string]bool{}
+	declared := map[string]bool{}
+	for _, d := range f.Decls {
+		if d.Kind != ast.DeclFunction {
+			for _, n := range d.Names {
+				declared[n] = true
+			}
+		}
+	}
+	usedAt := map[string]ast.Pos{} // a name read as a variable, where first
+	refused := map[string]bool{}   // definitions refused (not to be reported again)
 	cfg := newConfig(f.Decls, nil)
 	for _, st := range stmts {
 		switch st.kind {
@@ -102,10 +112,19 @@ func ParseFile(src string) (*File, error) {
 				fail(err)
 				continue
 			}
-			if defined[def.Name] {
-				fail(ast.Errorf(def.Pos, "%s is defined twice", def.Name))
+			if err := checkDefName(src, def, defined, declared, usedAt); err != nil {
+				fail(err)
+				refused[def.Name] = true
 				continue
 			}
+			ast.Inspect(def.Expr, func(n ast.Expr) bool {
+				if id, ok := n.(*ast.Ident); ok && !defined[id.Name] {
+					if _, seen := usedAt[id.Name]; !seen {
+						usedAt[id.Name] = id.Pos()
+					}
+				}
+				return true
+			})
 			defined[def.Name] = true
 			cfg.add(def.Name, false)
 			f.Defs = append(f.Defs, def)
@@ -119,12 +138,39 @@ func ParseFile(src string) (*File, error) {
 		}
 	}
 	for _, r := range f.Requests {
-		if !defined[r.Func] {
+		if !defined[r.Func] && !refused[r.Func] {
 			fail(ast.Errorf(r.Pos, "cannot derive %s: it is not defined in this file (define it first: %s = …)", r.Func, r.Func))
 		}
 	}
 	errs.Sort()
 	return f, capErrors(src, errs).Err()
+}
+
+// checkDefName refuses a definition whose name is already something else:
+// defined before, declared as a variable, read as a variable by an earlier
+// definition, or read by its own formula (s = sx).
+func checkDefName(src string, def Def, defined, declared map[string]bool, usedAt map[string]ast.Pos) error {
+	switch {
+	case defined[def.Name]:
+		return ast.Errorf(def.Pos, "%s is defined twice", def.Name)
+	case declared[def.Name]:
+		return ast.Errorf(def.Pos, "%s is declared as a variable in this file and cannot also be defined: rename the definition or the variable", def.Name)
+	}
+	if p, ok := usedAt[def.Name]; ok {
+		line, _ := ast.Position(src, p)
+		return ast.Errorf(def.Pos, "%s is read as a variable on line %d, before this definition: define it before its first use, or give the definition another name", def.Name, line)
+	}
+	var self *ast.Ident
+	ast.Inspect(def.Expr, func(n ast.Expr) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Name == def.Name && self == nil {
+			self = id
+		}
+		return self == nil
+	})
+	if self != nil {
+		return ast.Errorf(self.Pos(), "%s is defined in terms of itself: a definition names a formula of other variables (write %s = … with another name on the left, or rename the variable)", def.Name, def.Name)
+	}
+	return nil
 }
 
 func hasOp(toks []rawToken, op string) bool {

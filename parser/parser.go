@@ -45,6 +45,32 @@ func (c *Config) ParseExpr(src string) (ast.Expr, error) {
 	return cfg.parseExpr(src, 0, len(src))
 }
 
+// ParseNamed parses a formula, or a named one, "s = uᵀx", as a formula
+// file's definition: name is "" for a bare formula. A named formula that
+// reads its own name (s = sx) is an error.
+func (c *Config) ParseNamed(src string) (name string, e ast.Expr, err error) {
+	e, err = c.ParseExpr(src)
+	if err == nil {
+		return "", e, nil
+	}
+	toks := lexRaw(src, 0, len(src))
+	if len(toks) < 2 || toks[0].typ != symWord || toks[1].typ != symOp || toks[1].text != "=" {
+		return "", nil, err
+	}
+	var decls []ast.Decl
+	if c != nil {
+		decls = c.Decls
+	}
+	def, derr := parseDef(src, span{0, len(src)}, newConfig(decls, nil))
+	if derr != nil {
+		return "", nil, derr
+	}
+	if derr := checkDefName(src, def, nil, nil, nil); derr != nil {
+		return "", nil, derr
+	}
+	return def.Name, def.Expr, nil
+}
+
 // config is the parser's view of the declarations.
 type config struct {
 	vars  map[string]bool // declared variables (canonical names)

@@ -133,20 +133,29 @@ func LaTeXOptions(res *derive.Result, o Options) render.LaTeXOptions {
 // with Steps), each block its own display: blocks are separated by a blank
 // line, or stacked in a document with Standalone.
 func LaTeX(res *derive.Result, o Options) (string, error) {
+	bodies, err := LaTeXBlocks(res, o)
+	if err != nil {
+		return "", err
+	}
+	if o.Standalone {
+		return render.Standalone(bodies...), nil
+	}
+	return strings.Join(bodies, "\n\n") + "\n", nil
+}
+
+// LaTeXBlocks returns LaTeX's displays: the steps' (with Steps), then the
+// result's.
+func LaTeXBlocks(res *derive.Result, o Options) ([]string, error) {
 	lo := LaTeXOptions(res, o)
 	var bodies []string
 	if o.Steps {
 		ds, err := derive.Steps(o.Expr, o.Info, res)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		bodies = append(bodies, render.StepsLaTeXBlocks(ds, res, lo)...)
 	}
-	bodies = append(bodies, render.LaTeXResult(res, lo))
-	if o.Standalone {
-		return render.Standalone(bodies...), nil
-	}
-	return strings.Join(bodies, "\n\n") + "\n", nil
+	return append(bodies, render.LaTeXResult(res, lo)), nil
 }
 
 // Shape lists the dimensions of a shape for JSON: names as strings, sizes

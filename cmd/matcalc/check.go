@@ -60,25 +60,36 @@ func (o *checkOptions) run(cmd *cobra.Command, args []string) error {
 	if o.order != 1 && o.order != 2 {
 		return usagef("--order %d: use 1 or 2", o.order)
 	}
-	f, wrt, err := o.loadRequest(cmd, args, o.file, o.wrt)
+	fs, err := o.loadRequests(cmd, args, o.file, o.wrt)
 	if err != nil {
 		return err
 	}
-	if f.order == 2 && !cmd.Flags().Changed("order") {
-		o.order = 2
-	}
-	opts := check.Options{Wrt: wrt, Order: o.order, FuncName: f.funcName, Trials: o.trials, Seed: o.seed, Tol: o.tol, Funcs: f.funcs}
-	if f.vals != nil {
-		if opts.At, err = f.env(); err != nil {
+	failed := false
+	for i, f := range fs {
+		order := o.order
+		if f.order == 2 && !cmd.Flags().Changed("order") {
+			order = 2
+		}
+		opts := check.Options{Wrt: f.wrt, Order: order, FuncName: f.funcName, Trials: o.trials, Seed: o.seed, Tol: o.tol, Funcs: f.funcs}
+		if f.vals != nil {
+			if opts.At, err = f.env(); err != nil {
+				return err
+			}
+		}
+		rep, err := check.Run(f.expr, f.info, opts)
+		if err != nil {
+			if len(fs) > 1 {
+				return fmt.Errorf("%s:%d: check %s: %w", o.file, f.reqLine, f.funcName, err)
+			}
 			return err
 		}
+		if i > 0 {
+			fmt.Fprintln(cmd.OutOrStdout())
+		}
+		fmt.Fprint(cmd.OutOrStdout(), rep.Text())
+		failed = failed || rep.Failed()
 	}
-	rep, err := check.Run(f.expr, f.info, opts)
-	if err != nil {
-		return err
-	}
-	fmt.Fprint(cmd.OutOrStdout(), rep.Text())
-	if rep.Failed() {
+	if failed {
 		return errCheckFailed
 	}
 	return nil

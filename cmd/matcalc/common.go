@@ -3,10 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/derive"
 	"github.com/matcalc/matcalc/eval"
 	"github.com/matcalc/matcalc/parser"
 	"github.com/spf13/cobra"
@@ -32,11 +34,10 @@ type sourceError struct {
 }
 
 func (s *sourceError) Error() string {
-	msg := ast.FormatError(s.src, s.err)
 	if s.what != "" && s.what != "formula" {
-		return s.what + ":" + msg
+		return ast.FormatErrorIn(s.what, s.src, s.err)
 	}
-	return msg
+	return ast.FormatError(s.src, s.err)
 }
 
 func (s *sourceError) Unwrap() error { return s.err }
@@ -76,8 +77,10 @@ type formula struct {
 	vals     map[string]*mat.Dense // canonical names; nil without --at
 	funcs    map[string]string
 	funcName string
-	wrt      []string // from a formula file's request
-	order    int      // from a formula file's request
+	wrt      []string     // from a formula file's request, or --wrt
+	order    int          // from a formula file's request
+	names    []derive.Def // the file's definitions the function uses
+	reqLine  int          // the line of the file's request, or 0
 }
 
 // readFormula returns the formula text of args: the argument, or stdin for "-".
@@ -138,11 +141,16 @@ func (c *common) load(cmd *cobra.Command, src string, extra []ast.Decl) (*formul
 		return nil, err
 	}
 	decls = append(extra, decls...)
-	e, err := (&parser.Config{Decls: decls}).ParseExpr(src)
+	// "s = uᵀx" names the function, as a formula file's definition does.
+	name, e, err := (&parser.Config{Decls: decls}).ParseNamed(src)
 	if err != nil {
 		return nil, &sourceError{what: "formula", src: src, err: err}
 	}
-	return c.finish(cmd, src, e, decls)
+	f, err := c.finish(cmd, src, e, decls)
+	if err == nil && name != "" {
+		f.funcName = name
+	}
+	return f, err
 }
 
 func (c *common) finish(cmd *cobra.Command, src string, e ast.Expr, decls []ast.Decl) (*formula, error) {
@@ -207,8 +215,8 @@ func (c *common) finish(cmd *cobra.Command, src string, e ast.Expr, decls []ast.
 }
 
 // loadFile reads a formula file: its declarations, its definitions (each
-// inlined into the later ones) and its first derive request.
-func (o *common) loadFile(cmd *cobra.Command, path string) (*formula, error) {
+// inlined into the later ones) and its derive requests, a formula each.
+func (o *common) loadFile(cmd *cobra.Command, path string) ([]*formula, error) {
 	var data []byte
 	var err error
 	if path == "-" {
@@ -227,78 +235,107 @@ func (o *common) loadFile(cmd *cobra.Command, path string) (*formula, error) {
 	if len(file.Requests) == 0 {
 		return nil, fmt.Errorf("%s: no 'derive NAME wrt …' request", path)
 	}
-	if len(file.Requests) > 1 {
-		return nil, fmt.Errorf("%s: %d derive requests; one file holds one request for now", path, len(file.Requests))
-	}
-	req := file.Requests[0]
-	defs := map[string]ast.Expr{}
-	var fexpr ast.Expr
+	inlined := map[string]ast.Expr{}
+	byName := map[string]parser.Def{}
 	for _, d := range file.Defs {
-		e := ast.Rewrite(d.Expr, func(n ast.Expr) ast.Expr {
+		inlined[d.Name] = ast.Rewrite(d.Expr, func(n ast.Expr) ast.Expr {
 			if id, ok := n.(*ast.Ident); ok {
-				if x, ok := defs[id.Name]; ok {
+				if x, ok := inlined[id.Name]; ok {
 					return x
 				}
 			}
 			return n
 		})
-		defs[d.Name] = e
-		if d.Name == req.Func {
-			fexpr = e
+		byName[d.Name] = d
+	}
+	var out []*formula
+	for _, req := range file.Requests {
+		fexpr := inlined[req.Func]
+		if fexpr == nil {
+			return nil, &sourceError{what: path, src: src, err: ast.Errorf(req.Pos, "derive %s: %s is not defined in the file", req.Func, req.Func)}
 		}
+		if err := parser.CheckTree(fexpr); err != nil {
+			// Inlining the definitions can nest deeper than any one of them.
+			return nil, &sourceError{what: path, src: src, err: ast.Errorf(req.Pos, "derive %s: with its definitions inlined, %v", req.Func, err.(*ast.Error).Msg)}
+		}
+		o.fset = ast.NewFileSet()
+		o.fset.AddFile(path, src)
+		decls, err := o.decls()
+		if err != nil {
+			return nil, err
+		}
+		decls = append(file.Decls, decls...)
+		f, err := o.finish(cmd, src, fexpr, decls)
+		if se, ok := err.(*sourceError); ok && se.what == "formula" {
+			se.what = path
+		}
+		if err != nil {
+			return nil, err
+		}
+		f.funcName = req.Func
+		f.wrt = req.Wrt
+		f.order = req.Order
+		f.names = userNames(file.Defs, byName[req.Func])
+		f.reqLine, _ = ast.Position(src, req.Pos)
+		out = append(out, f)
 	}
-	if fexpr == nil {
-		return nil, &sourceError{what: path, src: src, err: ast.Errorf(req.Pos, "derive %s: %s is not defined in the file", req.Func, req.Func)}
-	}
-	if err := parser.CheckTree(fexpr); err != nil {
-		// Inlining the definitions can nest deeper than any one of them.
-		return nil, &sourceError{what: path, src: src, err: ast.Errorf(req.Pos, "derive %s: with its definitions inlined, %v", req.Func, err.(*ast.Error).Msg)}
-	}
-	o.fset = ast.NewFileSet()
-	o.fset.AddFile(path, src)
-	decls, err := o.decls()
-	if err != nil {
-		return nil, err
-	}
-	decls = append(file.Decls, decls...)
-	f, err := o.finish(cmd, src, fexpr, decls)
-	if se, ok := err.(*sourceError); ok && se.what == "formula" {
-		se.what = path
-	}
-	if err != nil {
-		return nil, err
-	}
-	f.funcName = req.Func
-	f.wrt = req.Wrt
-	f.order = req.Order
-	return f, nil
+	return out, nil
 }
 
-// loadRequest loads the formula of the argument (or stdin), or the request
-// of a formula file, and the variables to differentiate by: --wrt, else the
-// file's request, else none (every variable).
-func (c *common) loadRequest(cmd *cobra.Command, args []string, file string, wrtFlag []string) (*formula, []string, error) {
-	var f *formula
-	var err error
+// userNames returns the definitions that fn's formula uses, directly or
+// through each other, in file order: the names the results keep.
+func userNames(defs []parser.Def, fn parser.Def) []derive.Def {
+	used := map[string]bool{}
+	mark := func(e ast.Expr) {
+		ast.Inspect(e, func(n ast.Expr) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+			return true
+		})
+	}
+	mark(fn.Expr)
+	var out []derive.Def
+	for i := len(defs) - 1; i >= 0; i-- {
+		if d := defs[i]; used[d.Name] && d.Name != fn.Name {
+			mark(d.Expr)
+			out = append(out, derive.Def{Name: d.Name, Expr: d.Expr})
+		}
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// loadRequests loads the formula of the argument (or stdin), or every
+// request of a formula file, and the variables to differentiate by:
+// --wrt, else the file's request, else none (every variable).
+func (c *common) loadRequests(cmd *cobra.Command, args []string, file string, wrtFlag []string) ([]*formula, error) {
+	var fs []*formula
 	if file != "" {
 		if len(args) > 0 {
-			return nil, nil, usagef("give a formula or -f FILE, not both")
+			return nil, usagef("give a formula or -f FILE, not both")
 		}
-		f, err = c.loadFile(cmd, file)
+		var err error
+		if fs, err = c.loadFile(cmd, file); err != nil {
+			return nil, err
+		}
 	} else {
-		f, err = c.loadArg(cmd, args)
-	}
-	if err != nil {
-		return nil, nil, err
+		f, err := c.loadArg(cmd, args)
+		if err != nil {
+			return nil, err
+		}
+		fs = []*formula{f}
 	}
 	wrt, err := canonicalWrt(wrtFlag)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if len(wrt) == 0 {
-		wrt = f.wrt
+	if len(wrt) > 0 {
+		for _, f := range fs {
+			f.wrt = wrt
+		}
 	}
-	return f, wrt, nil
+	return fs, nil
 }
 
 // loadArg loads the formula given as the argument, or on stdin for "-".

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/derive"
 	"github.com/matcalc/matcalc/parser"
+	"github.com/matcalc/matcalc/render"
 	"github.com/matcalc/matcalc/render/gocode"
 	"github.com/matcalc/matcalc/render/pycode"
 	"github.com/matcalc/matcalc/report"
@@ -79,61 +82,103 @@ func (o *deriveOptions) run(cmd *cobra.Command, args []string) error {
 	if o.order != 0 && o.order != 1 && o.order != 2 {
 		return usagef("--order %d: use 1 or 2", o.order)
 	}
-	f, wrt, err := o.loadRequest(cmd, args, o.file, o.wrt)
+	fs, err := o.loadRequests(cmd, args, o.file, o.wrt)
 	if err != nil {
 		return err
 	}
+	if len(fs) > 1 && (o.format == "go" || o.format == "numpy") {
+		var lines []string
+		for _, f := range fs {
+			lines = append(lines, fmt.Sprint(f.reqLine))
+		}
+		return usagef("%s has %d derive requests (lines %s) and --format %s writes one function: keep one request in the file, or use --format text, latex or json", o.file, len(fs), strings.Join(lines, ", "), o.format)
+	}
+	var out []byte
+	var docs []json.RawMessage
+	var blocks []string
+	for i, f := range fs {
+		b, err := o.deriveOne(f)
+		if err != nil {
+			if len(fs) > 1 {
+				return fmt.Errorf("%s:%d: derive %s: %w", o.file, f.reqLine, f.funcName, err)
+			}
+			return err
+		}
+		switch {
+		case o.format == "json":
+			docs = append(docs, b)
+		case o.format == "latex" && o.standalone:
+			blocks = append(blocks, string(b))
+		case i > 0:
+			out = append(append(out, '\n'), b...)
+		default:
+			out = b
+		}
+	}
+	switch {
+	case o.format == "json" && len(docs) == 1:
+		out = docs[0]
+	case o.format == "json":
+		if out, err = report.Marshal(docs); err != nil {
+			return err
+		}
+	case o.format == "latex" && o.standalone:
+		out = []byte(render.Standalone(blocks...))
+	}
+	return writeOutput(cmd, o.output, out)
+}
+
+// deriveOne derives one formula in the chosen format; with --standalone,
+// LaTeX comes as bare displays separated by blank lines, for the caller
+// to wrap once.
+func (o *deriveOptions) deriveOne(f *formula) ([]byte, error) {
 	order := o.order
 	if order == 0 {
 		order = f.order
 	}
-	res, err := derive.Derive(f.expr, f.info, derive.Options{Wrt: wrt, Order: order, FuncName: f.funcName})
+	res, err := derive.Derive(f.expr, f.info, derive.Options{Wrt: f.wrt, Order: order, FuncName: f.funcName, Names: f.names})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	res.Input = f.src
-	var out []byte
-	ro := report.Options{Expr: f.expr, Info: f.info, Input: f.src, Steps: o.steps, Plain: o.style == "plain", Standalone: o.standalone}
+	ro := report.Options{Expr: f.expr, Info: f.info, Input: f.src, Steps: o.steps, Plain: o.style == "plain"}
 	if f.vals != nil {
 		if ro.At, err = f.env(); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	switch o.format {
 	case "text":
-		var s string
-		s, err = report.Text(res, ro)
-		out = []byte(s)
+		s, err := report.Text(res, ro)
+		return []byte(s), err
 	case "json":
-		out, err = report.JSON(res, ro)
+		return report.JSON(res, ro)
 	case "latex":
-		var s string
-		s, err = report.LaTeX(res, ro)
-		out = []byte(s)
+		if o.standalone {
+			bodies, err := report.LaTeXBlocks(res, ro)
+			return []byte(strings.Join(bodies, "\n\n")), err
+		}
+		s, err := report.LaTeX(res, ro)
+		return []byte(s), err
 	case "numpy":
-		var funcs map[string]string
-		if funcs, err = o.bindings(); err != nil {
-			return err
+		funcs, err := o.bindings()
+		if err != nil {
+			return nil, err
 		}
-		out, err = pycode.Generate(res, pycode.Options{Func: o.fn, Funcs: funcs})
-	case "go":
-		name := o.fn
-		if name == "" {
-			name = "F"
-			if o.file != "" && f.funcName != "" {
-				name = goExported(f.funcName)
-			}
-		}
-		var funcs map[string]string
-		if funcs, err = o.bindings(); err != nil {
-			return err
-		}
-		out, err = gocode.Generate(res, gocode.Options{Package: o.pkg, Func: name, Workspace: o.workspace, Funcs: funcs})
+		return pycode.Generate(res, pycode.Options{Func: o.fn, Funcs: funcs})
 	}
+	name := o.fn
+	if name == "" {
+		name = "F"
+		if o.file != "" && f.funcName != "" {
+			name = goExported(f.funcName)
+		}
+	}
+	funcs, err := o.bindings()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return writeOutput(cmd, o.output, out)
+	return gocode.Generate(res, gocode.Options{Package: o.pkg, Func: name, Workspace: o.workspace, Funcs: funcs})
 }
 
 // goExported makes a formula-file function name into an exported Go name.
