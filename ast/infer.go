@@ -886,7 +886,11 @@ func (in *inferer) call(e *Call, ks []shp) (shp, error) {
 			in.preferVector(x)
 			return scalarShp, nil
 		}
-		return shp{}, Errorf(e.Pos(), "cannot take %s of %s and %s: shapes differ", e.Fun, in.operand(e.Args[0]), in.operand(e.Args[1]))
+		hint := ""
+		if in.isScalar(x) || in.isScalar(ks[1]) {
+			hint = "; for a scalar times a vector or matrix write a product without · (λx or λ*x)"
+		}
+		return shp{}, Errorf(e.Pos(), "cannot take %s of %s and %s: shapes differ%s", e.Fun, in.operand(e.Args[0]), in.operand(e.Args[1]), hint)
 	case SquareToScalar:
 		if in.dims.unify(x.r, x.c, false) {
 			return scalarShp, nil

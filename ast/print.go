@@ -1,6 +1,7 @@
 package ast
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -76,6 +77,12 @@ func (p *printer) expr(e Expr) {
 		p.b.WriteString(p.name(e.Name))
 	case *Number:
 		s := FormatNumber(e.Value)
+		switch {
+		case math.Abs(e.Value) == math.Pi && p.ascii:
+			s = strings.Replace(s, "3.141592653589793", "pi", 1)
+		case math.Abs(e.Value) == math.Pi:
+			s = strings.Replace(s, "3.141592653589793", "π", 1)
+		}
 		if !p.ascii && e.Value < 0 {
 			s = "−" + s[1:]
 		}
@@ -103,7 +110,7 @@ func (p *printer) expr(e Expr) {
 			p.b.WriteString("⁻ᵀ")
 			return
 		}
-		p.paren(e.X, Precedence(e.X) < PrecPostfix || isNegNumber(e.X) || isOne(e.X))
+		p.paren(e.X, Precedence(e.X) < PrecPostfix || isNegNumber(e.X) || isNumber(e.X))
 		if p.ascii {
 			p.b.WriteString("'")
 		} else {
@@ -174,9 +181,11 @@ func isNegNumber(e Expr) bool {
 
 // isOne reports whether e is the number 1, whose transpose prints as (1)ᵀ:
 // 1ᵀ reads as the row of ones.
-func isOne(e Expr) bool {
-	n, ok := e.(*Number)
-	return ok && n.Value == 1
+// isNumber reports whether e is a number: a transposed one is bracketed,
+// (1)ᵀ, since 1ᵀ reads as the row of ones and 2ᵀ as an error.
+func isNumber(e Expr) bool {
+	_, ok := e.(*Number)
+	return ok
 }
 
 // startsWithMinus reports whether the printed form of e begins with a minus.

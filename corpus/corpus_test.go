@@ -38,6 +38,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -93,6 +94,7 @@ type testCase struct {
 	col      int      // the caret's column (malformed), 0 for any
 	nosteps  bool     // --steps is expected to decline
 	same     []string // spellings that must parse to the same tree
+	means    []string // formulas of the same variables, shapes and value
 }
 
 func (c *testCase) String() string { return fmt.Sprintf("%s:%d: %s", c.file, c.line, c.src) }
@@ -132,7 +134,7 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-var directive = regexp.MustCompile(`\s\|\s*(wrt|order|let|positive|tol|expect|nopos|nosteps|same|col)\b`)
+var directive = regexp.MustCompile(`\s\|\s*(wrt|order|let|positive|tol|expect|nopos|nosteps|same|means|col)\b`)
 
 // load reads a corpus file.
 func load(t *testing.T, name string) []*testCase {
@@ -205,6 +207,8 @@ func load(t *testing.T, name string) []*testCase {
 				c.nosteps = true
 			case "same":
 				c.same = append(c.same, arg)
+			case "means":
+				c.means = append(c.means, arg)
 			default:
 				t.Fatalf("%s:%d: unknown directive %q", name, n, d)
 			}
@@ -430,6 +434,9 @@ func TestFormulas(t *testing.T) {
 					t.Errorf("%s\nparses as %s, but the same formula spelled %q parses as %s", c, ast.String(p.expr), other, ast.String(e))
 				}
 			}
+			for _, other := range c.means {
+				checkMeans(t, c, p, other)
+			}
 			checkPrinted(t, c, p)
 			for _, tex := range latex(t, c, p) {
 				texs = append(texs, tex)
@@ -543,6 +550,48 @@ func latex(t *testing.T, c *testCase, p *prepared) (out []string) {
 
 // checkNumbers compares every derivative with central finite differences at
 // 3 random points, and the shared form with the NoShare one.
+// checkMeans checks that the case means the formula other, as a reader of
+// lecture notes would (x·y means xᵀy): the same variables with the same
+// shapes, and the same value at random points.
+func checkMeans(t *testing.T, c *testCase, p *prepared, other string) {
+	t.Helper()
+	e, err := (&parser.Config{Decls: p.decls}).ParseExpr(other)
+	if err != nil {
+		t.Fatalf("%s\nmeans %q, which does not parse: %v", c, other, err)
+	}
+	info, err := ast.Infer(e, p.decls, nil)
+	if err != nil {
+		t.Fatalf("%s\nmeans %q, which has no shape: %v", c, other, err)
+	}
+	varSet := func(vs []ast.VarInfo) string {
+		var out []string
+		for _, v := range vs {
+			out = append(out, fmt.Sprint(v))
+		}
+		slices.Sort(out)
+		return strings.Join(out, " ")
+	}
+	if got, want := varSet(p.info.Vars), varSet(info.Vars); got != want {
+		t.Errorf("%s\nhas the variables %s, but %s has %s", c, got, other, want)
+		return
+	}
+	rng := rand.New(rand.NewPCG(2, 0x6d6174))
+	for trial := 0; trial < 3; trial++ {
+		env := p.point(c, rng)
+		if env == nil {
+			t.Fatalf("%s\nno point where it is defined", c)
+		}
+		got, err1 := eval.Eval(p.expr, env)
+		want, err2 := eval.Eval(e, env)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s\nmeans %s: %v, %v", c, other, err1, err2)
+		}
+		if d := eval.RelErr(got, want); !(d <= 1e-12) {
+			t.Errorf("%s\nis %v but %s is %v", c, mat.Formatted(got, mat.Squeeze()), other, mat.Formatted(want, mat.Squeeze()))
+		}
+	}
+}
+
 func checkNumbers(t *testing.T, c *testCase, p *prepared, st *stats) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(1, 0x6d6174)) // as `matcalc check --seed 1`

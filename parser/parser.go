@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/matcalc/matcalc/ast"
@@ -327,7 +328,24 @@ func (p *parser) product() (ast.Expr, error) {
 	for {
 		t := p.peek()
 		switch {
-		case p.isOp(t, "*", "·", "⋅", "/"):
+		case p.isOp(t, "·", "⋅"):
+			// The right side of · is the juxtaposition that follows:
+			// x·Ay is x·(Ay).
+			p.next()
+			y, err := p.unary()
+			if err != nil {
+				return nil, err
+			}
+			for p.startsOperand(p.peek()) {
+				u := p.peek()
+				z, err := p.postfix()
+				if err != nil {
+					return nil, err
+				}
+				y = &ast.Binary{X: y, OpPos: u.pos, Op: ast.Mul, Y: onesAfterTranspose(y, z)}
+			}
+			x = dotProduct(x, y, t)
+		case p.isOp(t, "*", "/"):
 			p.next()
 			op := ast.Mul
 			if t.text == "/" {
@@ -345,11 +363,51 @@ func (p *parser) product() (ast.Expr, error) {
 			}
 			// A juxtaposition has no operator: OpPos is where the right
 			// operand starts.
-			x = &ast.Binary{X: x, OpPos: t.pos, Op: ast.Mul, Y: y}
+			x = &ast.Binary{X: x, OpPos: t.pos, Op: ast.Mul, Y: onesAfterTranspose(x, y)}
 		default:
 			return x, nil
 		}
 	}
+}
+
+// dotProduct is x·y as lecture notes mean it: the dot product dot(x, y) of
+// two vectors, or the product where a side is a scalar or matrix by its
+// look: a number (2·x), a factor that is transposed (xᵀx·yᵀy, xᵀ·y) or a
+// matrix's name (A·B).
+func dotProduct(x, y ast.Expr, t token) ast.Expr {
+	if scalarOrMatrix(x) || scalarOrMatrix(y) {
+		return &ast.Binary{X: x, OpPos: t.pos, Op: ast.Mul, Y: y}
+	}
+	return &ast.Call{FunPos: x.Pos(), Fun: op.Dot.Name(), Args: []ast.Expr{x, y}, Rparen: y.End() - 1}
+}
+
+// scalarOrMatrix reports whether a factor of the product e is a number or
+// a transpose, or e is an uppercase name or a product of them (AB).
+func scalarOrMatrix(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.Unary:
+		return scalarOrMatrix(e.X)
+	case *ast.Number, *ast.Transpose, *ast.Identity:
+		return true
+	case *ast.Ident:
+		r, _ := utf8.DecodeRuneInString(e.Name)
+		return unicode.IsUpper(r)
+	case *ast.Binary:
+		return scalarFactor(e) || e.Op == ast.Mul && scalarOrMatrix(e.X) && scalarOrMatrix(e.Y)
+	}
+	return false
+}
+
+// scalarFactor reports whether a factor of the product e is a number or a
+// transpose.
+func scalarFactor(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.Number, *ast.Transpose:
+		return true
+	case *ast.Binary:
+		return e.Op == ast.Mul && (scalarFactor(e.X) || scalarFactor(e.Y))
+	}
+	return false
 }
 
 // startsOperand reports whether t can start the right operand of a
@@ -403,7 +461,10 @@ func (p *parser) postfix() (ast.Expr, error) {
 		switch {
 		case t.kind == tTranspose || t.kind == tQuote:
 			p.next()
-			x = &ast.Transpose{X: onesIfOne(x, t), OpEnd: t.end}
+			if x, err = onesIfOne(x, t); err != nil {
+				return nil, err
+			}
+			x = &ast.Transpose{X: x, OpEnd: t.end}
 			powered = false
 		case t.kind == tInvT:
 			p.next()
@@ -420,7 +481,10 @@ func (p *parser) postfix() (ast.Expr, error) {
 		case p.isOp(t, "^") && (p.peekAt(1).kind == tName && p.peekAt(1).name == "T" && !p.cfg.vars["T"] || p.peekAt(1).kind == tTranspose):
 			p.next()
 			u := p.next()
-			x = &ast.Transpose{X: onesIfOne(x, t), OpEnd: u.end}
+			if x, err = onesIfOne(x, t); err != nil {
+				return nil, err
+			}
+			x = &ast.Transpose{X: x, OpEnd: u.end}
 			powered = false
 		case p.isOp(t, "^", ".^"):
 			if powered {
@@ -459,11 +523,40 @@ func isEuler(x ast.Expr) bool {
 // onesIfOne returns the vector of ones for the number 1 written right before
 // the transpose t, and x otherwise: 1ᵀ is the row of ones, as in 1ᵀx, since
 // transposing the number 1 would be pointless. (1)ᵀ stays the number.
-func onesIfOne(x ast.Expr, t token) ast.Expr {
-	if n, ok := x.(*ast.Number); ok && n.Value == 1 && n.ValueEnd == t.pos {
-		return &ast.Ones{OnesPos: n.ValuePos, OnesEnd: n.ValueEnd}
+// Another number written so (2ᵀ) is an error: transposing it means nothing.
+func onesIfOne(x ast.Expr, t token) (ast.Expr, error) {
+	n, ok := x.(*ast.Number)
+	switch {
+	case ok && n.Value == 1 && n.ValueEnd == t.pos:
+		return &ast.Ones{OnesPos: n.ValuePos, OnesEnd: n.ValueEnd}, nil
+	case ok && n.ValueEnd == t.pos:
+		return nil, ast.Errorf(t.pos, "a number has no transpose: write %s𝟙ᵀ for a row of %ss, or %s alone for the scalar", ast.String(n), ast.String(n), ast.String(n))
 	}
-	return x
+	return x, nil
+}
+
+// onesAfterTranspose returns the vector of ones for the number 1 that
+// multiplies a transpose from the right (xᵀ1, as 1ᵀx: the sum of x; a row
+// times the number 1 would be pointless), and y otherwise. (1) stays the
+// number.
+func onesAfterTranspose(x, y ast.Expr) ast.Expr {
+	n, ok := y.(*ast.Number)
+	if !ok || n.Value != 1 || !endsWithTranspose(x) {
+		return y
+	}
+	return &ast.Ones{OnesPos: n.ValuePos, OnesEnd: n.ValueEnd}
+}
+
+// endsWithTranspose reports whether the last factor of the product x is a
+// transpose.
+func endsWithTranspose(x ast.Expr) bool {
+	switch x := x.(type) {
+	case *ast.Transpose:
+		return true
+	case *ast.Binary:
+		return x.Op == ast.Mul && endsWithTranspose(x.Y)
+	}
+	return false
 }
 
 func (p *parser) ambiguousPower(t token) error {
@@ -590,6 +683,10 @@ func (p *parser) name() (ast.Expr, error) {
 		return nil, ast.Errorf(t.pos-ast.Pos(len(t.word)-len(t.text)), "unknown function %s: declare it (%s: function), or put a space before \"(\" for a product%s", t.word, t.word, hint)
 	}
 	p.next()
+	if t.name == "π" && !isVar {
+		// π is the constant, unless declared a variable (π: vector).
+		return &ast.Number{ValuePos: t.pos, Value: math.Pi, ValueEnd: t.end}, nil
+	}
 	return &ast.Ident{NamePos: t.pos, Name: t.name, NameEnd: t.end}, nil
 }
 

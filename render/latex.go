@@ -250,6 +250,10 @@ func Number(v float64) string {
 		return `\infty`
 	case math.IsInf(v, -1):
 		return `-\infty`
+	case v == math.Pi:
+		return `\pi`
+	case v == -math.Pi:
+		return `-\pi`
 	}
 	s := ast.FormatNumber(v)
 	mant, exp, ok := strings.Cut(s, "e")
@@ -371,8 +375,8 @@ func (w *latexWriter) expr(e ast.Expr) string {
 		if c, ok := e.X.(*ast.Call); ok && c.Fun == "inv" && c.Primes == 0 && len(c.Args) == 1 {
 			return w.base(c.Args[0]) + `^{-\top}`
 		}
-		if n, ok := e.X.(*ast.Number); ok && n.Value == 1 {
-			return w.child(e.X, true) + `^\top` // 1^\top is the row of ones
+		if _, ok := e.X.(*ast.Number); ok {
+			return w.child(e.X, true) + `^\top` // 1^\top is the row of ones, 2^\top an error
 		}
 		return w.base(e.X) + `^\top`
 	case *ast.Binary:
