@@ -969,6 +969,9 @@ func (f *forward) tangent(e ast.Expr) ast.Expr {
 		case ast.Pow:
 			if !f.shape(x).IsScalar() {
 				n, ok := y.(*ast.Number)
+				if inv := invertedPower(e); inv != nil && jy == nil {
+					return f.tangent(inv) // A^(−k) = (A⁻¹)^k
+				}
 				if !ok || jy != nil || n.Value != float64(int(n.Value)) || n.Value < 1 || n.Value > 64 {
 					f.err = fmt.Errorf("the derivative of %s needs a constant positive integer exponent up to 64", ast.String(e))
 					return nil

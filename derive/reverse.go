@@ -238,12 +238,39 @@ func (r *reverse) elemDiv(x, y, g ast.Expr) {
 	}
 }
 
+// invertedPower returns (A⁻¹)^k for the matrix power e = A^(−k) with a
+// negative integer exponent down to −64 (A⁻¹ itself for −1), else nil.
+func invertedPower(e *ast.Binary) ast.Expr {
+	y := e.Y
+	sign := 1.0
+	if u, ok := y.(*ast.Unary); ok {
+		y, sign = u.X, -1
+	}
+	n, ok := y.(*ast.Number)
+	if !ok {
+		return nil
+	}
+	k := -sign * n.Value
+	if k != float64(int(k)) || k < 1 || k > 64 {
+		return nil
+	}
+	inv := op.Call(op.Inv, e.X)
+	if k == 1 {
+		return inv
+	}
+	return ast.Bin(ast.Pow, inv, ast.Num(k))
+}
+
 func (r *reverse) pow(e *ast.Binary, g ast.Expr) {
 	x, y := e.X, e.Y
 	sx := r.shape(x)
 	if !sx.IsScalar() {
 		// Matrix power by a positive integer: Σ (Aᵀ)^i Ḡ (Aᵀ)^(k−1−i).
 		n, ok := y.(*ast.Number)
+		if inv := invertedPower(e); inv != nil {
+			r.back(inv, g) // A^(−k) = (A⁻¹)^k
+			return
+		}
 		if !ok || n.Value != float64(int(n.Value)) || n.Value < 1 || n.Value > 64 {
 			r.err = fmt.Errorf("the derivative of %s needs a positive integer exponent up to 64", ast.String(e))
 			return
