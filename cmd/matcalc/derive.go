@@ -56,7 +56,7 @@ layout; --order 2 gives the Hessian of a scalar by a vector.`,
 	fl.StringSliceVar(&o.wrt, "wrt", nil, "variables to differentiate by, in order (default: every variable)")
 	fl.IntVar(&o.order, "order", 0, "1 for first derivatives, 2 for the Hessian (default 1)")
 	fl.BoolVar(&o.steps, "steps", false, "show the derivation: each Jacobian of the chain, their product, the rewrites")
-	fl.StringVar(&o.format, "format", "text", "output format: text, latex, go, numpy or json")
+	fl.StringVar(&o.format, "format", "text", "output format: text, latex, go, numpy, torch or json")
 	fl.StringVarP(&o.output, "output", "o", "", "write to this file (atomically) instead of stdout")
 	fl.StringVarP(&o.file, "file", "f", "", "read declarations, definitions and derive requests from a formula file (.mc)")
 	fl.StringVar(&o.pkg, "package", "grad", "Go package name (--format go)")
@@ -69,9 +69,9 @@ layout; --order 2 gives the Hessian of a scalar by a vector.`,
 
 func (o *deriveOptions) run(cmd *cobra.Command, args []string) error {
 	switch o.format {
-	case "text", "latex", "go", "json", "numpy":
+	case "text", "latex", "go", "json", "numpy", "torch":
 	default:
-		return usagef("--format %q: use text, latex, go, numpy or json", o.format)
+		return usagef("--format %q: use text, latex, go, numpy, torch or json", o.format)
 	}
 	if o.style != "bold" && o.style != "plain" {
 		return usagef("--style %q: use bold or plain", o.style)
@@ -110,12 +110,16 @@ func (o *deriveOptions) run(cmd *cobra.Command, args []string) error {
 		var s string
 		s, err = report.LaTeX(res, ro)
 		out = []byte(s)
-	case "numpy":
+	case "numpy", "torch":
 		var funcs map[string]string
 		if funcs, err = o.bindings(); err != nil {
 			return err
 		}
-		out, err = pycode.Generate(res, pycode.Options{Func: o.fn, Funcs: funcs})
+		dialect := pycode.NumPy
+		if o.format == "torch" {
+			dialect = pycode.Torch
+		}
+		out, err = pycode.Generate(res, pycode.Options{Func: o.fn, Funcs: funcs, Dialect: dialect})
 	case "go":
 		name := o.fn
 		if name == "" {
