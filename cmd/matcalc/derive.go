@@ -43,6 +43,7 @@ layout; --order 2 gives the Hessian of a scalar by a vector.`,
   matcalc derive '‖Ax−b‖² + λ‖x‖²' --wrt x --at '{"A":[[1,2],[3,4]],"b":[1,0],"x":[0.5,-1],"λ":0.1}'
   matcalc derive 'uᵀσ(Wx+b)' --format latex --standalone > grad.tex
   matcalc derive -f model.mc --format go -o grad.go
+  matcalc derive -f model.mc --format torch -o grad.py
   matcalc derive -- '-yᵀlog(softmax(θ))' --wrt θ`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -60,7 +61,7 @@ layout; --order 2 gives the Hessian of a scalar by a vector.`,
 	fl.StringVarP(&o.output, "output", "o", "", "write to this file (atomically) instead of stdout")
 	fl.StringVarP(&o.file, "file", "f", "", "read declarations, definitions and derive requests from a formula file (.mc)")
 	fl.StringVar(&o.pkg, "package", "grad", "Go package name (--format go)")
-	fl.StringVar(&o.fn, "func", "", "Go function name (--format go; default F, or the formula file's function name)")
+	fl.StringVar(&o.fn, "func", "", "function name (--format go: default F, or the formula file's function name; numpy, torch: default f)")
 	fl.BoolVar(&o.workspace, "workspace", false, "also emit a workspace type whose method allocates nothing after the first call (--format go)")
 	fl.BoolVar(&o.standalone, "standalone", false, "wrap the LaTeX in a complete document for pdflatex (--format latex)")
 	fl.StringVar(&o.style, "style", "bold", "LaTeX style: bold (vectors and matrices in bold) or plain")
