@@ -9,6 +9,7 @@ import (
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/derive"
+	"github.com/matcalc/matcalc/op"
 	"github.com/matcalc/matcalc/parser"
 	"github.com/matcalc/matcalc/render/pycode"
 	"github.com/matcalc/matcalc/tools/katex"
@@ -142,5 +143,32 @@ func TestTorchChecksAndGeneric(t *testing.T) {
 	out2, err2 := runWith(t, "torch", bound, code+"v, d = fn(x); print(round(float(v), 6), [round(float(e), 6) for e in d])")
 	if err1 != nil || err2 != nil || out1 != out2 || !strings.HasPrefix(out1, "-0.299") {
 		t.Errorf("f as a parameter gives %s (%v), f bound to tanh %s (%v)", out1, err1, out2, err2)
+	}
+}
+
+// Every built-in has a NumPy and a PyTorch form: the formulas of
+// op.Checks are emitted in both dialects without error (the corpus tests
+// run them).
+func TestRegistryForms(t *testing.T) {
+	for _, o := range op.All() {
+		for _, c := range op.Checks(o) {
+			e, err := parser.ParseExpr(c.Src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			info, err := ast.Infer(e, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := derive.Derive(e, info, derive.Options{Wrt: c.Wrt, Order: c.Order})
+			if err != nil {
+				continue // a derivative matcalc declines: TestRegistry's concern
+			}
+			for _, d := range []pycode.Dialect{pycode.NumPy, pycode.Torch} {
+				if _, err := pycode.Generate(r, pycode.Options{Dialect: d}); err != nil {
+					t.Errorf("%s (order %d, dialect %d): %v", c.Src, c.Order, d, err)
+				}
+			}
+		}
 	}
 }
