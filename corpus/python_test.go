@@ -22,7 +22,7 @@ import (
 // (installed by scripts/python-setup.sh) serve.
 const python = "/usr/bin/python3"
 
-// needPython skips (or under CI=true fails) when NumPy is missing.
+// needPython skips (or under CI=true fails) when a module is missing.
 func needPython(t *testing.T, modules ...string) {
 	t.Helper()
 	for _, m := range modules {
@@ -38,6 +38,85 @@ func needPython(t *testing.T, modules ...string) {
 // every module also passes py_compile and pyflakes with no warning.
 func TestNumPy(t *testing.T) {
 	needPython(t, "numpy", "pyflakes")
+	testPython(t, pycode.NumPy)
+}
+
+// TestTorch does the same for PyTorch modules, in float64 (scalars passed
+// as floats and as 0-d tensors in turn); it also runs every module in
+// float32, where every result must be float32 and close to the
+// evaluator's, and on the meta device, where no result may leave it.
+//
+// scripts/python-setup.sh installs python3-torch; without it the test
+// skips, or fails under CI=true.
+func TestTorch(t *testing.T) {
+	needPython(t, "torch", "pyflakes")
+	testPython(t, pycode.Torch)
+}
+
+// pyScripts run the jobs read from stdin, each module's f on its
+// arguments, and print the results as JSON.
+var pyScripts = map[pycode.Dialect]string{
+	pycode.NumPy: `
+import importlib, json, sys
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+out = []
+for job in json.load(sys.stdin):
+    try:
+        res = importlib.import_module(job["module"]).f(*job["args"])
+        out.append({"values": [np.ravel(np.asarray(r, dtype=float)).tolist() for r in res]})
+    except Exception as e:
+        out.append({"error": repr(e)})
+print(json.dumps(out))
+`,
+	pycode.Torch: `
+import importlib, json, sys
+import torch
+sys.path.insert(0, sys.argv[1])
+
+
+def tensors(job, dtype, device):
+    args = []
+    for k, a in enumerate(job["args"]):
+        if isinstance(a, float) and (k + len(job["module"])) % 2 == 0 and device != "meta":
+            args.append(a)  # a Python float
+        else:
+            args.append(torch.tensor(a, dtype=dtype, device=device))
+    return args
+
+
+def run(job, dtype, device):
+    args = tensors(job, dtype, device)
+    if not any(torch.is_tensor(a) for a in args):
+        dtype = torch.float64  # Python floats only
+    res = importlib.import_module(job["module"]).f(*args)
+    for r in res:
+        if not torch.is_tensor(r) or r.dtype != dtype or r.device.type != device:
+            raise TypeError("a result is %r, not a %s tensor on %s" % (getattr(r, "dtype", type(r)), dtype, device))
+    return [r.reshape(-1).tolist() for r in res] if device != "meta" else []
+
+
+out = []
+for job in json.load(sys.stdin):
+    o = {}
+    for key, dtype, device in [("values", torch.float64, "cpu"), ("float32", torch.float32, "cpu"), ("meta", torch.float64, "meta")]:
+        try:
+            o[key] = run(job, dtype, device)
+        except NotImplementedError as e:
+            if device != "meta":
+                o[key + "_error"] = repr(e)
+            else:
+                o["meta_missing"] = True  # an operation the meta device lacks
+        except Exception as e:
+            o[key + "_error"] = repr(e)
+    out.append(o)
+print(json.dumps(out))
+`,
+}
+
+// testPython runs the corpus in one dialect.
+func testPython(t *testing.T, dialect pycode.Dialect) {
+	lib := map[pycode.Dialect]string{pycode.NumPy: "NumPy", pycode.Torch: "PyTorch"}[dialect]
 	dir := t.TempDir()
 	type job struct {
 		Module string `json:"module"`
@@ -54,7 +133,7 @@ func TestNumPy(t *testing.T) {
 		if err != nil {
 			continue // declined or failing: TestFormulas reports it
 		}
-		src, err := pycode.Generate(p.res, pycode.Options{Funcs: p.funcs})
+		src, err := pycode.Generate(p.res, pycode.Options{Funcs: p.funcs, Dialect: dialect})
 		if err != nil {
 			unsupported = append(unsupported, fmt.Sprintf("%s: %v", c, err))
 			continue
@@ -99,20 +178,7 @@ func TestNumPy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	script := `
-import importlib, json, sys
-import numpy as np
-sys.path.insert(0, sys.argv[1])
-out = []
-for job in json.load(sys.stdin):
-    try:
-        res = importlib.import_module(job["module"]).f(*job["args"])
-        out.append({"values": [np.ravel(np.asarray(r, dtype=float)).tolist() for r in res]})
-    except Exception as e:
-        out.append({"error": repr(e)})
-print(json.dumps(out))
-`
-	cmd := exec.Command(python, "-c", script, dir)
+	cmd := exec.Command(python, "-c", pyScripts[dialect], dir)
 	cmd.Stdin = strings.NewReader(string(in))
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -121,38 +187,60 @@ print(json.dumps(out))
 		t.Fatalf("python: %v\n%s", err, stderr.String())
 	}
 	var outs []struct {
-		Values [][]float64 `json:"values"`
-		Error  string      `json:"error"`
+		Values       [][]float64 `json:"values"`
+		Error        string      `json:"error"`
+		ValuesError  string      `json:"values_error"`
+		Float32      [][]float64 `json:"float32"`
+		Float32Error string      `json:"float32_error"`
+		MetaError    string      `json:"meta_error"`
+		MetaMissing  bool        `json:"meta_missing"`
 	}
 	if err := json.Unmarshal(outb, &outs); err != nil {
 		t.Fatalf("python output: %v\n%s", err, outb)
 	}
-	worst := 0.0
+	worst, worst32, metaMissing := 0.0, 0.0, 0
 	for i, j := range jobs {
 		o := outs[i]
-		if o.Error != "" {
-			t.Errorf("%s\nthe NumPy module raises %s", j.c, o.Error)
+		if o.MetaMissing {
+			metaMissing++
+		}
+		if e := o.Error + o.ValuesError; e != "" {
+			t.Errorf("%s\nthe %s module raises %s", j.c, lib, e)
 			continue
+		}
+		if o.Float32Error != "" || o.MetaError != "" {
+			t.Errorf("%s\nthe %s module in float32 raises %q, on the meta device %q", j.c, lib, o.Float32Error, o.MetaError)
 		}
 		for k, want := range j.want {
 			got := mat.NewDense(1, len(o.Values[k]), o.Values[k])
 			flat := mat.NewDense(1, len(want.RawMatrix().Data), append([]float64(nil), flatten(want)...))
 			if e := eval.RelErr(got, flat); !(e <= 1e-9) {
-				t.Errorf("%s\n%s: NumPy gives %v, matcalc's evaluator %v (rel. error %.2g)\nat %v", j.c, j.names[k], o.Values[k], flatten(want), e, j.Args)
+				t.Errorf("%s\n%s: %s gives %v, matcalc's evaluator %v (rel. error %.2g)\nat %v", j.c, j.names[k], lib, o.Values[k], flatten(want), e, j.Args)
 			} else {
 				worst = math.Max(worst, e)
 			}
 			if ref := j.ref[k]; ref != nil {
 				r := mat.NewDense(1, len(flatten(ref)), flatten(ref))
 				if e := eval.RelErr(got, r); !(e <= j.c.tol*10) {
-					t.Errorf("%s\n%s: NumPy gives %v, central differences %v (rel. error %.2g)", j.c, j.names[k], o.Values[k], flatten(ref), e)
+					t.Errorf("%s\n%s: %s gives %v, central differences %v (rel. error %.2g)", j.c, j.names[k], lib, o.Values[k], flatten(ref), e)
+				}
+			}
+			if o.Float32 != nil {
+				got := mat.NewDense(1, len(o.Float32[k]), o.Float32[k])
+				if e := eval.RelErr(got, flat); !(e <= 1e-3) {
+					t.Errorf("%s\n%s: %s in float32 gives %v, matcalc's evaluator %v (rel. error %.2g)", j.c, j.names[k], lib, o.Float32[k], flatten(want), e)
+				} else {
+					worst32 = math.Max(worst32, e)
 				}
 			}
 		}
 	}
-	t.Logf("%d corpus formulas emitted as NumPy and run; worst relative difference from the evaluator %.2g", len(jobs), worst)
+	t.Logf("%d corpus formulas emitted as %s and run; worst relative difference from the evaluator %.2g", len(jobs), lib, worst)
+	if dialect == pycode.Torch {
+		t.Logf("in float32: worst relative difference %.2g; on the meta device: %d of %d modules run (the others use an operation it lacks)", worst32, len(jobs)-metaMissing, len(jobs))
+	}
 	if len(unsupported) > 0 {
-		t.Errorf("%d formulas that NumPy output does not support:\n%s", len(unsupported), strings.Join(unsupported, "\n"))
+		t.Errorf("%d formulas that %s output does not support:\n%s", len(unsupported), lib, strings.Join(unsupported, "\n"))
 	}
 	// Every module compiles and pyflakes finds nothing.
 	mods, _ := filepath.Glob(filepath.Join(dir, "*.py"))

@@ -24,7 +24,8 @@ var Abs = &Elementwise{
 		goSign,
 		func(GoWriter, string) string { return "0.0" },
 	},
-	Py: [3]string{`np.abs(%[1]s)`, `np.sign(%[1]s)`, `np.zeros_like(np.asarray(%[1]s, dtype=float))`},
+	Py:    [3]string{`np.abs(%[1]s)`, `np.sign(%[1]s)`, `np.zeros_like(np.asarray(%[1]s, dtype=float))`},
+	Torch: [3]string{`torch.abs(%[1]s)`, `torch.sign(%[1]s)`, `torch.zeros_like(%[1]s)`},
 }
 
 func init() { register(Abs) }

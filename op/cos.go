@@ -19,7 +19,8 @@ var Cos = &Elementwise{
 		func(_ GoWriter, x string) string { return "-math.Sin(" + x + ")" },
 		func(_ GoWriter, x string) string { return "-math.Cos(" + x + ")" },
 	},
-	Py: [3]string{`np.cos(%[1]s)`, `-np.sin(%[1]s)`, `-np.cos(%[1]s)`},
+	Py:    [3]string{`np.cos(%[1]s)`, `-np.sin(%[1]s)`, `-np.cos(%[1]s)`},
+	Torch: [3]string{`torch.cos(%[1]s)`, `-torch.sin(%[1]s)`, `-%[2]s`},
 }
 
 func init() { register(Cos) }

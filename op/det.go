@@ -82,3 +82,11 @@ func (detOp) PyCall(x string, sx ast.Shape) string {
 	}
 	return "np.linalg.det(" + x + ")"
 }
+
+// TorchCall is the function in PyTorch.
+func (detOp) TorchCall(x string, sx ast.Shape) string {
+	if sx.IsScalar() {
+		return x
+	}
+	return "torch.linalg.det(" + x + ")"
+}

@@ -73,3 +73,11 @@ func (diagOp) PyCall(x string, sx ast.Shape) string {
 	}
 	return "np.diag(" + x + ")"
 }
+
+// TorchCall is the function in PyTorch.
+func (diagOp) TorchCall(x string, sx ast.Shape) string {
+	if sx.IsScalar() {
+		return x
+	}
+	return "torch.diag(" + x + ")"
+}

@@ -33,8 +33,13 @@ type Elementwise struct {
 	// where Go output does not support it).
 	Go [3]func(w GoWriter, x string) string
 	// Py holds f, f′ and f″ as NumPy expressions, fmt templates of the
-	// argument (%[1]s); "" where Python output does not support it.
+	// argument (%[1]s) and of f's value (%[2]s), which Python output
+	// computes once where f and f′ are both needed (tanh′ = 1 − tanh²);
+	// "" where Python output does not support it.
 	Py [3]string
+	// Torch holds the same for PyTorch tensors. The argument is a tensor;
+	// _dtype names the inputs' dtype (for casts), math the module.
+	Torch [3]string
 	// GoReuses marks a function whose derivatives are computed from its
 	// value (tanh′ = 1 − tanh²): Go output keeps f(z) when it needs f′(z).
 	GoReuses bool

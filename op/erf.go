@@ -14,7 +14,8 @@ var Erf = &Elementwise{
 		func(w GoWriter, x string) string { return goErf1(w, w.Bind(x)) },
 		func(w GoWriter, x string) string { v := w.Bind(x); return "-2 * " + v + " * " + goErf1(w, v) },
 	},
-	Py: [3]string{`_erf(%[1]s)`, `2 / np.sqrt(np.pi) * np.exp(-(%[1]s)**2)`, `-4 / np.sqrt(np.pi) * (%[1]s) * np.exp(-(%[1]s)**2)`},
+	Py:    [3]string{`_erf(%[1]s)`, `2 / np.sqrt(np.pi) * np.exp(-(%[1]s)**2)`, `-4 / np.sqrt(np.pi) * (%[1]s) * np.exp(-(%[1]s)**2)`},
+	Torch: [3]string{`torch.erf(%[1]s)`, `2 / math.sqrt(math.pi) * torch.exp(-(%[1]s)**2)`, `-4 / math.sqrt(math.pi) * (%[1]s) * torch.exp(-(%[1]s)**2)`},
 }
 
 func init() { register(Erf) }

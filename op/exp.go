@@ -18,7 +18,8 @@ var Exp = &Elementwise{
 		func(w GoWriter, x string) string { return w.Value("math.Exp(" + x + ")") },
 		func(w GoWriter, x string) string { return w.Value("math.Exp(" + x + ")") },
 	},
-	Py: [3]string{`np.exp(%[1]s)`, `np.exp(%[1]s)`, `np.exp(%[1]s)`},
+	Py:    [3]string{`np.exp(%[1]s)`, `np.exp(%[1]s)`, `np.exp(%[1]s)`},
+	Torch: [3]string{`torch.exp(%[1]s)`, `%[2]s`, `%[2]s`},
 }
 
 func init() { register(Exp) }

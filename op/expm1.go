@@ -17,7 +17,8 @@ var Expm1 = &Elementwise{
 		func(_ GoWriter, x string) string { return "math.Exp(" + x + ")" },
 		func(_ GoWriter, x string) string { return "math.Exp(" + x + ")" },
 	},
-	Py: [3]string{`np.expm1(%[1]s)`, `np.exp(%[1]s)`, `np.exp(%[1]s)`},
+	Py:    [3]string{`np.expm1(%[1]s)`, `np.exp(%[1]s)`, `np.exp(%[1]s)`},
+	Torch: [3]string{`torch.expm1(%[1]s)`, `torch.exp(%[1]s)`, `torch.exp(%[1]s)`},
 }
 
 func init() { register(Expm1) }

@@ -23,7 +23,8 @@ var Gelu = &Elementwise{
 			return goNormPDF(v) + " * (2 - " + v + "*" + v + ")"
 		},
 	},
-	Py: [3]string{`(%[1]s) * 0.5 * (1 + _erf((%[1]s) / np.sqrt(2)))`, `0.5 * (1 + _erf((%[1]s) / np.sqrt(2))) + (%[1]s) * np.exp(-(%[1]s)**2 / 2) / np.sqrt(2 * np.pi)`, `np.exp(-(%[1]s)**2 / 2) / np.sqrt(2 * np.pi) * (2 - (%[1]s)**2)`},
+	Py:    [3]string{`(%[1]s) * 0.5 * (1 + _erf((%[1]s) / np.sqrt(2)))`, `0.5 * (1 + _erf((%[1]s) / np.sqrt(2))) + (%[1]s) * np.exp(-(%[1]s)**2 / 2) / np.sqrt(2 * np.pi)`, `np.exp(-(%[1]s)**2 / 2) / np.sqrt(2 * np.pi) * (2 - (%[1]s)**2)`},
+	Torch: [3]string{`torch.nn.functional.gelu(%[1]s)`, `0.5 * (1 + torch.erf((%[1]s) / math.sqrt(2))) + (%[1]s) * torch.exp(-(%[1]s)**2 / 2) / math.sqrt(2 * math.pi)`, `torch.exp(-(%[1]s)**2 / 2) / math.sqrt(2 * math.pi) * (2 - (%[1]s)**2)`},
 }
 
 func init() { register(Gelu) }

@@ -100,3 +100,11 @@ func (invOp) PyCall(x string, sx ast.Shape) string {
 	}
 	return "np.linalg.inv(" + x + ")"
 }
+
+// TorchCall is the function in PyTorch.
+func (invOp) TorchCall(x string, sx ast.Shape) string {
+	if sx.IsScalar() {
+		return "1 / (" + x + ")"
+	}
+	return "torch.linalg.inv(" + x + ")"
+}

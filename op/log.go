@@ -20,7 +20,8 @@ var Log = &Elementwise{
 		func(w GoWriter, x string) string { return "1 / " + w.Paren(x) },
 		func(w GoWriter, x string) string { v := w.Bind(x); return "-1 / (" + v + " * " + v + ")" },
 	},
-	Py: [3]string{`np.log(%[1]s)`, `1 / (%[1]s)`, `-1 / (%[1]s)**2`},
+	Py:    [3]string{`np.log(%[1]s)`, `1 / (%[1]s)`, `-1 / (%[1]s)**2`},
+	Torch: [3]string{`torch.log(%[1]s)`, `1 / (%[1]s)`, `-1 / (%[1]s)**2`},
 }
 
 func init() { register(Log) }

@@ -20,7 +20,8 @@ var Log1p = &Elementwise{
 		func(_ GoWriter, x string) string { return "1 / (1 + " + x + ")" },
 		func(w GoWriter, x string) string { v := w.Bind("1 + " + x); return "-1 / (" + v + " * " + v + ")" },
 	},
-	Py: [3]string{`np.log1p(%[1]s)`, `1 / (1 + (%[1]s))`, `-1 / (1 + (%[1]s))**2`},
+	Py:    [3]string{`np.log1p(%[1]s)`, `1 / (1 + (%[1]s))`, `-1 / (1 + (%[1]s))**2`},
+	Torch: [3]string{`torch.log1p(%[1]s)`, `1 / (1 + (%[1]s))`, `-1 / (1 + (%[1]s))**2`},
 }
 
 func init() { register(Log1p) }

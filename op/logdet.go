@@ -86,3 +86,11 @@ func (logdetOp) PyCall(x string, sx ast.Shape) string {
 	}
 	return "np.linalg.slogdet(" + x + ")[1]"
 }
+
+// TorchCall is the function in PyTorch.
+func (logdetOp) TorchCall(x string, sx ast.Shape) string {
+	if sx.IsScalar() {
+		return "torch.log(torch.abs(" + x + "))"
+	}
+	return "torch.linalg.slogdet(" + x + ")[1]"
+}

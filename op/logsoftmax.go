@@ -99,3 +99,8 @@ func NAME(dst, x []float64) {
 func (logsoftmaxOp) PyCall(x string, sx ast.Shape) string {
 	return "(" + x + ") - np.logaddexp.reduce(np.ravel(" + x + "))"
 }
+
+// TorchCall is the function in PyTorch.
+func (logsoftmaxOp) TorchCall(x string, sx ast.Shape) string {
+	return "torch.log_softmax(" + x + ", 0)"
+}

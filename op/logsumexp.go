@@ -104,3 +104,8 @@ func NAME(x []float64) float64 {
 func (logsumexpOp) PyCall(x string, sx ast.Shape) string {
 	return "np.logaddexp.reduce(np.ravel(" + x + "))"
 }
+
+// TorchCall is the function in PyTorch.
+func (logsumexpOp) TorchCall(x string, sx ast.Shape) string {
+	return "torch.logsumexp(torch.ravel(" + x + "), 0)"
+}

@@ -67,3 +67,11 @@ func (m *Extremum) PyCall(a, b string) string {
 	}
 	return "np.minimum(" + a + ", " + b + ")"
 }
+
+// TorchCall is max(a, b) or min(a, b) in PyTorch, of two tensors.
+func (m *Extremum) TorchCall(a, b string) string {
+	if m.max {
+		return "torch.maximum(" + a + ", " + b + ")"
+	}
+	return "torch.minimum(" + a + ", " + b + ")"
+}

@@ -72,3 +72,8 @@ func (meanOp) GoReduce() Reduction {
 func (meanOp) PyCall(x string, sx ast.Shape) string {
 	return "np.mean(" + x + ")"
 }
+
+// TorchCall is the function in PyTorch.
+func (meanOp) TorchCall(x string, sx ast.Shape) string {
+	return "torch.mean(" + x + ")"
+}

@@ -108,3 +108,8 @@ func (normOp) GoReduce() Reduction {
 func (normOp) PyCall(x string, sx ast.Shape) string {
 	return "np.linalg.norm(" + x + ")"
 }
+
+// TorchCall is the function in PyTorch.
+func (normOp) TorchCall(x string, sx ast.Shape) string {
+	return "torch.linalg.norm(" + x + ")"
+}

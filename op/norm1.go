@@ -74,3 +74,8 @@ func (norm1Op) GoReduce() Reduction {
 func (norm1Op) PyCall(x string, sx ast.Shape) string {
 	return "np.sum(np.abs(" + x + "))"
 }
+
+// TorchCall is the function in PyTorch.
+func (norm1Op) TorchCall(x string, sx ast.Shape) string {
+	return "torch.sum(torch.abs(" + x + "))"
+}

@@ -109,9 +109,12 @@ type LogJacobian interface {
 }
 
 // A PyFunc is implemented by a structural function that Python output
-// computes: its NumPy expression, given the argument's and its shape.
+// computes: its NumPy and its PyTorch expression, given the argument's
+// and its shape (a vector is a 1-D array or tensor, a scalar a float or a
+// 0-d tensor).
 type PyFunc interface {
 	PyCall(x string, sx ast.Shape) string
+	TorchCall(x string, sx ast.Shape) string
 }
 
 // all lists every built-in, in the order of registration: each entry's

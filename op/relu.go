@@ -20,7 +20,8 @@ var Relu = &Elementwise{
 		func(w GoWriter, x string) string { return w.Bool(x + " > 0") },
 		func(GoWriter, string) string { return "0.0" },
 	},
-	Py: [3]string{`np.maximum(%[1]s, 0.0)`, `np.greater(%[1]s, 0).astype(float)`, `np.zeros_like(np.asarray(%[1]s, dtype=float))`},
+	Py:    [3]string{`np.maximum(%[1]s, 0.0)`, `np.greater(%[1]s, 0).astype(float)`, `np.zeros_like(np.asarray(%[1]s, dtype=float))`},
+	Torch: [3]string{`torch.relu(%[1]s)`, `torch.gt(%[1]s, 0).to(_dtype)`, `torch.zeros_like(%[1]s)`},
 }
 
 func init() { register(Relu) }

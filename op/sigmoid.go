@@ -27,6 +27,7 @@ var Sigmoid = &Elementwise{
 	},
 	GoReuses: true,
 	Py:       [3]string{`np.exp(-np.logaddexp(0.0, -(%[1]s)))`, `np.exp(-np.logaddexp(0.0, -(%[1]s)) - np.logaddexp(0.0, %[1]s))`, `np.exp(-np.logaddexp(0.0, -(%[1]s)) - np.logaddexp(0.0, %[1]s)) * np.tanh(-(%[1]s) / 2)`},
+	Torch:    [3]string{`torch.sigmoid(%[1]s)`, `%[2]s * torch.sigmoid(-(%[1]s))`, `%[2]s * torch.sigmoid(-(%[1]s)) * torch.tanh(-(%[1]s) / 2)`},
 }
 
 func init() { register(Sigmoid) }

@@ -14,7 +14,8 @@ var Sign = &Elementwise{
 		func(GoWriter, string) string { return "0.0" },
 		func(GoWriter, string) string { return "0.0" },
 	},
-	Py: [3]string{`np.sign(%[1]s)`, `np.zeros_like(np.asarray(%[1]s, dtype=float))`, `np.zeros_like(np.asarray(%[1]s, dtype=float))`},
+	Py:    [3]string{`np.sign(%[1]s)`, `np.zeros_like(np.asarray(%[1]s, dtype=float))`, `np.zeros_like(np.asarray(%[1]s, dtype=float))`},
+	Torch: [3]string{`torch.sign(%[1]s)`, `torch.zeros_like(%[1]s)`, `torch.zeros_like(%[1]s)`},
 }
 
 func init() { register(Sign) }

@@ -17,7 +17,8 @@ var Sin = &Elementwise{
 		func(_ GoWriter, x string) string { return "math.Cos(" + x + ")" },
 		func(_ GoWriter, x string) string { return "-math.Sin(" + x + ")" },
 	},
-	Py: [3]string{`np.sin(%[1]s)`, `np.cos(%[1]s)`, `-np.sin(%[1]s)`},
+	Py:    [3]string{`np.sin(%[1]s)`, `np.cos(%[1]s)`, `-np.sin(%[1]s)`},
+	Torch: [3]string{`torch.sin(%[1]s)`, `torch.cos(%[1]s)`, `-%[2]s`},
 }
 
 func init() { register(Sin) }

@@ -142,3 +142,8 @@ func NAME(dst, x []float64) {
 func (softmaxOp) PyCall(x string, sx ast.Shape) string {
 	return "np.exp((" + x + ") - np.logaddexp.reduce(np.ravel(" + x + ")))"
 }
+
+// TorchCall is the function in PyTorch.
+func (softmaxOp) TorchCall(x string, sx ast.Shape) string {
+	return "torch.softmax(" + x + ", 0)"
+}

@@ -21,7 +21,8 @@ var Softplus = &Elementwise{
 		func(w GoWriter, x string) string { return goSigmoid(w, x) },
 		func(w GoWriter, x string) string { s := w.Bind(goSigmoid(w, x)); return s + " * (1 - " + s + ")" },
 	},
-	Py: [3]string{`np.logaddexp(0.0, %[1]s)`, `np.exp(-np.logaddexp(0.0, -(%[1]s)))`, `np.exp(-np.logaddexp(0.0, -(%[1]s)) - np.logaddexp(0.0, %[1]s))`},
+	Py:    [3]string{`np.logaddexp(0.0, %[1]s)`, `np.exp(-np.logaddexp(0.0, -(%[1]s)))`, `np.exp(-np.logaddexp(0.0, -(%[1]s)) - np.logaddexp(0.0, %[1]s))`},
+	Torch: [3]string{`torch.nn.functional.softplus(%[1]s)`, `torch.sigmoid(%[1]s)`, `torch.sigmoid(%[1]s) * torch.sigmoid(-(%[1]s))`},
 }
 
 func init() { register(Softplus) }

@@ -23,7 +23,8 @@ var Softsign = &Elementwise{
 			return "-2 * (" + goSign(w, v) + ") / (" + d + " * " + d + " * " + d + ")"
 		},
 	},
-	Py: [3]string{`(%[1]s) / (1 + np.abs(%[1]s))`, `1 / (1 + np.abs(%[1]s))**2`, `-2 * np.sign(%[1]s) / (1 + np.abs(%[1]s))**3`},
+	Py:    [3]string{`(%[1]s) / (1 + np.abs(%[1]s))`, `1 / (1 + np.abs(%[1]s))**2`, `-2 * np.sign(%[1]s) / (1 + np.abs(%[1]s))**3`},
+	Torch: [3]string{`(%[1]s) / (1 + torch.abs(%[1]s))`, `1 / (1 + torch.abs(%[1]s))**2`, `-2 * torch.sign(%[1]s) / (1 + torch.abs(%[1]s))**3`},
 }
 
 func init() { register(Softsign) }

@@ -22,7 +22,8 @@ var Sqrt = &Elementwise{
 		func(w GoWriter, x string) string { v := w.Bind(x); return "-0.25 / (" + v + " * math.Sqrt(" + v + "))" },
 	},
 	GoReuses: true,
-	Py:       [3]string{`np.sqrt(%[1]s)`, `0.5 / np.sqrt(%[1]s)`, `-0.25 / (%[1]s)**1.5`},
+	Py:       [3]string{`np.sqrt(%[1]s)`, `0.5 / %[2]s`, `-0.25 / (%[1]s)**1.5`},
+	Torch:    [3]string{`torch.sqrt(%[1]s)`, `0.5 / %[2]s`, `-0.25 / (%[1]s)**1.5`},
 }
 
 func init() { register(Sqrt) }

@@ -58,3 +58,8 @@ func (sumOp) StableLog(c *ast.Call) ast.Expr {
 func (sumOp) PyCall(x string, sx ast.Shape) string {
 	return "np.sum(" + x + ")"
 }
+
+// TorchCall is the function in PyTorch.
+func (sumOp) TorchCall(x string, sx ast.Shape) string {
+	return "torch.sum(" + x + ")"
+}

@@ -18,7 +18,8 @@ var Tan = &Elementwise{
 		},
 	},
 	GoReuses: true,
-	Py:       [3]string{`np.tan(%[1]s)`, `1 + np.tan(%[1]s)**2`, `2 * np.tan(%[1]s) * (1 + np.tan(%[1]s)**2)`},
+	Py:       [3]string{`np.tan(%[1]s)`, `1 + %[2]s**2`, `2 * %[2]s * (1 + %[2]s**2)`},
+	Torch:    [3]string{`torch.tan(%[1]s)`, `1 + %[2]s**2`, `2 * %[2]s * (1 + %[2]s**2)`},
 }
 
 func init() { register(Tan) }

@@ -18,7 +18,8 @@ var Tanh = &Elementwise{
 		},
 	},
 	GoReuses: true,
-	Py:       [3]string{`np.tanh(%[1]s)`, `1 - np.tanh(%[1]s)**2`, `-2 * np.tanh(%[1]s) * (1 - np.tanh(%[1]s)**2)`},
+	Py:       [3]string{`np.tanh(%[1]s)`, `1 - %[2]s**2`, `-2 * %[2]s * (1 - %[2]s**2)`},
+	Torch:    [3]string{`torch.tanh(%[1]s)`, `1 - %[2]s**2`, `-2 * %[2]s * (1 - %[2]s**2)`},
 }
 
 func init() { register(Tanh) }

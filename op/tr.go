@@ -55,3 +55,11 @@ func (trOp) PyCall(x string, sx ast.Shape) string {
 	}
 	return "np.trace(" + x + ")"
 }
+
+// TorchCall is the function in PyTorch.
+func (trOp) TorchCall(x string, sx ast.Shape) string {
+	if sx.IsScalar() {
+		return x
+	}
+	return "torch.trace(" + x + ")"
+}

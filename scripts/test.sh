@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test.sh runs every check of matcalc on a fresh machine: it installs what
 # the tests need (KaTeX from npm, staticcheck from the Go module proxy,
-# Debian's python3-numpy and python3-pyflakes, Debian's chromium for the
+# Debian's python3-numpy, python3-pyflakes and python3-torch, Debian's chromium for the
 # playground's tests), then
 # runs gofmt, go vet, staticcheck and go test ./..., and compiles the
 # standalone LaTeX of the examples with pdflatex (installing Debian's

@@ -46,6 +46,7 @@ layout; --order 2 gives the Hessian of a scalar by a vector.`,
   matcalc derive '‖Ax−b‖² + λ‖x‖²' --wrt x --at '{"A":[[1,2],[3,4]],"b":[1,0],"x":[0.5,-1],"λ":0.1}'
   matcalc derive 'uᵀσ(Wx+b)' --format latex --standalone > grad.tex
   matcalc derive -f model.mc --format go -o grad.go
+  matcalc derive -f model.mc --format torch -o grad.py
   matcalc derive -- '-yᵀlog(softmax(θ))' --wrt θ`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -59,11 +60,11 @@ layout; --order 2 gives the Hessian of a scalar by a vector.`,
 	fl.StringSliceVar(&o.wrt, "wrt", nil, "variables to differentiate by, in order (default: every variable)")
 	fl.IntVar(&o.order, "order", 0, "1 for first derivatives, 2 for the Hessian (default 1)")
 	fl.BoolVar(&o.steps, "steps", false, "show the derivation: each Jacobian of the chain, their product, the rewrites")
-	fl.StringVar(&o.format, "format", "text", "output format: text, latex, go, numpy or json")
+	fl.StringVar(&o.format, "format", "text", "output format: text, latex, go, numpy, torch or json")
 	fl.StringVarP(&o.output, "output", "o", "", "write to this file (atomically) instead of stdout")
 	fl.StringVarP(&o.file, "file", "f", "", "read declarations, definitions and derive requests from a formula file (.mc)")
 	fl.StringVar(&o.pkg, "package", "grad", "Go package name (--format go)")
-	fl.StringVar(&o.fn, "func", "", "Go function name (--format go; default F, or the formula file's function name)")
+	fl.StringVar(&o.fn, "func", "", "function name (--format go: default F, or the formula file's function name; numpy, torch: default f)")
 	fl.BoolVar(&o.workspace, "workspace", false, "also emit a workspace type whose method allocates nothing after the first call (--format go)")
 	fl.BoolVar(&o.standalone, "standalone", false, "wrap the LaTeX in a complete document for pdflatex (--format latex)")
 	fl.StringVar(&o.style, "style", "bold", "LaTeX style: bold (vectors and matrices in bold) or plain")
@@ -72,9 +73,9 @@ layout; --order 2 gives the Hessian of a scalar by a vector.`,
 
 func (o *deriveOptions) run(cmd *cobra.Command, args []string) error {
 	switch o.format {
-	case "text", "latex", "go", "json", "numpy":
+	case "text", "latex", "go", "json", "numpy", "torch":
 	default:
-		return usagef("--format %q: use text, latex, go, numpy or json", o.format)
+		return usagef("--format %q: use text, latex, go, numpy, torch or json", o.format)
 	}
 	if o.style != "bold" && o.style != "plain" {
 		return usagef("--style %q: use bold or plain", o.style)
@@ -86,7 +87,7 @@ func (o *deriveOptions) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(fs) > 1 && (o.format == "go" || o.format == "numpy") {
+	if len(fs) > 1 && (o.format == "go" || o.format == "numpy" || o.format == "torch") {
 		var lines []string
 		for _, f := range fs {
 			lines = append(lines, fmt.Sprint(f.reqLine))
@@ -160,12 +161,16 @@ func (o *deriveOptions) deriveOne(f *formula) ([]byte, error) {
 		}
 		s, err := report.LaTeX(res, ro)
 		return []byte(s), err
-	case "numpy":
+	case "numpy", "torch":
 		funcs, err := o.bindings()
 		if err != nil {
 			return nil, err
 		}
-		return pycode.Generate(res, pycode.Options{Func: o.fn, Funcs: funcs})
+		dialect := pycode.NumPy
+		if o.format == "torch" {
+			dialect = pycode.Torch
+		}
+		return pycode.Generate(res, pycode.Options{Func: o.fn, Funcs: funcs, Dialect: dialect})
 	}
 	name := o.fn
 	if name == "" {

@@ -1,15 +1,20 @@
-// Package pycode emits a NumPy module that computes a formula's value and
-// its derivatives from a derive.Result: one function that takes the inputs
-// in order of first appearance (scalars as floats, vectors as 1-D arrays,
-// matrices as 2-D arrays), checks their shapes, computes the shared pieces
-// once and returns the value and then one derivative per --wrt variable.
-// Each built-in's NumPy code comes from its registry entry (package op);
-// values that could overflow are computed in their stable form (op.Stable).
+// Package pycode emits a Python module that computes a formula's value and
+// its derivatives from a derive.Result, for NumPy arrays or PyTorch tensors
+// (Options.Dialect): one function that takes the inputs in order of first
+// appearance (scalars, vectors as 1-D and matrices as 2-D arrays or
+// tensors), checks their shapes, computes the shared pieces once and
+// returns the value and then one derivative per --wrt variable. A
+// subexpression needed twice (W₂h + b₂ in the value and in δ₂, tanh(z) in
+// tanh′(z) = 1 − tanh(z)²) is computed once, into a temporary.
+// Each built-in's code in both dialects comes from its registry entry
+// (package op); values that could overflow are computed in their stable
+// form (op.Stable).
 package pycode
 
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -18,12 +23,27 @@ import (
 	"github.com/matcalc/matcalc/op"
 )
 
+// A Dialect is the array library the module is written for.
+type Dialect int
+
+const (
+	// NumPy: inputs are converted with np.asarray(…, dtype=float); scalars
+	// are returned as floats.
+	NumPy Dialect = iota
+	// Torch: PyTorch tensors, no autograd. The inputs keep the dtype and
+	// device of the first floating-point tensor among them (float64 on the
+	// default device when there is none: Python floats and lists); scalars
+	// may be floats or 0-d tensors and are returned as 0-d tensors.
+	Torch
+)
+
 // Options of the emitted module.
 type Options struct {
 	Func string // the function's name; "f" when empty
 	// Funcs gives generic functions a built-in meaning (--fun f=tanh);
 	// the others become parameters of the function (f, f_prime, …).
-	Funcs map[string]string
+	Funcs   map[string]string
+	Dialect Dialect
 }
 
 // Generate returns the module's source.
@@ -31,19 +51,27 @@ func Generate(r *derive.Result, o Options) ([]byte, error) {
 	if o.Func == "" {
 		o.Func = "f"
 	}
-	g := &gen{r: r, o: o, names: map[string]string{}, taken: map[string]bool{}, env: r.Env()}
+	g := &gen{r: r, o: o, torch: o.Dialect == Torch, names: map[string]string{}, taken: map[string]bool{}, env: r.Env(),
+		uses: map[string]int{}, known: map[string]string{}}
 	return g.module()
 }
 
 type gen struct {
 	r      *derive.Result
 	o      Options
+	torch  bool
 	env    map[string]ast.Shape
 	names  map[string]string // matcalc name → Python name
 	taken  map[string]bool
 	shapes map[ast.Expr]ast.Shape
 	erf    bool // the module needs _erf
 	stubs  []string
+	inputs map[string]bool // the Python names of the inputs
+	// Common subexpressions: how often each (by key) is needed, and the
+	// name of those already computed.
+	uses  map[string]int
+	known map[string]string
+	lines []string // the function's computations, in order
 }
 
 var keywords = map[string]bool{}
@@ -51,7 +79,7 @@ var keywords = map[string]bool{}
 func init() {
 	for _, k := range strings.Fields(`False None True and as assert async await break class continue def del elif else except
 		finally for from global if import in is lambda nonlocal not or pass raise return try while with yield
-		np math print len sum abs min max range float int`) {
+		np torch math print len sum abs min max range float int`) {
 		keywords[k] = true
 	}
 }
@@ -82,12 +110,18 @@ func (g *gen) ident(name string) string {
 	if keywords[s] {
 		s += "_"
 	}
-	base := s
+	s = g.fresh(s)
+	g.names[name] = s
+	return s
+}
+
+// fresh returns base, or base_2, base_3, … if taken, and takes it.
+func (g *gen) fresh(base string) string {
+	s := base
 	for k := 2; g.taken[s]; k++ {
 		s = fmt.Sprintf("%s_%d", base, k)
 	}
 	g.taken[s] = true
-	g.names[name] = s
 	return s
 }
 
@@ -103,6 +137,32 @@ func (g *gen) dim(d ast.Dim, dims map[string]string) (string, error) {
 	return "", fmt.Errorf("python: the dimension %s is not the size of any input", d)
 }
 
+// lib is the module's name for the array library: np or torch.
+func (g *gen) lib() string {
+	if g.torch {
+		return "torch"
+	}
+	return "np"
+}
+
+// like is the keyword arguments that put a new tensor on the inputs'
+// dtype and device ("" for NumPy).
+func (g *gen) like() string {
+	if g.torch {
+		return ", dtype=_dtype, device=_device"
+	}
+	return ""
+}
+
+// scalar converts a scalar result: a float in NumPy, a 0-d tensor of the
+// inputs' dtype and device in PyTorch.
+func (g *gen) scalar(x string) string {
+	if g.torch {
+		return "torch.as_tensor(" + x + g.like() + ")"
+	}
+	return "float(" + x + ")"
+}
+
 func (g *gen) module() ([]byte, error) {
 	r := g.r
 	var body bytes.Buffer
@@ -110,20 +170,35 @@ func (g *gen) module() ([]byte, error) {
 	var params []string
 	dims := map[string]string{}
 	var checks []string
+	array, convert := "array", "np.asarray(%s, dtype=float)"
+	if g.torch {
+		array, convert = "tensor", "torch.as_tensor(%s, dtype=_dtype, device=_device)"
+	}
+	g.inputs = map[string]bool{}
 	for _, v := range r.Vars {
 		p := g.ident(v.Name)
 		params = append(params, p)
+		g.inputs[p] = true
+	}
+	if g.torch {
+		checks = append(checks, fmt.Sprintf("_dtype, _device = _dtype_device(%s)", strings.Join(params, ", ")))
+	}
+	for i, v := range r.Vars {
+		p := params[i]
 		s := v.Shape
 		switch {
-		case s.IsScalar():
+		case s.IsScalar() && !g.torch:
 			checks = append(checks, fmt.Sprintf("%s = float(%s)", p, p))
+		case s.IsScalar():
+			checks = append(checks, fmt.Sprintf("%s = "+convert, p, p),
+				fmt.Sprintf("if %s.ndim != 0:\n        raise ValueError(\"%s must be a scalar (a float or a 0-d tensor), not %%d-D\" %% %s.ndim)", p, p, p))
 		case s.IsVector():
-			checks = append(checks, fmt.Sprintf("%s = np.asarray(%s, dtype=float)", p, p),
-				fmt.Sprintf("if %s.ndim != 1:\n        raise ValueError(\"%s must be a vector (1-D array), not %%d-D\" %% %s.ndim)", p, p, p))
+			checks = append(checks, fmt.Sprintf("%s = "+convert, p, p),
+				fmt.Sprintf("if %s.ndim != 1:\n        raise ValueError(\"%s must be a vector (1-D %s), not %%d-D\" %% %s.ndim)", p, p, array, p))
 			checks = append(checks, g.bindDim(s.Rows, p+".shape[0]", p, dims)...)
 		default:
-			checks = append(checks, fmt.Sprintf("%s = np.asarray(%s, dtype=float)", p, p),
-				fmt.Sprintf("if %s.ndim != 2:\n        raise ValueError(\"%s must be a matrix (2-D array), not %%d-D\" %% %s.ndim)", p, p, p))
+			checks = append(checks, fmt.Sprintf("%s = "+convert, p, p),
+				fmt.Sprintf("if %s.ndim != 2:\n        raise ValueError(\"%s must be a matrix (2-D %s), not %%d-D\" %% %s.ndim)", p, p, array, p))
 			checks = append(checks, g.bindDim(s.Rows, p+".shape[0]", p, dims)...)
 			checks = append(checks, g.bindDim(s.Cols, p+".shape[1]", p, dims)...)
 		}
@@ -162,22 +237,40 @@ func (g *gen) module() ([]byte, error) {
 			g.stubs = append(g.stubs, id)
 		}
 	}
+	// Count the subexpressions, in the form emitted, to compute those
+	// needed twice once.
+	forms := make([]ast.Expr, len(exprs))
+	for i, e := range exprs {
+		forms[i] = op.Stable(op.ExpandAll(e))
+	}
+	for _, e := range forms[1 : 1+len(r.Defs)] {
+		g.count(e)
+	}
+	g.count(forms[0])
+	for _, e := range forms[1+len(r.Defs):] {
+		g.count(e)
+	}
 	// Shared pieces, the value, the derivatives.
-	lines := []string{}
-	for _, d := range r.Defs {
-		x, err := g.expr(d.Expr, dims)
+	for i, d := range r.Defs {
+		x, _, err := g.expr(forms[1+i], dims, true)
 		if err != nil {
 			return nil, err
 		}
-		lines = append(lines, fmt.Sprintf("%s = %s", g.ident(d.Name), x))
+		name := g.ident(d.Name)
+		g.lines = append(g.lines, fmt.Sprintf("%s = %s", name, x))
+		g.known[key(forms[1+i], g.shapes[forms[1+i]])] = name
 	}
-	val, err := g.expr(r.Func, dims)
+	val, _, err := g.expr(forms[0], dims, false)
 	if err != nil {
 		return nil, err
 	}
 	results := []string{val}
-	for _, d := range r.Derivs {
-		x, err := g.expr(d.Expr, dims)
+	if r.FuncShape.IsScalar() {
+		results[0] = g.scalar(val)
+	}
+	for i, d := range r.Derivs {
+		e := forms[1+len(r.Defs)+i]
+		x, xs, err := g.expr(e, dims, false)
 		if err != nil {
 			return nil, err
 		}
@@ -186,25 +279,21 @@ func (g *gen) module() ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			x = "np.zeros(" + shape + ")"
+			x = g.lib() + ".zeros(" + shape + g.like() + ")"
 		} else if !d.Shape.IsScalar() {
-			shape, err := g.shapeTuple(d.Shape, dims)
+			x, err = g.result(x, e, xs, d.Shape, dims)
 			if err != nil {
 				return nil, err
 			}
-			x = "np.broadcast_to(" + x + ", " + shape + ").copy()"
 		} else {
-			x = "float(" + x + ")"
+			x = g.scalar(x)
 		}
 		results = append(results, x)
-	}
-	if r.FuncShape.IsScalar() {
-		results[0] = "float(" + results[0] + ")"
 	}
 	// A dimension bound by an input but used nowhere else is not bound.
 	var code []string
 	code = append(code, checks...)
-	code = append(code, lines...)
+	code = append(code, g.lines...)
 	code = append(code, "return "+strings.Join(results, ", "))
 	kept := code[:0]
 	for i, l := range code {
@@ -214,20 +303,27 @@ func (g *gen) module() ([]byte, error) {
 		kept = append(kept, l)
 	}
 	code = kept
-	usesNumPy := false
+	usesLib, usesMath := false, false
 	for _, l := range code {
-		usesNumPy = usesNumPy || strings.Contains(l, "np.")
+		usesLib = usesLib || strings.Contains(l, g.lib()+".")
+		usesMath = usesMath || mathRef.MatchString(l)
 	}
 	fmt.Fprintf(&body, "# Code generated by matcalc; DO NOT EDIT.\n")
 	fmt.Fprintf(&body, "\"\"\"%s and its derivatives, by matcalc.\"\"\"\n\n", pyDocText(r.FuncName+" = "+ast.String(r.Func)))
-	if g.erf {
+	if g.erf || usesMath {
 		body.WriteString("import math\n\n")
 	}
-	if usesNumPy || g.erf {
+	switch {
+	case g.torch:
+		body.WriteString("import torch\n\n")
+	case usesLib || g.erf:
 		body.WriteString("import numpy as np\n\n")
 	}
 	if g.erf {
 		body.WriteString("_erf = np.vectorize(math.erf, otypes=[float])\n\n")
+	}
+	if g.torch {
+		body.WriteString(dtypeDevice)
 	}
 	allParams := append(append([]string(nil), params...), g.stubs...)
 	fmt.Fprintf(&body, "\ndef %s(%s):\n", g.o.Func, strings.Join(allParams, ", "))
@@ -236,6 +332,58 @@ func (g *gen) module() ([]byte, error) {
 		body.WriteString("    " + l + "\n")
 	}
 	return body.Bytes(), nil
+}
+
+var mathRef = regexp.MustCompile(`\bmath\.`)
+
+// dtypeDevice is the helper of PyTorch modules that finds the inputs'
+// dtype and device.
+const dtypeDevice = `
+def _dtype_device(*inputs):
+    """The dtype and device of the first floating-point tensor among the
+    inputs: float64 on the default device if there is none."""
+    for a in inputs:
+        if torch.is_tensor(a) and a.is_floating_point():
+            return a.dtype, a.device
+    return torch.float64, None
+
+`
+
+// result converts a derivative x, the emitted form of e (of shape xs), to
+// the result's shape s: as it is where it has that shape and is computed
+// here, a copy where it is an input or a view of one, else broadcast.
+func (g *gen) result(x string, e ast.Expr, xs, s ast.Shape, dims map[string]string) (string, error) {
+	if (xs.IsVector() && s.IsVector() || xs.IsMatrix() && s.IsMatrix()) && xs.Rows == s.Rows && xs.Cols == s.Cols {
+		switch {
+		case !g.aliasesInput(e):
+			return x, nil
+		case g.torch:
+			return x + ".clone()", nil
+		}
+		return "np.copy(" + x + ")", nil
+	}
+	shape, err := g.shapeTuple(s, dims)
+	if err != nil {
+		return "", err
+	}
+	if g.torch {
+		return "torch.as_tensor(" + x + g.like() + ").expand(" + shape + ").clone()", nil
+	}
+	return "np.broadcast_to(" + x + ", " + shape + ").copy()", nil
+}
+
+// aliasesInput reports whether e is emitted as an input or a view of one
+// (a transpose, a NumPy diagonal), which a result must not be.
+func (g *gen) aliasesInput(e ast.Expr) bool {
+	switch x := e.(type) {
+	case *ast.Ident:
+		return g.inputs[g.names[x.Name]]
+	case *ast.Transpose:
+		return g.aliasesInput(x.X)
+	case *ast.Call:
+		return !g.torch && op.Is(x, op.Lookup("diag")) && g.aliasesInput(x.Args[0])
+	}
+	return false
 }
 
 func (g *gen) bindDim(d ast.Dim, expr, param string, dims map[string]string) []string {
@@ -282,6 +430,10 @@ func (g *gen) doc() string {
 	for _, d := range r.Derivs {
 		fmt.Fprintf(&b, "        ∂%s/∂%s = %s, %s (%s)\n", r.FuncName, d.Wrt, ast.String(d.Expr), d.Kind, d.Shape)
 	}
+	if g.torch {
+		b.WriteString("\n    Tensors keep the dtype and device of the first floating-point tensor\n" +
+			"    input (float64 if none); scalars are returned as 0-d tensors.\n")
+	}
 	var defs []string
 	for _, d := range r.Defs {
 		defs = append(defs, fmt.Sprintf("        %s = %s", d.Name, ast.String(d.Expr)))
@@ -294,18 +446,146 @@ func (g *gen) doc() string {
 
 func pyDocText(s string) string { return strings.ReplaceAll(s, `\`, `\\`) }
 
-// expr writes e in NumPy, every operation bracketed.
-func (g *gen) expr(e ast.Expr, dims map[string]string) (string, error) {
-	e = op.Stable(op.ExpandAll(e))
-	shapes, err := ast.Check(e, g.env)
-	if err != nil {
-		return "", err
-	}
-	g.shapes = shapes
-	return g.emit(e, dims)
+// key identifies a subexpression by its formula and shape.
+func key(e ast.Expr, s ast.Shape) string {
+	return ast.String(e) + "|" + s.Rows.String() + "×" + s.Cols.String()
 }
 
+// count records how often each subexpression of e, in the form emitted, is
+// needed: a subexpression seen before is not entered again, since it will
+// be computed once; f′(z) whose code uses f(z) needs f(z).
+func (g *gen) count(e ast.Expr) {
+	shapes, err := ast.Check(e, g.env)
+	if err != nil {
+		return // expr reports it
+	}
+	var visit func(n ast.Expr)
+	visit = func(n ast.Expr) {
+		if !hoistable(n) {
+			for _, c := range children(n) {
+				visit(c)
+			}
+			return
+		}
+		k := key(n, shapes[n])
+		g.uses[k]++
+		if g.uses[k] > 1 {
+			return
+		}
+		if c, ok := n.(*ast.Call); ok {
+			if t, f := g.usesValue(c); f != nil {
+				fz := ast.Fn(f.Name(), 0, c.Args[0])
+				shapes[fz] = shapes[n]
+				visit(fz)
+				if !strings.Contains(t, "%[1]s") {
+					return
+				}
+			}
+		}
+		for _, c := range children(n) {
+			visit(c)
+		}
+	}
+	visit(e)
+}
+
+// usesValue returns the template of the derivative of an elementwise
+// built-in f that uses f's value, and f; or nil.
+func (g *gen) usesValue(c *ast.Call) (string, *op.Elementwise) {
+	if c.Primes == 0 || len(c.Args) != 1 {
+		return "", nil
+	}
+	fun := c.Fun
+	if c.IsGeneric() {
+		b, ok := g.o.Funcs[fun]
+		if !ok {
+			return "", nil
+		}
+		fun = b
+	}
+	e, ok := op.Lookup(fun).(*op.Elementwise)
+	if !ok {
+		return "", nil
+	}
+	t := g.template(e, c.Primes)
+	if !strings.Contains(t, "%[2]s") {
+		return "", nil
+	}
+	return t, e
+}
+
+func (g *gen) template(e *op.Elementwise, primes int) string {
+	ts := e.Py
+	if g.torch {
+		ts = e.Torch
+	}
+	if primes >= len(ts) {
+		return ""
+	}
+	return ts[primes]
+}
+
+// hoistable reports whether n is worth computing once: an operation, not
+// a name, a number or a transpose.
+func hoistable(n ast.Expr) bool {
+	switch n.(type) {
+	case *ast.Binary, *ast.Call, *ast.Indicator:
+		return true
+	}
+	return false
+}
+
+func children(n ast.Expr) []ast.Expr {
+	var out []ast.Expr
+	ast.Inspect(n, func(c ast.Expr) bool {
+		if c == n {
+			return true
+		}
+		out = append(out, c)
+		return false
+	})
+	return out
+}
+
+// expr writes e (already in its stable form) in the dialect, every
+// operation bracketed; subexpressions needed elsewhere too become
+// temporaries, except e itself when it is a shared piece (def).
+func (g *gen) expr(e ast.Expr, dims map[string]string, def bool) (string, ast.Shape, error) {
+	shapes, err := ast.Check(e, g.env)
+	if err != nil {
+		return "", ast.Shape{}, err
+	}
+	g.shapes = shapes
+	var s string
+	if def {
+		s, err = g.compute(e, dims)
+	} else {
+		s, err = g.emit(e, dims)
+	}
+	return s, shapes[e], err
+}
+
+// emit writes e, or the name it was computed under; a subexpression
+// needed more than once is computed into a temporary the first time.
 func (g *gen) emit(e ast.Expr, dims map[string]string) (string, error) {
+	if !hoistable(e) {
+		return g.compute(e, dims)
+	}
+	k := key(e, g.shapes[e])
+	if name, ok := g.known[k]; ok {
+		return name, nil
+	}
+	s, err := g.compute(e, dims)
+	if err != nil || g.uses[k] < 2 {
+		return s, err
+	}
+	name := g.fresh("t")
+	g.lines = append(g.lines, name+" = "+s)
+	g.known[k] = name
+	return name, nil
+}
+
+func (g *gen) compute(e ast.Expr, dims map[string]string) (string, error) {
 	switch x := e.(type) {
 	case *ast.Ident:
 		if _, ok := g.env[x.Name]; !ok {
@@ -319,7 +599,7 @@ func (g *gen) emit(e ast.Expr, dims map[string]string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return "np.eye(" + n + ")", nil
+		return g.lib() + ".eye(" + n + g.like() + ")", nil
 	case *ast.Ones:
 		s := g.shapes[x]
 		if s.IsScalar() {
@@ -329,7 +609,7 @@ func (g *gen) emit(e ast.Expr, dims map[string]string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return "np.ones(" + t + ")", nil
+		return g.lib() + ".ones(" + t + g.like() + ")", nil
 	case *ast.Unary:
 		a, err := g.emit(x.X, dims)
 		return "(-" + a + ")", err
@@ -351,11 +631,15 @@ func (g *gen) emit(e ast.Expr, dims map[string]string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		cmp := "np.greater_equal"
+		cmp := ">="
 		if x.Op == ast.GT {
-			cmp = "np.greater"
+			cmp = ">"
 		}
-		return cmp + "(" + a + ", " + b + ").astype(float)", nil
+		if g.torch {
+			return "(" + a + " " + cmp + " " + b + ").to(_dtype)", nil
+		}
+		f := map[string]string{">=": "np.greater_equal", ">": "np.greater"}[cmp]
+		return f + "(" + a + ", " + b + ").astype(float)", nil
 	case *ast.Binary:
 		return g.binary(x, dims)
 	case *ast.Call:
@@ -389,61 +673,130 @@ func (g *gen) binary(x *ast.Binary, dims map[string]string) (string, error) {
 		if sx.IsScalar() {
 			return "(" + a + " ** " + b + ")", nil
 		}
-		return "np.linalg.matrix_power(" + a + ", int(" + b + "))", nil
+		return g.lib() + ".linalg.matrix_power(" + a + ", int(" + b + "))", nil
 	case ast.Mul:
 		switch {
 		case sx.IsScalar() || sy.IsScalar():
 			return "(" + a + " * " + b + ")", nil
 		case sx.IsVector() && sy.IsRow():
-			return "np.outer(" + a + ", " + b + ")", nil
+			return g.outer(a, false, b, false), nil
 		case sx.IsVector() && sy.IsMatrix():
 			// an n×1 times a 1×m matrix
-			return "np.outer(" + a + ", " + b + ")", nil
+			return g.outer(a, false, b, true), nil
 		case sx.IsMatrix() && sy.IsRow():
-			return "np.outer(" + a + ", " + b + ")", nil
+			return g.outer(a, true, b, false), nil
 		}
 		return "(" + a + " @ " + b + ")", nil
 	}
 	return "", fmt.Errorf("python: cannot write %s", ast.String(x))
 }
 
+// outer writes the outer product of a and b; np.outer flattens a 2-D
+// argument, torch.outer takes 1-D ones only.
+func (g *gen) outer(a string, a2 bool, b string, b2 bool) string {
+	if !g.torch {
+		return "np.outer(" + a + ", " + b + ")"
+	}
+	if a2 {
+		a = a + ".reshape(-1)"
+	}
+	if b2 {
+		b = b + ".reshape(-1)"
+	}
+	return "torch.outer(" + a + ", " + b + ")"
+}
+
 func (g *gen) call(c *ast.Call, dims map[string]string) (string, error) {
+	fun := c.Fun
+	if c.IsGeneric() {
+		if b, bound := g.o.Funcs[fun]; bound {
+			fun = b
+		}
+	}
+	o := op.Lookup(fun)
+	// f′(z) in a form of f(z): f(z) computed once, z only if needed too.
+	if _, ok := o.(*op.Elementwise); ok {
+		if t, f := g.usesValue(c); f != nil {
+			fz := ast.Fn(f.Name(), 0, c.Args[0])
+			g.shapes[fz] = g.shapes[c]
+			v, err := g.emit(fz, dims)
+			if err != nil {
+				return "", err
+			}
+			arg := ""
+			if strings.Contains(t, "%[1]s") {
+				if arg, err = g.arg(c.Args[0], dims); err != nil {
+					return "", err
+				}
+			}
+			return "(" + fmt.Sprintf(t, arg, v) + ")", nil
+		}
+	}
 	args := make([]string, len(c.Args))
 	for i, a := range c.Args {
-		s, err := g.emit(a, dims)
+		s, err := g.arg(a, dims)
 		if err != nil {
 			return "", err
 		}
 		args[i] = s
 	}
-	fun := c.Fun
-	if c.IsGeneric() {
-		b, bound := g.o.Funcs[fun]
-		if !bound {
-			name := fun + strings.Repeat("′", c.Primes)
-			if c.Primes == 2 {
-				name = fun + "″"
-			}
-			return g.ident(name) + "(" + args[0] + ")", nil
+	if c.IsGeneric() && o == nil {
+		name := fun + strings.Repeat("′", c.Primes)
+		if c.Primes == 2 {
+			name = fun + "″"
 		}
-		fun = b
+		return g.ident(name) + "(" + args[0] + ")", nil
 	}
-	switch o := op.Lookup(fun).(type) {
+	switch o := o.(type) {
 	case *op.Elementwise:
-		if c.Primes >= len(o.Py) || o.Py[c.Primes] == "" {
+		t := g.template(o, c.Primes)
+		if t == "" {
 			return "", fmt.Errorf("python: %s%s is not supported", c.Fun, strings.Repeat("′", c.Primes))
 		}
-		t := o.Py[c.Primes]
 		if strings.Contains(t, "_erf(") {
 			g.erf = true
 		}
 		return "(" + fmt.Sprintf(t, args[0]) + ")", nil
 	case *op.Extremum:
+		if g.torch {
+			return o.TorchCall(args[0], args[1]), nil
+		}
 		return o.PyCall(args[0], args[1]), nil
 	case op.PyFunc:
+		if g.torch {
+			return "(" + o.TorchCall(args[0], g.shapes[c.Args[0]]) + ")", nil
+		}
 		return "(" + o.PyCall(args[0], g.shapes[c.Args[0]]) + ")", nil
 	}
 	return "", fmt.Errorf("python: %s is not supported", c.Fun)
+}
+
+// arg writes a function's argument; PyTorch functions take tensors, so a
+// number becomes a 0-d tensor there.
+func (g *gen) arg(a ast.Expr, dims map[string]string) (string, error) {
+	if n, ok := a.(*ast.Number); ok && g.torch {
+		return fmt.Sprintf("torch.tensor(%v%s)", n.Value, g.like()), nil
+	}
+	x, err := g.emit(a, dims)
+	if err == nil && g.torch && isConstant(a) {
+		// A constant such as 2π is a Python float, which torch's
+		// functions do not take.
+		x = fmt.Sprintf("torch.as_tensor(%s%s)", x, g.like())
+	}
+	return x, err
+}
+
+// isConstant reports whether e is built of numbers only: in Python, a float.
+func isConstant(e ast.Expr) bool {
+	c := true
+	ast.Inspect(e, func(n ast.Expr) bool {
+		switch n.(type) {
+		case *ast.Ident, *ast.Identity, *ast.Ones, *ast.Call, *ast.Indicator:
+			c = false
+		}
+		return c
+	})
+	return c
 }
 
 // usedElsewhere reports whether a line of code other than the i-th
