@@ -98,6 +98,21 @@ func Infer(e Expr, decls []Decl, fixed map[string]Shape) (*Info, error) {
 		info.Shapes[n] = in.resolve(s, names)
 	}
 	info.Funcs = in.funcList
+	noted := map[string]bool{}
+	for _, g := range in.greekSums {
+		sh := info.Shapes[g.greek]
+		if sh.IsScalar() {
+			continue
+		}
+		for _, name := range Vars(g.greek) {
+			if v := in.vars[name]; noted[name] || v.declared || info.Var(name).Shape.IsScalar() {
+				continue
+			}
+			noted[name] = true
+			info.Notes = append(info.Notes, fmt.Sprintf("%s is a vector here (%v), the shape of %s beside it; declare %s: scalar to add a scalar to every entry instead",
+				name, info.Var(name).Shape, String(g.other), name))
+		}
+	}
 	return info, nil
 }
 
@@ -237,12 +252,21 @@ type inferer struct {
 	funcList  []string
 	constant  map[Expr]bool // memo of isConstant
 	collected map[Expr]bool // nodes seen by collect
+	// greekSums are the sums that gave lowercase Greek variables the shape
+	// of their other side (Xw + β), for Info.Notes.
+	greekSums []greekSum
 	// env, for a checker (Check), gives every variable's shape; variables
 	// get their dimensions from it when first met.
 	env map[string]Shape
 }
 
 var scalarShp = shp{0, 0}
+
+// A greekSum is a + b (or −, ∘, …) where the side greek, built of
+// lowercase Greek variables only, took the shape of the other side.
+type greekSum struct {
+	greek, other Expr
+}
 
 func newInferer() *inferer {
 	in := &inferer{
@@ -680,6 +704,12 @@ func (in *inferer) broadcast(ex, ey Expr, x, y shp) (shp, bool) {
 		if !in.isConstant(ey) && !isFill(ex) && !in.greekScalar(ey) && in.unifyShapes(x, y) {
 			return x, true
 		}
+		return x, true
+	case in.greekOnly(x) && !in.greekOnly(y) && in.unifyShapes(x, y):
+		in.greekSums = append(in.greekSums, greekSum{greek: ex, other: ey})
+		return x, true
+	case in.greekOnly(y) && !in.greekOnly(x) && in.unifyShapes(x, y):
+		in.greekSums = append(in.greekSums, greekSum{greek: ey, other: ex})
 		return x, true
 	case in.unifyShapes(x, y):
 		return x, true

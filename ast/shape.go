@@ -109,6 +109,10 @@ type Info struct {
 	Shapes map[Expr]Shape
 	// Funcs lists the declared generic function names (besides f g h φ ψ).
 	Funcs []string
+	// Notes say where inference went against a default, so that the user
+	// hears of it: a lowercase Greek letter that a sum makes a vector
+	// (Xw + β), where a scalar would have broadcast.
+	Notes []string
 }
 
 // Var returns the variable called name, or nil.

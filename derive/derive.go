@@ -65,7 +65,7 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 			return nil, err
 		}
 	}
-	res = &Result{FuncName: opts.FuncName, Func: e, FuncShape: fs, Vars: info.Vars}
+	res = &Result{FuncName: opts.FuncName, Func: e, FuncShape: fs, Vars: info.Vars, Notes: info.Notes}
 	if res.FuncName == "" {
 		res.FuncName = "s"
 	}

@@ -53,6 +53,8 @@ type Result struct {
 	// with the reason (its derivative would be a higher-order tensor), so
 	// that no variable is dropped in silence.
 	Omitted []Omission
+	// Notes are shape inference's notes on the formula (ast.Info.Notes).
+	Notes []string
 }
 
 // An Omission is a variable left out of the derivatives, and why.

@@ -108,6 +108,9 @@ func Text(res *derive.Result, o Options) (string, error) {
 	for _, m := range res.Omitted {
 		fmt.Fprintf(&b, "(%s is left out: %s)\n", m.Var, m.Reason)
 	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(&b, "(note: %s)\n", n)
+	}
 	if o.At != nil {
 		v, err := Evaluate(o.Expr, res, o.At)
 		if err != nil {
@@ -264,6 +267,7 @@ func JSON(res *derive.Result, o Options) ([]byte, error) {
 		Function    any         `json:"function"`
 		Derivatives []derivJSON `json:"derivatives"`
 		Omitted     []omitted   `json:"omitted,omitempty"`
-	}{o.Input, Vars(o.Info), defs, fn, derivs, om}
+		Notes       []string    `json:"notes,omitempty"`
+	}{o.Input, Vars(o.Info), defs, fn, derivs, om, res.Notes}
 	return Marshal(doc)
 }
