@@ -357,6 +357,9 @@ func (p *parser) product() (ast.Expr, error) {
 			}
 			x = &ast.Binary{X: x, OpPos: t.pos, Op: op, Y: y}
 		case p.startsOperand(t):
+			if err := p.indexing(x, t); err != nil {
+				return nil, err
+			}
 			y, err := p.postfix()
 			if err != nil {
 				return nil, err
@@ -368,6 +371,29 @@ func (p *parser) product() (ast.Expr, error) {
 			return x, nil
 		}
 	}
+}
+
+// indexing refuses x[1], x[i] and softmax(z)[k]: a "[" right after an
+// operand, around one number or name, reads as indexing, which matcalc does
+// not do, and would otherwise be the product x·1.
+func (p *parser) indexing(x ast.Expr, t token) error {
+	if !p.isOp(t, "[") || p.i == 0 || p.toks[p.i-1].end != t.pos {
+		return nil
+	}
+	in, closing := p.peekAt(1), p.peekAt(2)
+	if in.kind != tNumber && in.kind != tName || !p.isOp(closing, "]") {
+		return nil
+	}
+	return ast.Errorf(t.pos, "%s[%s] reads as indexing, which matcalc does not do: for an entry write eᵀ%s with a vector e (e = [0, 1, 0, …] in --at), for a product write %s (%s)",
+		parenthesized(x), in.text, parenthesized(x), parenthesized(x), in.text)
+}
+
+func parenthesized(x ast.Expr) string {
+	switch x.(type) {
+	case *ast.Ident, *ast.Call:
+		return ast.String(x)
+	}
+	return "(" + ast.String(x) + ")"
 }
 
 // dotProduct is x·y as lecture notes mean it: the dot product dot(x, y) of
