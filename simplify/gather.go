@@ -241,6 +241,29 @@ func content(s *Simplifier, e ast.Expr) (n, d float64, neg bool, rest ast.Expr, 
 	if !isSum || b.Op != ast.Add && b.Op != ast.Sub {
 		return 0, 0, false, nil, false
 	}
+	// Remembered by node: every product that has the sum as a factor asks
+	// again, and the products of a deep derivative share their factors.
+	if c, seen := s.contents[e]; seen {
+		return c.n, c.d, c.neg, c.rest, c.ok
+	}
+	n, d, neg, rest, ok = sumContent(s, e)
+	if s.contents == nil {
+		s.contents = map[ast.Expr]sumSplit{}
+	}
+	s.contents[e] = sumSplit{n, d, neg, rest, ok}
+	return n, d, neg, rest, ok
+}
+
+// A sumSplit is what content returns for one sum.
+type sumSplit struct {
+	n, d float64
+	neg  bool
+	rest ast.Expr
+	ok   bool
+}
+
+// sumContent is content for the sum e, not remembered.
+func sumContent(s *Simplifier, e ast.Expr) (n, d float64, neg bool, rest ast.Expr, ok bool) {
 	ts := s.terms(e, 1, nil)
 	if len(ts) < 2 || len(ts) > 64 {
 		return 0, 0, false, nil, false
@@ -296,7 +319,7 @@ func (p *product) sumFactor(s *Simplifier, e ast.Expr, k int) ast.Expr {
 func (s *Simplifier) build(p *product) ast.Expr {
 	// Scalars in a fixed order, so that β²h and hβ² are like terms: names
 	// first, then calls, then products.
-	slices.SortStableFunc(p.pows, func(a, b power) int { return order(a.base, b.base) })
+	slices.SortStableFunc(p.pows, func(a, b power) int { return s.order(a.base, b.base) })
 	n, d := reduce(p.num, p.den)
 	if p.chain == nil && len(p.pows) == 0 && d != 1 {
 		// A bare number stays one number (fold would undo 1/2 anyway).
@@ -310,7 +333,9 @@ func (s *Simplifier) build(p *product) ast.Expr {
 		if a == nil {
 			return b
 		}
-		return ast.Bin(ast.Mul, a, b)
+		m := ast.Bin(ast.Mul, a, b)
+		s.mark(m)
+		return m
 	}
 	if d != 1 {
 		bottom = ast.Num(d)
@@ -338,6 +363,19 @@ func (s *Simplifier) build(p *product) ast.Expr {
 		top = negateFirst(top)
 	}
 	return top
+}
+
+// mark records that the product m, a run of scalar factors that build
+// wrote, is in canonical form: gather would write it as it is. Simplify
+// visits every node of a tree that a rewrite returns, and a product of n
+// factors that gains a factor at its front is n new runs, each as long as
+// the product; without the mark each would be flattened and rebuilt
+// again, n² work for one factor.
+func (s *Simplifier) mark(m ast.Expr) {
+	if s.gathered == nil {
+		s.gathered = map[ast.Expr]bool{}
+	}
+	s.gathered[m] = true
 }
 
 func raise(base ast.Expr, k int) ast.Expr {
@@ -433,7 +471,7 @@ func gatherable(s *Simplifier, e ast.Expr) bool {
 
 // gather writes a product term in the canonical form of this file.
 func gather(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
-	if s.pure[e] || !gatherable(s, e) {
+	if s.pure[e] || s.gathered[e] || !gatherable(s, e) {
 		return nil, false
 	}
 	p := s.flatten(e)

@@ -80,10 +80,17 @@ type Simplifier struct {
 	memo   map[ast.Expr]ast.Expr
 	// pure marks products with no scalar factor to gather (gather.go).
 	pure map[ast.Expr]bool
+	// gathered marks the runs of scalar factors that gather wrote, which
+	// are in its canonical form (gather.go).
+	gathered map[ast.Expr]bool
 	// symmetric holds the variables declared symmetric: Sᵀ = S.
 	symmetric map[string]bool
 	// hasher memoises structural hashes (gather.go).
 	hasher *ast.Hasher
+	// orders memoises order by the hashes of the trees compared.
+	orders map[[2]uint64]int
+	// contents memoises content by sum (gather.go).
+	contents map[ast.Expr]sumSplit
 	// ctx, when set, cancels the simplification (cancel.go).
 	ctx   context.Context
 	calls int
