@@ -21,9 +21,9 @@ var deepFormulas = []struct {
 	order   int
 	sizes   []int
 }{
-	{"tanh-order2", func(n int) string { return strings.Repeat("tanh(", n) + "x" + strings.Repeat(")", n) }, 2, []int{25, 50, 100, 200}},
-	{"exp", func(n int) string { return strings.Repeat("exp(", n) + "x" + strings.Repeat(")", n) }, 1, []int{50, 100, 200, 400}},
-	{"exp-order2", func(n int) string { return strings.Repeat("exp(", n) + "x" + strings.Repeat(")", n) }, 2, []int{25, 50, 100, 200}},
+	{"tanh-order2", func(n int) string { return strings.Repeat("tanh(", n) + "x" + strings.Repeat(")", n) }, 2, []int{50, 100, 200, 400}},
+	{"exp", func(n int) string { return strings.Repeat("exp(", n) + "x" + strings.Repeat(")", n) }, 1, []int{100, 200, 400, 800}},
+	{"exp-order2", func(n int) string { return strings.Repeat("exp(", n) + "x" + strings.Repeat(")", n) }, 2, []int{50, 100, 200, 400}},
 	{"sum-distinct", func(n int) string {
 		t := make([]string, n)
 		for i := range t {

@@ -39,6 +39,9 @@ type product struct {
 	pows     []power
 	chain    ast.Expr // the non-scalar part; nil for a scalar product
 	bad      bool     // a zero number or a huge power: leave the term alone
+	// index gives the first of pows with a hash, once there are many
+	// (addPow); build, which sorts pows, drops it.
+	index map[uint64]int
 }
 
 // maxPow bounds the powers gather writes out ((ab)^k = a^k b^k).
@@ -78,6 +81,27 @@ func (p *product) number(v float64, k int) {
 
 func (p *product) addPow(s *Simplifier, base ast.Expr, k int) {
 	h := s.hash(base)
+	if p.index == nil && len(p.pows) >= indexFrom {
+		p.index = make(map[uint64]int, 2*len(p.pows))
+		for i, f := range p.pows {
+			if _, dup := p.index[f.hash]; !dup {
+				p.index[f.hash] = i
+			}
+		}
+	}
+	if p.index != nil {
+		i, seen := p.index[h]
+		switch {
+		case !seen:
+			p.index[h] = len(p.pows)
+			p.pows = append(p.pows, power{base, k, h})
+			return
+		case ast.Equal(p.pows[i].base, base):
+			p.pows[i].exp += k
+			return
+		}
+		// Two bases with one hash: look at every one, as below.
+	}
 	for i := range p.pows {
 		if p.pows[i].hash == h && ast.Equal(p.pows[i].base, base) {
 			p.pows[i].exp += k
@@ -86,6 +110,11 @@ func (p *product) addPow(s *Simplifier, base ast.Expr, k int) {
 	}
 	p.pows = append(p.pows, power{base, k, h})
 }
+
+// indexFrom is the number of scalar factors from which a product finds a
+// base by its hash in a map rather than by looking at each: the product
+// of n nested functions' derivatives has n of them.
+const indexFrom = 16
 
 // intExp returns the exponent of x^n when n is a small integer.
 func intExp(n ast.Expr) (int, bool) {
@@ -118,6 +147,13 @@ func (p *product) scalar(s *Simplifier, e ast.Expr, k int) {
 			return
 		}
 	case *ast.Binary:
+		if s.gathered[x] {
+			// A run of scalar factors (mark): no need to ask the shapes
+			// of its n parts, n² entries in the checker's memory.
+			p.scalar(s, x.X, k)
+			p.scalar(s, x.Y, k)
+			return
+		}
 		sx, sy := s.Shape(x.X), s.Shape(x.Y)
 		switch x.Op {
 		case ast.Mul, ast.Hadamard:
@@ -320,6 +356,7 @@ func (s *Simplifier) build(p *product) ast.Expr {
 	// Scalars in a fixed order, so that β²h and hβ² are like terms: names
 	// first, then calls, then products.
 	slices.SortStableFunc(p.pows, func(a, b power) int { return s.order(a.base, b.base) })
+	p.index = nil
 	n, d := reduce(p.num, p.den)
 	if p.chain == nil && len(p.pows) == 0 && d != 1 {
 		// A bare number stays one number (fold would undo 1/2 anyway).
@@ -329,12 +366,19 @@ func (s *Simplifier) build(p *product) ast.Expr {
 	if n != 1 {
 		top = ast.Num(n)
 	}
-	times := func(a, b ast.Expr) ast.Expr {
+	// A run of factors is marked canonical (mark) while every base in it
+	// is one that Simplify returned; a sum that content wrote is not yet.
+	topDone, bottomDone := true, true
+	times := func(a, b ast.Expr, done *bool, base ast.Expr) ast.Expr {
+		out, ok := s.memo[base]
+		*done = *done && ok && out == base
 		if a == nil {
 			return b
 		}
 		m := ast.Bin(ast.Mul, a, b)
-		s.mark(m)
+		if *done {
+			s.mark(m)
+		}
 		return m
 	}
 	if d != 1 {
@@ -343,9 +387,9 @@ func (s *Simplifier) build(p *product) ast.Expr {
 	for _, f := range p.pows {
 		switch {
 		case f.exp > 0:
-			top = times(top, raise(f.base, f.exp))
+			top = times(top, raise(f.base, f.exp), &topDone, f.base)
 		case f.exp < 0:
-			bottom = times(bottom, raise(f.base, -f.exp))
+			bottom = times(bottom, raise(f.base, -f.exp), &bottomDone, f.base)
 		}
 	}
 	switch {
@@ -366,11 +410,12 @@ func (s *Simplifier) build(p *product) ast.Expr {
 }
 
 // mark records that the product m, a run of scalar factors that build
-// wrote, is in canonical form: gather would write it as it is. Simplify
+// wrote from bases that Simplify returned, is in canonical form: Simplify
+// would leave it as it is (the tests check this, checkMarks). Simplify
 // visits every node of a tree that a rewrite returns, and a product of n
 // factors that gains a factor at its front is n new runs, each as long as
 // the product; without the mark each would be flattened and rebuilt
-// again, n² work for one factor.
+// again, n² work for one factor and n³ for a chain of them.
 func (s *Simplifier) mark(m ast.Expr) {
 	if s.gathered == nil {
 		s.gathered = map[ast.Expr]bool{}
