@@ -117,6 +117,7 @@ func (s *Simplifier) Symmetric(names ...string) *Simplifier {
 		s.symmetric[n] = true
 	}
 	s.memo = map[ast.Expr]ast.Expr{}
+	s.gathered = nil // a marked run may hold a transpose that is now S
 	return s
 }
 
