@@ -5,9 +5,13 @@
 # The figures in the README come from this script.
 set -eu
 cd "$(dirname "$0")"
-go test -run '^$' -bench '^BenchmarkLimits$' -benchtime "${BENCHTIME:-1x}" . |
+go test -run '^$' -bench '^BenchmarkLimits$' -benchtime "${BENCHTIME:-1x}" -timeout 60m . |
 	awk '/^BenchmarkLimits\// {
 		name = $1; sub(/^BenchmarkLimits\//, "", name); sub(/-[0-9]+$/, "", name)
 		gsub(/_/, " ", name)
-		printf "%-60s %10.3f s %8.1f MB  exit %s\n", name, $3 / 1e9, $5, $7
-	}'
+		# value-unit pairs after the iteration count, in any order
+		for (i = 3; i < NF; i += 2) v[$(i + 1)] = $i
+		printf "%-60s %10.3f s %8.1f MB  exit %d\n", name, v["ns/op"] / 1e9, v["maxrss-MB"], v["exit"]
+	}
+	/^--- FAIL|^panic|^FAIL/ { print; failed = 1 }
+	END { exit failed }'

@@ -114,6 +114,10 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 	if opts.Context != nil {
 		s.WithContext(opts.Context)
 	}
+	// The Jacobians by each variable share the shapes of the nodes and
+	// find the nodes that depend on their variable from it up.
+	shapes := ast.NewChecker(env)
+	var tree *parents
 	var grads map[string]ast.Expr
 	if fs.IsScalar() {
 		if grads, err = gradients(x, env, wrt); err != nil {
@@ -132,17 +136,23 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 			}
 		case order == 1 && v.Shape.IsScalar():
 			d.Kind, d.Shape = Derivative, fs
-			d.Expr, err = jacobian(x, env, w)
+			if tree == nil {
+				tree = newParents(x)
+			}
+			d.Expr, err = jacobianIn(x, env, w, shapes, tree)
 		case order == 1 && (fs.IsVector() || fs.IsRow()) && v.Shape.IsVector():
 			d.Kind, d.Shape = Jacobian, ast.Matrix(colDim(fs), v.Shape.Rows)
-			d.Expr, err = jacobian(x, env, w)
+			if tree == nil {
+				tree = newParents(x)
+			}
+			d.Expr, err = jacobianIn(x, env, w, shapes, tree)
 		case order == 2 && fs.IsScalar() && (v.Shape.IsVector() || v.Shape.IsScalar()):
 			d.Kind, d.Shape = Hessian, ast.Matrix(v.Shape.Rows, v.Shape.Rows)
 			if v.Shape.IsScalar() {
 				d.Kind, d.Shape = Derivative, ast.Scalar
 			}
 			if g := grads[w]; g != nil {
-				d.Expr, err = jacobian(s.Simplify(g), env, w)
+				d.Expr, err = jacobianShapes(s.Simplify(g), env, w, shapes)
 			}
 		default:
 			return nil, tensorError(e, fs, v, order)

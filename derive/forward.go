@@ -30,15 +30,30 @@ type forward struct {
 	stuck ast.Expr
 }
 
-func newForward(env map[string]ast.Shape, v string) *forward {
-	f := &forward{rev: newReverse(env, []string{v}), v: v, sv: env[v], memo: map[ast.Expr]ast.Expr{}, mdeps: map[ast.Expr]bool{}}
+func newForward(env map[string]ast.Shape, v string, shapes *ast.Checker) *forward {
+	f := &forward{rev: newReverseShapes(env, []string{v}, shapes), v: v, sv: env[v], memo: map[ast.Expr]ast.Expr{}, mdeps: map[ast.Expr]bool{}}
 	f.vector = !f.sv.IsScalar()
 	return f
 }
 
 // jacobian returns ∂e/∂v (see forward), or an error.
 func jacobian(e ast.Expr, env map[string]ast.Shape, v string) (ast.Expr, error) {
-	f := newForward(env, v)
+	return jacobianShapes(e, env, v, ast.NewChecker(env))
+}
+
+// jacobianShapes is jacobian asking shapes, a Checker for env (see
+// newReverseShapes).
+func jacobianShapes(e ast.Expr, env map[string]ast.Shape, v string, shapes *ast.Checker) (ast.Expr, error) {
+	return jacobianIn(e, env, v, shapes, nil)
+}
+
+// jacobianIn is jacobianShapes with tree, when not nil, the parents of e:
+// the nodes that depend on v are found from v up.
+func jacobianIn(e ast.Expr, env map[string]ast.Shape, v string, shapes *ast.Checker, tree *parents) (ast.Expr, error) {
+	f := newForward(env, v, shapes)
+	if tree != nil {
+		f.rev.tree, f.rev.dependents = tree, tree.ancestors(v)
+	}
 	if s := env[v]; s.IsMatrix() || s.IsRow() {
 		return nil, fmt.Errorf("the derivative of a non-scalar by the matrix %s is a higher-order tensor (not supported yet)", v)
 	}

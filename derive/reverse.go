@@ -22,10 +22,79 @@ type reverse struct {
 	deps    map[ast.Expr]bool // node depends on a wanted variable
 	contrib map[string][]ast.Expr
 	err     error
+	// tree, when set, is the formula being derived, and dependents the
+	// nodes of it that depend on the one wanted variable (ancestors).
+	tree       *parents
+	dependents map[ast.Expr]bool
+}
+
+// parents maps every node of a tree to the nodes that hold it, so that the
+// nodes that depend on a variable are found from its occurrences up: the
+// Jacobians by each of n variables of a formula then look at the nodes
+// that depend on that variable only, not at every node n times.
+type parents struct {
+	root   ast.Expr
+	up     map[ast.Expr][]ast.Expr
+	idents map[string][]ast.Expr
+}
+
+func newParents(root ast.Expr) *parents {
+	p := &parents{root: root, up: map[ast.Expr][]ast.Expr{}, idents: map[string][]ast.Expr{}}
+	seen := map[ast.Expr]bool{root: true}
+	stack := []ast.Expr{root}
+	for len(stack) > 0 {
+		e := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if id, ok := e.(*ast.Ident); ok {
+			p.idents[id.Name] = append(p.idents[id.Name], id)
+		}
+		for _, k := range ast.Children(e) {
+			p.up[k] = append(p.up[k], e)
+			if !seen[k] {
+				seen[k] = true
+				stack = append(stack, k)
+			}
+		}
+	}
+	return p
+}
+
+func (p *parents) has(e ast.Expr) bool {
+	_, ok := p.up[e]
+	return ok || e == p.root
+}
+
+// ancestors returns the nodes that depend on the variable v: its
+// occurrences and every node above one.
+func (p *parents) ancestors(v string) map[ast.Expr]bool {
+	out := map[ast.Expr]bool{}
+	stack := append([]ast.Expr(nil), p.idents[v]...)
+	for _, e := range stack {
+		out[e] = true
+	}
+	for len(stack) > 0 {
+		e := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, u := range p.up[e] {
+			if !out[u] {
+				out[u] = true
+				stack = append(stack, u)
+			}
+		}
+	}
+	return out
 }
 
 func newReverse(env map[string]ast.Shape, want []string) *reverse {
-	r := &reverse{env: env, shapes: ast.NewChecker(env), want: map[string]bool{}, deps: map[ast.Expr]bool{}, contrib: map[string][]ast.Expr{}}
+	return newReverseShapes(env, want, ast.NewChecker(env))
+}
+
+// newReverseShapes is newReverse asking shapes, a Checker for env, which
+// the derivatives by each variable of one formula share: the shapes of
+// its nodes do not depend on the variable, and a checker per variable
+// would find them all again (n² for a sum of n variables).
+func newReverseShapes(env map[string]ast.Shape, want []string, shapes *ast.Checker) *reverse {
+	r := &reverse{env: env, shapes: shapes, want: map[string]bool{}, deps: map[ast.Expr]bool{}, contrib: map[string][]ast.Expr{}}
 	for _, w := range want {
 		r.want[w] = true
 	}
@@ -43,6 +112,9 @@ func (r *reverse) shape(e ast.Expr) ast.Shape {
 func (r *reverse) dependsOn(e ast.Expr) bool {
 	if d, ok := r.deps[e]; ok {
 		return d
+	}
+	if r.tree != nil && r.tree.has(e) {
+		return r.dependents[e]
 	}
 	d := false
 	if id, ok := e.(*ast.Ident); ok {

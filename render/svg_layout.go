@@ -306,8 +306,9 @@ func (l *layout) copyLayers() [][]int {
 // crossings counts the pairs of edge segments that cross.
 func (l *layout) crossings() int {
 	n := 0
+	pos := l.positions() // once: per layer it made the count quadratic
 	for k := 0; k+1 < len(l.layers); k++ {
-		n += l.crossingsBetween(k)
+		n += l.crossingsBetween(pos, k)
 	}
 	return n
 }
@@ -322,9 +323,9 @@ func (l *layout) positions() []int {
 	return pos
 }
 
-// crossingsBetween counts the crossings between layers k and k+1.
-func (l *layout) crossingsBetween(k int) int {
-	pos := l.positions()
+// crossingsBetween counts the crossings between layers k and k+1, pos
+// giving every item's place in its layer.
+func (l *layout) crossingsBetween(pos []int, k int) int {
 	type seg struct{ a, b int }
 	var segs []seg
 	for _, i := range l.layers[k] {
@@ -367,8 +368,8 @@ func (l *layout) pairCrossings(pos []int, u, v int) int {
 func (l *layout) transpose() {
 	for pass := 0; pass < 20; pass++ {
 		improved := false
+		pos := l.positions() // kept up to date by the swaps below
 		for _, layer := range l.layers {
-			pos := l.positions()
 			for p := 0; p+1 < len(layer); p++ {
 				u, v := layer[p], layer[p+1]
 				if l.pairCrossings(pos, v, u) < l.pairCrossings(pos, u, v) {

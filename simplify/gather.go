@@ -39,6 +39,9 @@ type product struct {
 	pows     []power
 	chain    ast.Expr // the non-scalar part; nil for a scalar product
 	bad      bool     // a zero number or a huge power: leave the term alone
+	// index gives the first of pows with a hash, once there are many
+	// (addPow); build, which sorts pows, drops it.
+	index map[uint64]int
 }
 
 // maxPow bounds the powers gather writes out ((ab)^k = a^k b^k).
@@ -78,6 +81,27 @@ func (p *product) number(v float64, k int) {
 
 func (p *product) addPow(s *Simplifier, base ast.Expr, k int) {
 	h := s.hash(base)
+	if p.index == nil && len(p.pows) >= indexFrom {
+		p.index = make(map[uint64]int, 2*len(p.pows))
+		for i, f := range p.pows {
+			if _, dup := p.index[f.hash]; !dup {
+				p.index[f.hash] = i
+			}
+		}
+	}
+	if p.index != nil {
+		i, seen := p.index[h]
+		switch {
+		case !seen:
+			p.index[h] = len(p.pows)
+			p.pows = append(p.pows, power{base, k, h})
+			return
+		case ast.Equal(p.pows[i].base, base):
+			p.pows[i].exp += k
+			return
+		}
+		// Two bases with one hash: look at every one, as below.
+	}
 	for i := range p.pows {
 		if p.pows[i].hash == h && ast.Equal(p.pows[i].base, base) {
 			p.pows[i].exp += k
@@ -86,6 +110,11 @@ func (p *product) addPow(s *Simplifier, base ast.Expr, k int) {
 	}
 	p.pows = append(p.pows, power{base, k, h})
 }
+
+// indexFrom is the number of scalar factors from which a product finds a
+// base by its hash in a map rather than by looking at each: the product
+// of n nested functions' derivatives has n of them.
+const indexFrom = 16
 
 // intExp returns the exponent of x^n when n is a small integer.
 func intExp(n ast.Expr) (int, bool) {
@@ -118,6 +147,13 @@ func (p *product) scalar(s *Simplifier, e ast.Expr, k int) {
 			return
 		}
 	case *ast.Binary:
+		if s.gathered[x] {
+			// A run of scalar factors (mark): no need to ask the shapes
+			// of its n parts, n² entries in the checker's memory.
+			p.scalar(s, x.X, k)
+			p.scalar(s, x.Y, k)
+			return
+		}
 		sx, sy := s.Shape(x.X), s.Shape(x.Y)
 		switch x.Op {
 		case ast.Mul, ast.Hadamard:
@@ -241,6 +277,29 @@ func content(s *Simplifier, e ast.Expr) (n, d float64, neg bool, rest ast.Expr, 
 	if !isSum || b.Op != ast.Add && b.Op != ast.Sub {
 		return 0, 0, false, nil, false
 	}
+	// Remembered by node: every product that has the sum as a factor asks
+	// again, and the products of a deep derivative share their factors.
+	if c, seen := s.contents[e]; seen {
+		return c.n, c.d, c.neg, c.rest, c.ok
+	}
+	n, d, neg, rest, ok = sumContent(s, e)
+	if s.contents == nil {
+		s.contents = map[ast.Expr]sumSplit{}
+	}
+	s.contents[e] = sumSplit{n, d, neg, rest, ok}
+	return n, d, neg, rest, ok
+}
+
+// A sumSplit is what content returns for one sum.
+type sumSplit struct {
+	n, d float64
+	neg  bool
+	rest ast.Expr
+	ok   bool
+}
+
+// sumContent is content for the sum e, not remembered.
+func sumContent(s *Simplifier, e ast.Expr) (n, d float64, neg bool, rest ast.Expr, ok bool) {
 	ts := s.terms(e, 1, nil)
 	if len(ts) < 2 || len(ts) > 64 {
 		return 0, 0, false, nil, false
@@ -296,7 +355,8 @@ func (p *product) sumFactor(s *Simplifier, e ast.Expr, k int) ast.Expr {
 func (s *Simplifier) build(p *product) ast.Expr {
 	// Scalars in a fixed order, so that β²h and hβ² are like terms: names
 	// first, then calls, then products.
-	slices.SortStableFunc(p.pows, func(a, b power) int { return order(a.base, b.base) })
+	slices.SortStableFunc(p.pows, func(a, b power) int { return s.order(a.base, b.base) })
+	p.index = nil
 	n, d := reduce(p.num, p.den)
 	if p.chain == nil && len(p.pows) == 0 && d != 1 {
 		// A bare number stays one number (fold would undo 1/2 anyway).
@@ -306,11 +366,20 @@ func (s *Simplifier) build(p *product) ast.Expr {
 	if n != 1 {
 		top = ast.Num(n)
 	}
-	times := func(a, b ast.Expr) ast.Expr {
+	// A run of factors is marked canonical (mark) while every base in it
+	// is one that Simplify returned; a sum that content wrote is not yet.
+	topDone, bottomDone := true, true
+	times := func(a, b ast.Expr, done *bool, base ast.Expr) ast.Expr {
+		out, ok := s.memo[base]
+		*done = *done && ok && out == base
 		if a == nil {
 			return b
 		}
-		return ast.Bin(ast.Mul, a, b)
+		m := ast.Bin(ast.Mul, a, b)
+		if *done {
+			s.mark(m)
+		}
+		return m
 	}
 	if d != 1 {
 		bottom = ast.Num(d)
@@ -318,9 +387,9 @@ func (s *Simplifier) build(p *product) ast.Expr {
 	for _, f := range p.pows {
 		switch {
 		case f.exp > 0:
-			top = times(top, raise(f.base, f.exp))
+			top = times(top, raise(f.base, f.exp), &topDone, f.base)
 		case f.exp < 0:
-			bottom = times(bottom, raise(f.base, -f.exp))
+			bottom = times(bottom, raise(f.base, -f.exp), &bottomDone, f.base)
 		}
 	}
 	switch {
@@ -338,6 +407,20 @@ func (s *Simplifier) build(p *product) ast.Expr {
 		top = negateFirst(top)
 	}
 	return top
+}
+
+// mark records that the product m, a run of scalar factors that build
+// wrote from bases that Simplify returned, is in canonical form: Simplify
+// would leave it as it is (the tests check this, checkMarks). Simplify
+// visits every node of a tree that a rewrite returns, and a product of n
+// factors that gains a factor at its front is n new runs, each as long as
+// the product; without the mark each would be flattened and rebuilt
+// again, n² work for one factor and n³ for a chain of them.
+func (s *Simplifier) mark(m ast.Expr) {
+	if s.gathered == nil {
+		s.gathered = map[ast.Expr]bool{}
+	}
+	s.gathered[m] = true
 }
 
 func raise(base ast.Expr, k int) ast.Expr {
@@ -433,7 +516,7 @@ func gatherable(s *Simplifier, e ast.Expr) bool {
 
 // gather writes a product term in the canonical form of this file.
 func gather(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
-	if s.pure[e] || !gatherable(s, e) {
+	if s.pure[e] || s.gathered[e] || !gatherable(s, e) {
 		return nil, false
 	}
 	p := s.flatten(e)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/matcalc/matcalc/ast"
@@ -114,5 +116,40 @@ func TestGatherRandom(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestMarksCorpus derives every formula of the corpus (without its
+// directives), first and second derivatives where they exist, so that
+// Simplify checks every run of factors it leaves alone (checkMarks, set
+// for the tests) against a Simplifier that has not seen it: a wrong mark
+// panics.
+func TestMarksCorpus(t *testing.T) {
+	text, err := os.ReadFile("../corpus/testdata/formulas.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(string(text), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		src, _, _ := strings.Cut(line, " | ")
+		e, err := parser.ParseExpr(src)
+		if err != nil {
+			continue // a quoted formula; the corpus tests have it
+		}
+		info, err := ast.Infer(e, nil, nil)
+		if err != nil {
+			continue
+		}
+		for _, order := range []int{1, 2} {
+			if _, err := derive.Derive(e, info, derive.Options{Order: order}); err == nil {
+				n++
+			}
+		}
+	}
+	if n < 300 {
+		t.Errorf("only %d derivations of the corpus succeeded", n)
 	}
 }

@@ -417,14 +417,15 @@ func innerOrder(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
 	if !ok || !s.Shape(t.X).IsVector() || !s.Shape(b.Y).IsVector() {
 		return nil, false
 	}
-	if order(b.Y, t.X) < 0 {
+	if s.order(b.Y, t.X) < 0 {
 		return ast.Bin(ast.Mul, ast.T(b.Y), t.X), true
 	}
 	return nil, false
 }
 
-// order is a total order on trees, cheap where they differ near the root.
-func order(a, b ast.Expr) int {
+// orderWith is a total order on trees, cheap where they differ near the
+// root; it compares their children with sub.
+func orderWith(a, b ast.Expr, sub func(a, b ast.Expr) int) int {
 	if a == b {
 		return 0
 	}
@@ -456,11 +457,39 @@ func order(a, b ast.Expr) int {
 	}
 	ka, kb := ast.Children(a), ast.Children(b)
 	for i := 0; i < len(ka) && i < len(kb); i++ {
-		if d := order(ka[i], kb[i]); d != 0 {
+		if d := sub(ka[i], kb[i]); d != 0 {
 			return d
 		}
 	}
 	return len(ka) - len(kb)
+}
+
+// order is the order of trees (orderWith) remembering what it compared,
+// by the structural hashes of the two trees: nested trees such as
+// exp(exp(…x…)) against exp(exp(…y…)) differ only at the bottom, and
+// sorting the factors of a product of n of them would walk n levels per
+// comparison.
+func (s *Simplifier) order(a, b ast.Expr) int {
+	if a == b {
+		return 0
+	}
+	if len(ast.Children(a)) == 0 || len(ast.Children(b)) == 0 {
+		return orderWith(a, b, s.order) // a leaf: settled at the root
+	}
+	ha, hb := s.hash(a), s.hash(b)
+	if ha == hb {
+		return 0 // equal trees (Equal, and order, ignore the sizes of I and 𝟙)
+	}
+	key := [2]uint64{ha, hb}
+	if d, ok := s.orders[key]; ok {
+		return d
+	}
+	d := orderWith(a, b, s.order)
+	if s.orders == nil {
+		s.orders = map[[2]uint64]int{}
+	}
+	s.orders[key] = d
+	return d
 }
 
 func rank(e ast.Expr) int {

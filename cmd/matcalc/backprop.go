@@ -2,6 +2,10 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+
+	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/eval"
 
 	"github.com/matcalc/matcalc/graph"
 	"github.com/matcalc/matcalc/render"
@@ -68,25 +72,36 @@ func (o *backpropOptions) run(cmd *cobra.Command, args []string) error {
 	if err := g.Backward(); err != nil {
 		return err
 	}
-	var out []byte
+	// Values that are NaN or ±Inf are warned about as eval and derive do:
+	// the formula's where it first appeared, each gradient's where the
+	// backward pass first made it so.
+	out := g.Nodes[g.Output]
+	warnings := g.GradientWarnings()
+	if w := eval.NonFiniteWarning(ast.String(f.expr), f.expr, out.Value, env, f.info.Shapes[f.expr]); w != "" {
+		warnings = append([]string{w}, warnings...)
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(cmd.ErrOrStderr(), "matcalc: warning: "+w)
+	}
+	var text []byte
 	switch o.format {
 	case "table":
 		var b bytes.Buffer
 		if err := g.WriteTable(&b); err != nil {
 			return err
 		}
-		out = b.Bytes()
+		text = b.Bytes()
 	case "json":
-		if out, err = g.JSON(); err != nil {
+		if text, err = g.JSON(); err != nil {
 			return err
 		}
-		out = append(out, '\n')
+		text = append(text, '\n')
 	case "dot":
-		out = []byte(render.DOT(g))
+		text = []byte(render.DOT(g))
 	case "svg":
-		if out, err = render.SVG(g); err != nil {
+		if text, err = render.SVG(g); err != nil {
 			return err
 		}
 	}
-	return writeOutput(cmd, o.output, out)
+	return writeOutput(cmd, o.output, text)
 }
