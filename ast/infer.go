@@ -7,6 +7,11 @@ import (
 	"unicode/utf8"
 )
 
+// MaxVars is the most distinct variables a formula may have: derivatives by
+// each of n variables take time that grows as n² (the Jacobian by each walks
+// the formula), about 0.3 s at 1000.
+const MaxVars = 1000
+
 // Infer computes the shape of every variable and every node of e (docs/shapes.md):
 // dimensions are unified across the tree, declarations and the shapes of
 // given values (fixed, from --at) fix them, and defaults settle the rest:
@@ -52,6 +57,10 @@ func Infer(e Expr, decls []Decl, fixed map[string]Shape) (*Info, error) {
 	in := newInferer()
 	if err := in.collect(e); err != nil {
 		return nil, err
+	}
+	if len(in.order) > MaxVars {
+		name := in.order[MaxVars]
+		return nil, Errorf(in.vars[name].pos, "a formula has at most %d distinct variables (ast.MaxVars), and %s is one more", MaxVars, name)
 	}
 	if err := in.declare(decls); err != nil {
 		return nil, err
