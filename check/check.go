@@ -10,6 +10,7 @@
 package check
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -36,6 +37,8 @@ type Options struct {
 	// Funcs binds generic functions to elementwise built-ins; a generic
 	// function it leaves unbound gets one of DefaultBindings.
 	Funcs map[string]string
+	// Context, when set, bounds the derivation (derive.Options.Context).
+	Context context.Context
 }
 
 // DefaultBindings are the built-ins given, in order of first appearance, to
@@ -99,7 +102,7 @@ func Run(e ast.Expr, info *ast.Info, o Options) (*Report, error) {
 	if !(o.Tol > 0) {
 		return nil, fmt.Errorf("the tolerance must be positive, not %g", o.Tol)
 	}
-	res, err := derive.Derive(e, info, derive.Options{Wrt: o.Wrt, Order: o.Order, NoShare: true, FuncName: o.FuncName})
+	res, err := derive.Derive(e, info, derive.Options{Wrt: o.Wrt, Order: o.Order, NoShare: true, FuncName: o.FuncName, Context: o.Context})
 	if err != nil {
 		return nil, err
 	}

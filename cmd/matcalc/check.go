@@ -40,6 +40,7 @@ evaluated as built-ins: choose which with --fun, else f=tanh, g=sin, h=σ,
 	o.addLet(cmd)
 	o.addAt(cmd, "check at these values instead of random points")
 	o.addFun(cmd)
+	o.addTimeout(cmd)
 	fl := cmd.Flags()
 	fl.StringSliceVar(&o.wrt, "wrt", nil, "variables to check (default: every variable)")
 	fl.IntVar(&o.order, "order", 1, "1 for first derivatives, 2 for Hessians")
@@ -76,8 +77,12 @@ func (o *checkOptions) run(cmd *cobra.Command, args []string) error {
 				return err
 			}
 		}
+		ctx, cancel := o.context(cmd)
+		opts.Context = ctx
 		rep, err := check.Run(f.expr, f.info, opts)
+		cancel()
 		if err != nil {
+			err = o.timeoutErr(err)
 			if len(fs) > 1 {
 				return fmt.Errorf("%s:%d: check %s: %w", o.file, f.reqLine, f.funcName, err)
 			}

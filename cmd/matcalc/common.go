@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/derive"
@@ -50,10 +52,35 @@ var errCheckFailed = errors.New("check failed")
 type common struct {
 	// fset maps positions to the formula (or formula file) and to each
 	// --let, so that an error is shown against the source it is in.
-	fset  *ast.FileSet
-	lets  []string
-	at    string
-	funcs []string // generic function bindings, "f=tanh"
+	fset    *ast.FileSet
+	lets    []string
+	at      string
+	funcs   []string      // generic function bindings, "f=tanh"
+	timeout time.Duration // bounds a derivation (--timeout)
+}
+
+func (c *common) addTimeout(cmd *cobra.Command) {
+	cmd.Flags().DurationVar(&c.timeout, "timeout", 60*time.Second, "stop a derivation that takes longer than this (0: no limit)")
+}
+
+// context returns the context that bounds a derivation by --timeout.
+func (c *common) context(cmd *cobra.Command) (context.Context, context.CancelFunc) {
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if c.timeout > 0 {
+		return context.WithTimeout(ctx, c.timeout)
+	}
+	return context.WithCancel(ctx)
+}
+
+// timeoutErr explains a derivation stopped by --timeout.
+func (c *common) timeoutErr(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("stopped after %v (--timeout): the derivatives of this formula take longer; raise --timeout (0: no limit)", c.timeout)
+	}
+	return err
 }
 
 func (c *common) addLet(cmd *cobra.Command) {

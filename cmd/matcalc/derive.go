@@ -56,6 +56,7 @@ layout; --order 2 gives the Hessian of a scalar by a vector.`,
 	o.addLet(cmd)
 	o.addAt(cmd, "evaluate at these values: inline JSON '{…}', 'x=1,y=2', a JSON file, or - for stdin")
 	o.addFun(cmd)
+	o.addTimeout(cmd)
 	fl := cmd.Flags()
 	fl.StringSliceVar(&o.wrt, "wrt", nil, "variables to differentiate by, in order (default: every variable)")
 	fl.IntVar(&o.order, "order", 0, "1 for first derivatives, 2 for the Hessian (default 1)")
@@ -98,7 +99,7 @@ func (o *deriveOptions) run(cmd *cobra.Command, args []string) error {
 	var docs []json.RawMessage
 	var blocks []string
 	for i, f := range fs {
-		b, err := o.deriveOne(f)
+		b, err := o.deriveOne(cmd, f)
 		if err != nil {
 			if len(fs) > 1 {
 				return fmt.Errorf("%s:%d: derive %s: %w", o.file, f.reqLine, f.funcName, err)
@@ -132,14 +133,16 @@ func (o *deriveOptions) run(cmd *cobra.Command, args []string) error {
 // deriveOne derives one formula in the chosen format; with --standalone,
 // LaTeX comes as bare displays separated by blank lines, for the caller
 // to wrap once.
-func (o *deriveOptions) deriveOne(f *formula) ([]byte, error) {
+func (o *deriveOptions) deriveOne(cmd *cobra.Command, f *formula) ([]byte, error) {
 	order := o.order
 	if order == 0 {
 		order = f.order
 	}
-	res, err := derive.Derive(f.expr, f.info, derive.Options{Wrt: f.wrt, Order: order, FuncName: f.funcName, Names: f.names})
+	ctx, cancel := o.context(cmd)
+	defer cancel()
+	res, err := derive.DeriveContext(ctx, f.expr, f.info, derive.Options{Wrt: f.wrt, Order: order, FuncName: f.funcName, Names: f.names})
 	if err != nil {
-		return nil, err
+		return nil, o.timeoutErr(err)
 	}
 	res.Input = f.src
 	ro := report.Options{Expr: f.expr, Info: f.info, Input: f.src, Steps: o.steps, Plain: o.style == "plain"}

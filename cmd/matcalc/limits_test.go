@@ -64,3 +64,20 @@ func TestHostileFamilies(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeout: --timeout stops a derivation that takes longer, with an
+// error that names the flag, and check honours it too.
+func TestTimeout(t *testing.T) {
+	deep := strings.Repeat("tanh(", 900) + "x" + strings.Repeat(")", 900)
+	for _, cmd := range []string{"derive", "check"} {
+		var stdout, stderr bytes.Buffer
+		start := time.Now()
+		code := run([]string{cmd, "--order", "2", "--let", "x: scalar", "--timeout", "200ms", deep}, strings.NewReader(""), &stdout, &stderr)
+		if code != 1 || !strings.Contains(stderr.String(), "stopped after 200ms (--timeout)") {
+			t.Errorf("%s: exit %d, stderr %q; want exit 1 and the --timeout error", cmd, code, stderr.String())
+		}
+		if d := time.Since(start); d > 20*time.Second {
+			t.Errorf("%s with --timeout 200ms took %v", cmd, d)
+		}
+	}
+}
