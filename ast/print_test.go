@@ -47,6 +47,14 @@ func TestPrintStyle(t *testing.T) {
 		{mul(ast.Num(2), v("e")), "2 e", "2*e"},
 		{mul(v("x"), ast.Num(2)), "x 2", "x*2"},
 		{mul(v("f"), add(v("x"), v("y"))), "f (x + y)", "f*(x + y)"},
+		// One spacing rule: factors are written together, but a name is
+		// followed by a space before a call or a bracket (docs/conventions.md).
+		{mul(v("X"), add(v("t"), ast.T(v("t")))), "X (t + tᵀ)", "X*(t + t')"},
+		{mul(v("W₂"), ast.Fn("σ", 0, v("z"))), "W₂ σ(z)", "W_2*sigmoid(z)"},
+		{mul(v("λ"), ast.Fn("diag", 0, v("x"))), "λ diag(x)", "lambda*diag(x)"},
+		{mul(ast.Num(2), ast.Fn("diag", 0, v("x"))), "2diag(x)", "2*diag(x)"},
+		{mul(ast.Num(2), add(v("x"), v("y"))), "2(x + y)", "2*(x + y)"},
+		{mul(ast.T(v("u")), ast.Fn("σ", 0, v("z"))), "uᵀσ(z)", "u'*sigmoid(z)"},
 		// Brackets where the parser would read something else.
 		{pow(v("x"), v("T")), "x^(T)", "x^(T)"},
 		{pow(v("x"), fn("inv", v("A"))), "x^(A⁻¹)", "x^inv(A)"},
