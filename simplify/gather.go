@@ -387,9 +387,9 @@ func (s *Simplifier) build(p *product) ast.Expr {
 	for _, f := range p.pows {
 		switch {
 		case f.exp > 0:
-			top = times(top, raise(f.base, f.exp), &topDone, f.base)
+			top = times(top, s.raise(f.base, f.exp), &topDone, f.base)
 		case f.exp < 0:
-			bottom = times(bottom, raise(f.base, -f.exp), &bottomDone, f.base)
+			bottom = times(bottom, s.raise(f.base, -f.exp), &bottomDone, f.base)
 		}
 	}
 	switch {
@@ -423,11 +423,29 @@ func (s *Simplifier) mark(m ast.Expr) {
 	s.gathered[m] = true
 }
 
-func raise(base ast.Expr, k int) ast.Expr {
+// raise returns base^k, one node for each base and k: every product that
+// has the factor writes it, and a new node each time would be a new node
+// for the checker, the hasher and gather to look at.
+func (s *Simplifier) raise(base ast.Expr, k int) ast.Expr {
 	if k == 1 {
 		return base
 	}
-	return ast.Bin(ast.Pow, base, ast.Num(float64(k)))
+	key := raised{base, k}
+	if p, ok := s.powers[key]; ok {
+		return p
+	}
+	p := ast.Bin(ast.Pow, base, ast.Num(float64(k)))
+	if s.powers == nil {
+		s.powers = map[raised]ast.Expr{}
+	}
+	s.powers[key] = p
+	return p
+}
+
+// A raised is a base and a power, the key of Simplifier.powers.
+type raised struct {
+	base ast.Expr
+	k    int
 }
 
 // insertScalar writes the scalar c in front of the leftmost factor of the

@@ -89,6 +89,8 @@ type Simplifier struct {
 	hasher *ast.Hasher
 	// orders memoises order by the hashes of the trees compared.
 	orders map[[2]uint64]int
+	// powers holds the powers gather wrote, one node per base and power.
+	powers map[raised]ast.Expr
 	// contents memoises content by sum (gather.go).
 	contents map[ast.Expr]sumSplit
 	// ctx, when set, cancels the simplification (cancel.go).
