@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 
@@ -245,7 +246,7 @@ func Reference(e ast.Expr, info *ast.Info, res *derive.Result, d derive.Deriv, g
 // would report a correct derivative as wrong.
 func RandomPoint(e ast.Expr, info *ast.Info, res *derive.Result, funcs map[string]string, rng *rand.Rand) *eval.Env {
 	for attempt := 0; attempt < 20; attempt++ {
-		vals, sizes := eval.Random(info.Vars, nil, rng, attempt%2 == 1)
+		vals, sizes := eval.Random(info.Vars, AttemptSizes(info, attempt, rng), rng, attempt%2 == 1)
 		for _, x := range vals {
 			x.Apply(func(_, _ int, v float64) float64 { return math.Copysign(0.2+math.Abs(v), v) }, x)
 		}
@@ -266,6 +267,36 @@ func RandomPoint(e ast.Expr, info *ast.Info, res *derive.Result, funcs map[strin
 		}
 	}
 	return nil
+}
+
+// AttemptSizes returns the sizes of the named dimensions for the attempt-th
+// try at a random point (eval.Random's sizes): nil, the default order, for
+// the first two; after them the dimensions take sizes in a random order, so
+// that a matrix that must be tall or wide to be nonsingular (X in
+// logdet(XᵀX)) gets such a shape.
+func AttemptSizes(info *ast.Info, attempt int, rng *rand.Rand) map[string]int {
+	dims := dimNames(info)
+	if attempt < 2 || len(dims) < 2 {
+		return nil
+	}
+	fixed := map[string]int{}
+	for i, k := range rng.Perm(len(dims)) {
+		fixed[dims[i]] = 2 + k
+	}
+	return fixed
+}
+
+// dimNames lists the named dimensions of the variables' shapes.
+func dimNames(info *ast.Info) []string {
+	var out []string
+	for _, v := range info.Vars {
+		for _, d := range v.Shape.Dims() {
+			if d.N == 0 && d.Name != "" && !slices.Contains(out, d.Name) {
+				out = append(out, d.Name)
+			}
+		}
+	}
+	return out
 }
 
 func finite(v *mat.Dense) bool {

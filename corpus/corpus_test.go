@@ -371,7 +371,7 @@ func finite(v *mat.Dense) bool {
 // [0.2, 1.2] in turn (only the latter for a "positive" case).
 func (p *prepared) point(c *testCase, rng *rand.Rand) *eval.Env {
 	for attempt := 0; attempt < 20; attempt++ {
-		vals, sizes := eval.Random(p.info.Vars, nil, rng, c.positive || attempt%2 == 1)
+		vals, sizes := eval.Random(p.info.Vars, check.AttemptSizes(p.info, attempt, rng), rng, c.positive || attempt%2 == 1)
 		env := &eval.Env{Vars: vals, Funcs: p.funcs, Sizes: sizes}
 		v, err := eval.EvalAs(p.expr, env, p.info.Shapes[p.expr])
 		if err != nil || !finite(v) {

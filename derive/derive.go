@@ -11,6 +11,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -101,7 +102,13 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 	}
 	for _, w := range wrt {
 		if info.Var(w) == nil {
-			return nil, fmt.Errorf("unknown variable %s in --wrt: the formula's variables are %s", w, varList(info))
+			hint := ""
+			for _, v := range info.Vars {
+				if v.Name != w && strings.EqualFold(v.Name, w) {
+					hint = fmt.Sprintf(" (did you mean %s? case matters: %s is a %s)", v.Name, v.Name, shapeKind(v.Shape))
+				}
+			}
+			return nil, fmt.Errorf("unknown variable %s in --wrt: the formula's variables are %s%s", w, varList(info), hint)
 		}
 	}
 	s := simplify.New(env)

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/matcalc/matcalc/ast"
@@ -83,6 +84,9 @@ func (o *deriveOptions) run(cmd *cobra.Command, args []string) error {
 	}
 	if o.order != 0 && o.order != 1 && o.order != 2 {
 		return usagef("--order %d: use 1 or 2", o.order)
+	}
+	if err := o.flagsForFormat(cmd); err != nil {
+		return err
 	}
 	fs, err := o.loadRequests(cmd, args, o.file, o.wrt)
 	if err != nil {
@@ -187,6 +191,27 @@ func (o *deriveOptions) deriveOne(cmd *cobra.Command, f *formula) ([]byte, error
 		return nil, err
 	}
 	return gocode.Generate(res, gocode.Options{Package: o.pkg, Func: name, Workspace: o.workspace, Funcs: funcs})
+}
+
+// flagsForFormat refuses a flag that does nothing with the chosen format,
+// rather than ignore it: --steps shows in text and LaTeX, --at in text and
+// JSON, --workspace and --package are Go's, --standalone and --style LaTeX's.
+func (o *deriveOptions) flagsForFormat(cmd *cobra.Command) error {
+	uses := map[string][]string{
+		"steps":      {"text", "latex"},
+		"at":         {"text", "json"},
+		"workspace":  {"go"},
+		"package":    {"go"},
+		"standalone": {"latex"},
+		"style":      {"latex", "json"},
+	}
+	for _, name := range []string{"steps", "at", "workspace", "package", "standalone", "style"} {
+		formats := uses[name]
+		if cmd.Flags().Changed(name) && !slices.Contains(formats, o.format) {
+			return usagef("--%s does nothing with --format %s: it is for --format %s", name, o.format, strings.Join(formats, " or "))
+		}
+	}
+	return nil
 }
 
 // goExported makes a formula-file function name into an exported Go name.
