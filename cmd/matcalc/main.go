@@ -37,7 +37,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	msg := err.Error()
 	fmt.Fprintln(stderr, "matcalc: "+msg)
 	var u *usageError
-	if errors.As(err, &u) || isCobraUsage(msg) {
+	var se *sourceError
+	// cobra's own errors (an unknown command or flag) are untyped: they are
+	// known by their text, but never when the error is about the formula,
+	// whose text could say anything.
+	if errors.As(err, &u) || !errors.As(err, &se) && isCobraUsage(msg) {
 		fmt.Fprintln(stderr, "Run 'matcalc --help' for usage.")
 		return 2
 	}
