@@ -184,6 +184,9 @@ func (en *Entry) record(got, want *mat.Dense, env *eval.Env) {
 // Symbolic evaluates the derivative d of res at env, in its shape (the
 // number 0 stands for the zero of that shape).
 func Symbolic(res *derive.Result, d derive.Deriv, env *eval.Env) (*mat.Dense, error) {
+	if d.Kind == derive.Differential {
+		return eval.Differential(res.Expand(d.Expr), env, d.Dir, d.Wrt, d.Shape)
+	}
 	return eval.EvalShaped(res.Expand(d.Expr), env, d.Shape)
 }
 

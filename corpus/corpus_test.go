@@ -354,7 +354,7 @@ func evalDeriv(res *derive.Result, d derive.Deriv, env *eval.Env) (v *mat.Dense,
 			v, err = nil, fmt.Errorf("panic: %v", r)
 		}
 	}()
-	return eval.EvalShaped(res.Expand(d.Expr), env, d.Shape)
+	return check.Symbolic(res, d, env)
 }
 
 func finite(v *mat.Dense) bool {
@@ -477,7 +477,7 @@ func checkPrinted(t *testing.T, c *testCase, p *prepared) {
 	t.Helper()
 	check := func(what string, x ast.Expr) {
 		for _, text := range []string{ast.String(x), ast.ASCII(x)} {
-			back, err := (&parser.Config{Decls: p.decls}).ParseExpr(text)
+			back, err := (&parser.Config{Decls: append(p.res.DirDecls(), p.decls...)}).ParseExpr(text)
 			if err != nil {
 				t.Errorf("%s\n%s prints as %q, which does not parse:\n%s\nrepro: %s", c, what, text, ast.FormatError(text, err), c.repro("derive"))
 				continue

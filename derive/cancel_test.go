@@ -14,7 +14,7 @@ import (
 
 func TestDeriveContext(t *testing.T) {
 	cfg := parser.Config{Decls: []ast.Decl{{Names: []string{"x"}, Kind: ast.DeclScalar}}}
-	e, err := cfg.ParseExpr(strings.Repeat("tanh(", 100) + "x" + strings.Repeat(")", 100))
+	e, err := cfg.ParseExpr(strings.Repeat("tanh(", 400) + "x" + strings.Repeat(")", 400))
 	if err != nil {
 		t.Fatal(err)
 	}

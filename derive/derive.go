@@ -76,12 +76,11 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 	}
 	wrt := opts.Wrt
 	if len(wrt) == 0 {
-		// Every variable whose derivative is a matrix at most: for a
-		// scalar every one, for a vector the scalar and vector ones, for
-		// a matrix the scalar ones; for Hessians every scalar and vector
-		// one (the second derivative by a matrix is a 4th-order tensor).
+		// Every variable, those whose derivative is a tensor of rank 3 or
+		// 4 by its differential; for Hessians every scalar and vector one
+		// (the second derivative by a matrix is a 4th-order tensor).
 		for _, v := range info.Vars {
-			if order == 1 && tensorRank(fs)+tensorRank(v.Shape) <= 2 || order != 1 && tensorRank(v.Shape) <= 1 {
+			if order == 1 || tensorRank(v.Shape) <= 1 {
 				wrt = append(wrt, v.Name)
 				continue
 			}
@@ -109,6 +108,18 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 				}
 			}
 			return nil, fmt.Errorf("unknown variable %s in --wrt: the formula's variables are %s%s", w, varList(info), hint)
+		}
+	}
+	// A derivative of rank 3 or 4 is given by its differential, in the
+	// direction dW of the variable's shape.
+	for _, w := range wrt {
+		v := info.Var(w)
+		if order == 1 && tensorRank(fs)+tensorRank(v.Shape) > 2 {
+			dir := DirName(w)
+			if _, taken := env[dir]; taken {
+				return nil, fmt.Errorf("the derivative by %s is a tensor, given by its differential in the direction %s, but %s is a variable of the formula", w, dir, dir)
+			}
+			env[dir] = v.Shape
 		}
 	}
 	s := simplify.New(env)
@@ -161,6 +172,12 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 			if g := grads[w]; g != nil {
 				d.Expr, err = jacobianShapes(s.Simplify(g), env, w, shapes)
 			}
+		case order == 1:
+			d.Kind, d.Shape, d.Dir = Differential, fs, DirName(w)
+			if tree == nil {
+				tree = newParents(x)
+			}
+			d.Expr, err = differential(x, env, w, d.Dir, shapes, tree)
 		default:
 			return nil, tensorError(e, fs, v, order)
 		}

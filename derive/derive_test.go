@@ -282,7 +282,7 @@ func TestErrors(t *testing.T) {
 		want string
 	}{
 		{"uᵀf(Wx+b)", derive.Options{Wrt: []string{"q"}}, "unknown variable q in --wrt: the formula's variables are u, W, x, b"},
-		{"Wx", derive.Options{Wrt: []string{"W"}}, "the derivative of the vector Wx (n) by the matrix W (n×m) is a 3rd-order tensor (not supported yet)"},
+		{"logdet(X)", derive.Options{Wrt: []string{"X"}, Order: 2}, "the second derivative of the scalar logdet(X) by the matrix X (n×n) is a 4th-order tensor (not supported yet); --order 2 takes scalar or vector variables"},
 		{"xᵀAx", derive.Options{Wrt: []string{"A"}, Order: 2}, "the second derivative of the scalar xᵀAx by the matrix A (n×n) is a 4th-order tensor (not supported yet); --order 2 takes scalar or vector variables"},
 		{"xᵀAx", derive.Options{Order: 3}, "--order must be 1 or 2, not 3"},
 	}
@@ -393,8 +393,8 @@ func TestOmitted(t *testing.T) {
 		order   int
 		omitted string
 	}{
-		{"σ(Wx + b)", 1, "W"},
 		{"‖Ax − b‖² + λ‖x‖²", 2, "A"},
+		{"tr(X) + xᵀx", 2, "X"},
 	} {
 		e, err := parser.ParseExpr(c.src)
 		if err != nil {

@@ -30,6 +30,10 @@ func derivePrint(src string, opts derive.Options) {
 		fmt.Printf("%s = %s\n", d.Name, ast.String(d.Expr))
 	}
 	for _, d := range res.Derivs {
+		if d.Kind == derive.Differential {
+			fmt.Printf("ds = %s  (∂s/∂%s, a tensor %v, by its differential)\n", ast.String(d.Expr), d.Wrt, d.Tensor)
+			continue
+		}
 		fmt.Printf("∂s/∂%s = %s  (%s, %v)\n", d.Wrt, ast.String(d.Expr), d.Kind, d.Shape)
 	}
 	for _, o := range res.Omitted {
@@ -62,8 +66,9 @@ func ExampleDerive_hessian() {
 func ExampleDerive_jacobian() {
 	derivePrint("σ(Wx + b)", derive.Options{})
 	// Output:
-	// T = diag(σ′(Wx + b))
-	// ∂s/∂x = TW  (jacobian, n×m)
-	// ∂s/∂b = T  (jacobian, n×n)
-	// W left out: its derivative would be a tensor of rank 3 (n×n×m), which matcalc does not derive yet; ask with --wrt W to see why
+	// t₁ = σ′(Wx + b)
+	// T₂ = diag(t₁)
+	// ds = t₁ ∘ dW x  (∂s/∂W, a tensor n×n×m, by its differential)
+	// ∂s/∂x = T₂W  (jacobian, n×m)
+	// ∂s/∂b = T₂  (jacobian, n×n)
 }

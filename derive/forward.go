@@ -28,6 +28,9 @@ type forward struct {
 	// stuck is the product where contract found a sum over three indices,
 	// for the error message.
 	stuck ast.Expr
+	// dir, when set, is the direction of a differential (dW): the tangent
+	// of v itself, which may then have any shape.
+	dir ast.Expr
 }
 
 func newForward(env map[string]ast.Shape, v string, shapes *ast.Checker) *forward {
@@ -927,6 +930,9 @@ func (f *forward) tangent(e ast.Expr) ast.Expr {
 	}
 	switch e := e.(type) {
 	case *ast.Ident:
+		if e.Name == f.v && f.dir != nil {
+			return f.dir
+		}
 		if e.Name == f.v {
 			return num(1)
 		}

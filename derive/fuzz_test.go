@@ -62,7 +62,7 @@ func FuzzPipeline(f *testing.F) {
 			}
 			for _, x := range exprs {
 				for _, text := range []string{ast.String(x), ast.ASCII(x)} {
-					back, err := parser.ParseExpr(text)
+					back, err := (&parser.Config{Decls: res.DirDecls()}).ParseExpr(text)
 					if err != nil {
 						t.Fatalf("%s: printed %q does not parse: %v", src, text, err)
 					}

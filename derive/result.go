@@ -1,6 +1,10 @@
 package derive
 
-import "github.com/matcalc/matcalc/ast"
+import (
+	"fmt"
+
+	"github.com/matcalc/matcalc/ast"
+)
 
 // Kind names what a derivative is (docs/derivatives.md).
 type Kind string
@@ -10,6 +14,12 @@ const (
 	Derivative Kind = "derivative" // vector or matrix by a scalar: shape of the function
 	Jacobian   Kind = "jacobian"   // vector (m) by vector (n): m×n, numerator layout
 	Hessian    Kind = "hessian"    // scalar by vector, second order: n×n
+	// Differential is a derivative of rank 3 or 4 (a vector or matrix by
+	// a matrix, a matrix by a vector), given by its differential dF: Expr
+	// is linear in the direction Dir (dW, of the variable's shape) and has
+	// the function's shape; entry (i, j, k, l) of the tensor is entry
+	// (i, j) of Expr with Dir the unit array at (k, l).
+	Differential Kind = "differential"
 )
 
 // A Def names a shared subexpression: Name = Expr. Later definitions, the
@@ -37,6 +47,8 @@ type Deriv struct {
 	// (ast.DerivTensor). Shape is its matrix layout; a derivative of rank
 	// 3 or 4 has a Tensor and no matrix Shape of its own.
 	Tensor ast.Tensor
+	// Dir names the direction of a Differential (dW for W), "" otherwise.
+	Dir string
 }
 
 // A Result is the function and its derivatives after simplification and
@@ -73,6 +85,11 @@ func (r *Result) Env() map[string]ast.Shape {
 	for _, d := range r.Defs {
 		env[d.Name] = d.Shape
 	}
+	for _, d := range r.Derivs {
+		if d.Dir != "" {
+			env[d.Dir] = env[d.Wrt]
+		}
+	}
 	return env
 }
 
@@ -98,4 +115,36 @@ func (r *Result) Expand(e ast.Expr) ast.Expr {
 		}
 		return n
 	})
+}
+
+// DirDecls declares the directions of the differentials (dW: a matrix of
+// W's shape), so that a printed differential parses back with dW read as
+// one name: parser.Config{Decls: r.DirDecls()}.
+func (r *Result) DirDecls() []ast.Decl {
+	var out []ast.Decl
+	env := r.Env()
+	for _, d := range r.Derivs {
+		if d.Dir == "" {
+			continue
+		}
+		s := env[d.Wrt]
+		decl := ast.Decl{Names: []string{d.Dir}, Kind: ast.DeclMatrix, Dims: []ast.Dim{s.Rows, s.Cols}}
+		switch {
+		case s.IsScalar():
+			decl.Kind, decl.Dims = ast.DeclScalar, nil
+		case s.IsVector():
+			decl.Kind, decl.Dims = ast.DeclVector, []ast.Dim{s.Rows}
+		}
+		out = append(out, decl)
+	}
+	return out
+}
+
+// TensorError says that a code emitter does not write the tensor
+// derivative d yet, or nil when d is no tensor.
+func TensorError(r *Result, d Deriv, lang string) error {
+	if d.Kind != Differential {
+		return nil
+	}
+	return fmt.Errorf("∂%s/∂%s is a tensor (%v): %s output does not write tensor derivatives yet; text, LaTeX and JSON give its differential d%s = %s", r.FuncName, d.Wrt, d.Tensor, lang, r.FuncName, ast.String(d.Expr))
 }

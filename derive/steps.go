@@ -94,6 +94,12 @@ func Steps(e ast.Expr, info *ast.Info, res *Result) ([]Derivation, error) {
 		if d.Order != 1 {
 			return nil, fmt.Errorf("--steps explains first derivatives; leave out --order 2")
 		}
+		if d.Kind == Differential {
+			out = append(out, Derivation{Wrt: d.Wrt, Result: d.Expr, Sum: d.Expr, Expanded: res.Expand(d.Expr),
+				Note: fmt.Sprintf("∂%s/∂%s is a tensor (%v), given by its differential: forward from %s, each node's change by the rules d(AB) = dA B + A dB, d f(z) = f′(z) ∘ dz, d(X⁻¹) = −X⁻¹dX X⁻¹, d tr(X) = tr(dX), …, with d%s the change of %s",
+					res.FuncName, d.Wrt, d.Tensor, d.Wrt, d.Wrt, d.Wrt)})
+			continue
+		}
 		dv, err := st.derivation(d)
 		var ns *noStepsError
 		if errors.As(err, &ns) {

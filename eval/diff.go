@@ -46,8 +46,9 @@ func stepFor(v, rel float64) (h, width float64) {
 // CentralDiff returns ∂e/∂wrt at the values of env by central differences,
 // laid out as docs/derivatives.md: for a scalar e the gradient, in the shape of wrt; for
 // a scalar wrt the derivative, in the shape of e; for a vector or row e (m)
-// and a vector or row wrt (n) the m×n Jacobian (numerator layout). Other combinations are
-// higher-order tensors and an error. Each entry xᵢ is moved by
+// and a vector or row wrt (n) the m×n Jacobian (numerator layout); for the
+// others, tensors of rank 3 or 4, the matrix whose rows are e's entries and
+// whose columns are wrt's, both row-major (as Differential). Each entry xᵢ is moved by
 // h = ∛(3ε)·max(1,|xᵢ|) either way.
 func CentralDiff(e ast.Expr, env *Env, wrt string) (*mat.Dense, error) {
 	if env == nil {
@@ -77,9 +78,13 @@ func CentralDiff(e ast.Expr, env *Env, wrt string) (*mat.Dense, error) {
 	case xr == 1 && xc == 1:
 		out = mat.NewDense(fr, fc, nil)
 		place = func(_ int, d *mat.Dense) { out.Copy(d) }
-	case (fr == 1 || fc == 1) && (xr == 1 || xc == 1):
+	default:
 		// A vector or row by a vector or row: the Jacobian, rows of e's
-		// entries by columns of wrt's entries.
+		// entries by columns of wrt's entries; any other pair, a tensor of
+		// rank 3 or 4, is laid out the same way (eval.Differential).
+		if err := tooLarge(ast.NoPos, "the tensor", fr*fc, xr*xc); err != nil {
+			return nil, err
+		}
 		m := fr * fc
 		out = mat.NewDense(m, xr*xc, nil)
 		place = func(k int, d *mat.Dense) {
@@ -87,9 +92,6 @@ func CentralDiff(e ast.Expr, env *Env, wrt string) (*mat.Dense, error) {
 				out.Set(i, k, d.At(i/fc, i%fc))
 			}
 		}
-	default:
-		return nil, fmt.Errorf("the derivative of a %s value by %s (%s) is a higher-order tensor: only gradients, derivatives by a scalar and Jacobians of vectors by vectors are supported",
-			shapeText(f0), wrt, shapeText(x0))
 	}
 	want := shapeOf(f0)
 	for k := 0; k < xr*xc; k++ {

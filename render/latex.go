@@ -24,6 +24,9 @@ type LaTeXOptions struct {
 	Shapes map[string]ast.Shape
 	// Plain sets every variable in italics, whatever its shape.
 	Plain bool
+	// Dirs names the directions of differentials (dW → W): written
+	// \mathrm{d}W.
+	Dirs map[string]string
 }
 
 // bold reports whether the variable called name is set in bold.
@@ -361,6 +364,9 @@ func (w *latexWriter) fresh(e ast.Expr) string {
 func (w *latexWriter) expr(e ast.Expr) string {
 	switch e := e.(type) {
 	case *ast.Ident:
+		if v, ok := w.o.Dirs[e.Name]; ok {
+			return `\mathrm{d}` + Name(v, w.o)
+		}
 		return Name(e.Name, w.o)
 	case *ast.Number:
 		return Number(e.Value)

@@ -56,7 +56,19 @@ func LaTeXResult(r *derive.Result, o LaTeXOptions) string {
 	for _, d := range after {
 		def(d)
 	}
+	if o.Dirs == nil {
+		o.Dirs = map[string]string{}
+		for _, d := range r.Derivs {
+			if d.Dir != "" {
+				o.Dirs[d.Dir] = d.Wrt
+			}
+		}
+	}
 	for _, d := range r.Derivs {
+		if d.Kind == derive.Differential {
+			lines = append(lines, `\mathrm{d}`+Name(fn, o)+" &= "+LaTeX(d.Expr, o))
+			continue
+		}
 		lines = append(lines, Partial(fn, d.Wrt, d.Order, o)+" &= "+LaTeX(d.Expr, o))
 	}
 	return aligned(lines)

@@ -120,6 +120,10 @@ func StepsText(ds []derive.Derivation, res *derive.Result) string {
 				fmt.Fprintf(&b, "  through %s (%v): %s = %s   %s\n", f.By, f.Shape, partialText(fn, f.By), ast.String(f.Expr), f.Rule)
 			}
 		}
+		if dd := derivByWrt(res, d.Wrt); dd != nil && dd.Kind == derive.Differential {
+			fmt.Fprintf(&b, "  d%s = %s\n\n", fn, ast.String(d.Result))
+			continue
+		}
 		v := res.Env()[d.Wrt]
 		conv := "the gradient has the shape of " + d.Wrt
 		switch {
@@ -221,4 +225,14 @@ func StepsLaTeXBlocks(ds []derive.Derivation, res *derive.Result, o LaTeXOptions
 		blocks = append(blocks, LaTeXSteps(steps, o))
 	}
 	return blocks
+}
+
+// derivByWrt returns the derivative of res by wrt, or nil.
+func derivByWrt(res *derive.Result, wrt string) *derive.Deriv {
+	for i := range res.Derivs {
+		if res.Derivs[i].Wrt == wrt {
+			return &res.Derivs[i]
+		}
+	}
+	return nil
 }

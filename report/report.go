@@ -46,6 +46,9 @@ func Partial(fn, wrt string, order int) string {
 type Values struct {
 	Func   *mat.Dense
 	Derivs []*mat.Dense
+	// Tensors holds, for a derivative of rank 3 or 4, its nested arrays
+	// (the function's indices first), and nil for the others.
+	Tensors []any
 	// Warnings say where a value that is NaN or ±Inf first appeared, and
 	// why (eval.NonFiniteWarning).
 	Warnings []string
@@ -63,11 +66,22 @@ func Evaluate(expr ast.Expr, res *derive.Result, env *eval.Env) (*Values, error)
 		v.Warnings = append(v.Warnings, w)
 	}
 	for _, d := range res.Derivs {
-		x, err := eval.EvalShaped(res.Expand(d.Expr), env, d.Shape)
+		var x *mat.Dense
+		var err error
+		if d.Kind == derive.Differential {
+			x, err = eval.Differential(res.Expand(d.Expr), env, d.Dir, d.Wrt, d.Shape)
+		} else {
+			x, err = eval.EvalShaped(res.Expand(d.Expr), env, d.Shape)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("evaluating ∂%s/∂%s: %v", res.FuncName, d.Wrt, err)
 		}
 		v.Derivs = append(v.Derivs, x)
+		if d.Kind == derive.Differential {
+			v.Tensors = append(v.Tensors, eval.Reshape(x, tensorDims(v.Func, env.Vars[d.Wrt])))
+			continue
+		}
+		v.Tensors = append(v.Tensors, nil)
 		if w := eval.NonFiniteWarning(Partial(res.FuncName, d.Wrt, d.Order), res.Expand(d.Expr), x, env, d.Shape); w != "" {
 			v.Warnings = append(v.Warnings, w)
 		}
@@ -102,8 +116,17 @@ func Text(res *derive.Result, o Options) (string, error) {
 	if len(res.Derivs) > 0 {
 		b.WriteString("\n")
 	}
+	tensors := false
 	for _, d := range res.Derivs {
+		if d.Kind == derive.Differential {
+			fmt.Fprintf(&b, "d%s = %s   (%s, %v)\n", res.FuncName, ast.String(d.Expr), Partial(res.FuncName, d.Wrt, d.Order), d.Tensor)
+			tensors = true
+			continue
+		}
 		fmt.Fprintf(&b, "%s = %s\n", Partial(res.FuncName, d.Wrt, d.Order), ast.String(d.Expr))
+	}
+	if tensors {
+		fmt.Fprintf(&b, "(d%s is the differential, the change of %s when a variable X changes by dX: entry (i, j, k, l) of ∂%s/∂X is entry (i, j) of d%s at dX = the unit array at (k, l))\n", res.FuncName, res.FuncName, res.FuncName, res.FuncName)
 	}
 	for _, m := range res.Omitted {
 		fmt.Fprintf(&b, "(%s is left out: %s)\n", m.Var, m.Reason)
@@ -118,6 +141,11 @@ func Text(res *derive.Result, o Options) (string, error) {
 		}
 		fmt.Fprintf(&b, "\nat the given values:\n%s = %s\n", res.FuncName, eval.Compact(v.Func))
 		for i, d := range res.Derivs {
+			if v.Tensors[i] != nil {
+				j, _ := json.Marshal(v.Tensors[i])
+				fmt.Fprintf(&b, "%s = %s\n", Partial(res.FuncName, d.Wrt, d.Order), j)
+				continue
+			}
 			fmt.Fprintf(&b, "%s = %s\n", Partial(res.FuncName, d.Wrt, d.Order), eval.Compact(v.Derivs[i]))
 		}
 		for _, w := range v.Warnings {
@@ -129,7 +157,13 @@ func Text(res *derive.Result, o Options) (string, error) {
 
 // LaTeXOptions are the LaTeX options of a result: its shapes, and the style.
 func LaTeXOptions(res *derive.Result, o Options) render.LaTeXOptions {
-	return render.LaTeXOptions{Shapes: res.Env(), Plain: o.Plain}
+	dirs := map[string]string{}
+	for _, d := range res.Derivs {
+		if d.Dir != "" {
+			dirs[d.Dir] = d.Wrt
+		}
+	}
+	return render.LaTeXOptions{Shapes: res.Env(), Plain: o.Plain, Dirs: dirs}
 }
 
 // LaTeX writes the result as an aligned block (after the steps' blocks,
@@ -218,6 +252,9 @@ type derivJSON struct {
 	LaTeX string `json:"latex"`
 	Shape []any  `json:"shape"`
 	Value any    `json:"value,omitempty"`
+	// A differential's direction (dW) and the tensor's dimensions.
+	Direction string `json:"direction,omitempty"`
+	Tensor    []any  `json:"tensor,omitempty"`
 }
 
 // JSON is the result as one JSON document (docs/cli.md).
@@ -249,6 +286,13 @@ func JSON(res *derive.Result, o Options) ([]byte, error) {
 		dj := derivJSON{Wrt: d.Wrt, Kind: string(d.Kind), Order: d.Order, Text: ast.String(d.Expr), LaTeX: render.LaTeX(d.Expr, lo), Shape: Shape(d.Shape)}
 		if v != nil {
 			dj.Value = eval.EncodeJSON(v.Derivs[i])
+			if v.Tensors[i] != nil {
+				dj.Value = v.Tensors[i]
+			}
+		}
+		if d.Kind == derive.Differential {
+			dj.Direction = d.Dir
+			dj.Tensor = tensorJSON(d.Tensor)
 		}
 		derivs = append(derivs, dj)
 	}
@@ -270,4 +314,35 @@ func JSON(res *derive.Result, o Options) ([]byte, error) {
 		Notes       []string    `json:"notes,omitempty"`
 	}{o.Input, Vars(o.Info), defs, fn, derivs, om, res.Notes}
 	return Marshal(doc)
+}
+
+// tensorDims returns the dimensions of a tensor derivative's nested arrays:
+// the function's indices, then the variable's (a vector has one, a scalar
+// none).
+func tensorDims(f, x *mat.Dense) []int {
+	var dims []int
+	for _, m := range []*mat.Dense{f, x} {
+		r, c := m.Dims()
+		switch {
+		case r == 1 && c == 1:
+		case r == 1 || c == 1:
+			dims = append(dims, r*c)
+		default:
+			dims = append(dims, r, c)
+		}
+	}
+	return dims
+}
+
+// tensorJSON lists a tensor's dimensions for JSON, as Shape does.
+func tensorJSON(t ast.Tensor) []any {
+	out := []any{}
+	for _, d := range t {
+		if d.N > 0 {
+			out = append(out, d.N)
+		} else {
+			out = append(out, d.String())
+		}
+	}
+	return out
 }

@@ -144,9 +144,26 @@ func (o *deriveOptions) deriveOne(cmd *cobra.Command, f *formula) ([]byte, error
 	}
 	ctx, cancel := o.context(cmd)
 	defer cancel()
-	res, err := derive.DeriveContext(ctx, f.expr, f.info, derive.Options{Wrt: f.wrt, Order: order, FuncName: f.funcName, Names: f.names})
+	opts := derive.Options{Wrt: f.wrt, Order: order, FuncName: f.funcName, Names: f.names}
+	res, err := derive.DeriveContext(ctx, f.expr, f.info, opts)
 	if err != nil {
 		return nil, o.timeoutErr(err)
+	}
+	if code := o.format == "go" || o.format == "numpy" || o.format == "torch"; code && len(f.wrt) == 0 {
+		// Code output leaves out the tensor derivatives it does not write
+		// yet, with a word, unless they were asked for by name.
+		opts.Context = ctx
+		kept, left, err := derive.WithoutTensors(f.expr, f.info, res, opts)
+		if err != nil {
+			return nil, o.timeoutErr(err)
+		}
+		for _, d := range left {
+			fmt.Fprintf(cmd.ErrOrStderr(), "matcalc: ∂%s/∂%s is a tensor (%v): --format %s leaves it out (text, latex and json give its differential)\n", res.FuncName, d.Wrt, d.Tensor, o.format)
+		}
+		if kept == nil {
+			return nil, fmt.Errorf("every derivative of %s is a tensor, which --format %s does not write yet: text, latex and json give their differentials", f.funcName, o.format)
+		}
+		res = kept
 	}
 	res.Input = f.src
 	ro := report.Options{Expr: f.expr, Info: f.info, Input: f.src, Steps: o.steps, Plain: o.style == "plain"}

@@ -49,6 +49,11 @@ type Options struct {
 // With o.Workspace the file also declares FWorkspace, whose method F reuses
 // its buffers: after the first call with given sizes it does not allocate.
 func Generate(r *derive.Result, o Options) ([]byte, error) {
+	for _, d := range r.Derivs {
+		if err := derive.TensorError(r, d, "Go"); err != nil {
+			return nil, err
+		}
+	}
 	if o.Package == "" {
 		o.Package = "grad"
 	}

@@ -48,6 +48,11 @@ type Options struct {
 
 // Generate returns the module's source.
 func Generate(r *derive.Result, o Options) ([]byte, error) {
+	for _, d := range r.Derivs {
+		if err := derive.TensorError(r, d, "Python"); err != nil {
+			return nil, err
+		}
+	}
 	if o.Func == "" {
 		o.Func = "f"
 	}

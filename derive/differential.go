@@ -1,0 +1,59 @@
+package derive
+
+import (
+	"fmt"
+
+	"github.com/matcalc/matcalc/ast"
+)
+
+// DirName is the name of the direction of a differential by v: dW for W.
+func DirName(v string) string { return "d" + v }
+
+// differential returns dF, the differential of e in the direction dir (a
+// variable of v's shape, in env): the derivative of e along dir, by forward
+// mode with the tangent of v set to dir. It is how a derivative of rank 3 or
+// 4 is given (Differential): d(Wx) = dW x, d(X⁻¹) = −X⁻¹ dX X⁻¹.
+func differential(e ast.Expr, env map[string]ast.Shape, v, dir string, shapes *ast.Checker, tree *parents) (ast.Expr, error) {
+	f := newForward(env, v, shapes)
+	if tree != nil {
+		f.rev.tree, f.rev.dependents = tree, tree.ancestors(v)
+	}
+	f.vector = false
+	f.dir = ast.Var(dir)
+	j := f.jac(e)
+	if f.err != nil {
+		return nil, f.err
+	}
+	if j == nil {
+		return nil, nil
+	}
+	if _, err := shapes.Shape(j); err != nil {
+		return nil, fmt.Errorf("internal shape error in the differential %s: %v", ast.String(j), err)
+	}
+	return j, nil
+}
+
+// WithoutTensors returns res derived again by its variables whose
+// derivatives are no tensors, for the outputs that do not write tensor
+// derivatives yet (Go, NumPy, PyTorch), and the tensor derivatives left
+// out; res itself when it has none, nil when it has nothing else.
+func WithoutTensors(e ast.Expr, info *ast.Info, res *Result, opts Options) (*Result, []Deriv, error) {
+	var keep []string
+	var left []Deriv
+	for _, d := range res.Derivs {
+		if d.Kind == Differential {
+			left = append(left, d)
+			continue
+		}
+		keep = append(keep, d.Wrt)
+	}
+	switch {
+	case len(left) == 0:
+		return res, nil, nil
+	case len(keep) == 0:
+		return nil, left, nil
+	}
+	opts.Wrt = keep
+	r, err := Derive(e, info, opts)
+	return r, left, err
+}
