@@ -8,10 +8,11 @@ import (
 
 // Abs is the absolute value: abs′ = sign, with abs′(0) = 0.
 var Abs = &Elementwise{
-	Names: []string{"abs"},
-	TeX:   `\operatorname{abs}`,
-	F:     [3]func(float64) float64{math.Abs, sign, zeroOrNaN},
-	Prime: func(z, _ ast.Expr) ast.Expr { return Call(Sign, z) },
+	Names:  []string{"abs"},
+	NonNeg: [3]bool{true, false, true},
+	TeX:    `\operatorname{abs}`,
+	F:      [3]func(float64) float64{math.Abs, sign, zeroOrNaN},
+	Prime:  func(z, _ ast.Expr) ast.Expr { return Call(Sign, z) },
 	Form: func(a TeXArg) string {
 		if a.Tall {
 			return `\left\lvert ` + a.Arg + ` \right\rvert`

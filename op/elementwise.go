@@ -49,6 +49,17 @@ type Elementwise struct {
 	// Kinked marks a piecewise linear or constant f: f″ = 0 (relu, abs,
 	// sign).
 	Kinked bool
+	// NonNeg marks which of f, f′, f″ are ≥ 0 wherever they are defined
+	// (σ and σ′ = σ(1 − σ), not σ″): Go output computes a symmetric
+	// product AᵀD A with such a diagonal D as (D^½A)ᵀ(D^½A).
+	NonNeg [3]bool
+}
+
+// NonNegative reports whether the elementwise call c (f with its primes)
+// is known to be ≥ 0 wherever it is defined.
+func NonNegative(c *ast.Call) bool {
+	e, ok := Lookup(c.Fun).(*Elementwise)
+	return ok && !c.IsGeneric() && c.Primes < len(e.NonNeg) && e.NonNeg[c.Primes]
 }
 
 var _ Op = (*Elementwise)(nil)

@@ -5,8 +5,9 @@ import "math"
 // Erf is the error function, derived with a prime:
 // erf′(x) = 2/√π e^(−x²), erf″(x) = −2x erf′(x).
 var Erf = &Elementwise{
-	Names: []string{"erf"},
-	TeX:   `\operatorname{erf}`,
+	Names:  []string{"erf"},
+	NonNeg: [3]bool{false, true, false},
+	TeX:    `\operatorname{erf}`,
 	F: [3]func(float64) float64{math.Erf, erf1,
 		func(x float64) float64 { return -2 * x * erf1(x) }},
 	Go: [3]func(w GoWriter, x string) string{

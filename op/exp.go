@@ -9,6 +9,7 @@ import (
 // Exp is eˣ, its own derivative.
 var Exp = &Elementwise{
 	Names:    []string{"exp"},
+	NonNeg:   [3]bool{true, true, true},
 	TeX:      `\exp`,
 	F:        [3]func(float64) float64{math.Exp, math.Exp, math.Exp},
 	Prime:    func(_, fz ast.Expr) ast.Expr { return fz },

@@ -4,8 +4,9 @@ import "math"
 
 // Relu is max(x, 0), with relu′(0) = 0.
 var Relu = &Elementwise{
-	Names: []string{"relu"},
-	TeX:   `\operatorname{relu}`,
+	Names:  []string{"relu"},
+	NonNeg: [3]bool{true, true, true},
+	TeX:    `\operatorname{relu}`,
 	F: [3]func(float64) float64{
 		func(x float64) float64 {
 			if x > 0 || math.IsNaN(x) {

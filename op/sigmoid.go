@@ -8,10 +8,11 @@ import (
 
 // Sigmoid is σ(x) = 1/(1+e⁻ˣ), derived with a prime: σ′ = σ(1 − σ).
 var Sigmoid = &Elementwise{
-	Names: []string{"σ", "sigmoid"},
-	ASCII: "sigmoid",
-	TeX:   `\sigma`,
-	F:     [3]func(float64) float64{sigmoid, sigmoid1, sigmoid2},
+	Names:  []string{"σ", "sigmoid"},
+	NonNeg: [3]bool{true, true, false},
+	ASCII:  "sigmoid",
+	TeX:    `\sigma`,
+	F:      [3]func(float64) float64{sigmoid, sigmoid1, sigmoid2},
 	// log σ(z) has the derivative 1 − σ(z): σ′ = σ(1 − σ) cancels the
 	// division by σ.
 	LogPrime: func(_, fz ast.Expr) ast.Expr { return sub(num(1), fz) },

@@ -9,10 +9,11 @@ import (
 // Softplus is log(1 + eˣ), computed as max(x,0) + log1p(e^−|x|) so that it
 // is exact for large |x|; softplus′ = σ.
 var Softplus = &Elementwise{
-	Names: []string{softplusName},
-	TeX:   `\operatorname{softplus}`,
-	F:     [3]func(float64) float64{softplus, sigmoid, sigmoid1},
-	Prime: func(z, _ ast.Expr) ast.Expr { return Call(Sigmoid, z) },
+	Names:  []string{softplusName},
+	NonNeg: [3]bool{true, true, true},
+	TeX:    `\operatorname{softplus}`,
+	F:      [3]func(float64) float64{softplus, sigmoid, sigmoid1},
+	Prime:  func(z, _ ast.Expr) ast.Expr { return Call(Sigmoid, z) },
 	Go: [3]func(w GoWriter, x string) string{
 		func(w GoWriter, x string) string {
 			v := w.Bind(x)

@@ -5,8 +5,9 @@ import "math"
 // Softsign is x/(1 + |x|), derived with a prime: softsign′(x) =
 // 1/(1 + |x|)², softsign″(x) = −2 sign(x)/(1 + |x|)³.
 var Softsign = &Elementwise{
-	Names: []string{"softsign"},
-	TeX:   `\operatorname{softsign}`,
+	Names:  []string{"softsign"},
+	NonNeg: [3]bool{false, true, false},
+	TeX:    `\operatorname{softsign}`,
 	F: [3]func(float64) float64{
 		func(x float64) float64 { return x / (1 + math.Abs(x)) },
 		func(x float64) float64 { d := 1 + math.Abs(x); return 1 / (d * d) },

@@ -9,6 +9,7 @@ import (
 // Sqrt is the square root: sqrt′(z) = 1 ./ (2 sqrt(z)).
 var Sqrt = &Elementwise{
 	Names:    []string{"sqrt"},
+	NonNeg:   [3]bool{true, true, false},
 	Positive: true,
 	TeX:      `\operatorname{sqrt}`,
 	Form:     func(a TeXArg) string { return `\sqrt{` + a.Arg + `}` },

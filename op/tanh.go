@@ -4,8 +4,9 @@ import "math"
 
 // Tanh is the hyperbolic tangent, derived with a prime: tanh′ = 1 − tanh².
 var Tanh = &Elementwise{
-	Names: []string{"tanh"},
-	TeX:   `\tanh`,
+	Names:  []string{"tanh"},
+	NonNeg: [3]bool{false, true, false},
+	TeX:    `\tanh`,
 	F: [3]func(float64) float64{math.Tanh,
 		func(x float64) float64 { t := math.Tanh(x); return 1 - t*t },
 		func(x float64) float64 { t := math.Tanh(x); return -2 * t * (1 - t*t) }},

@@ -601,6 +601,9 @@ func (f *fnGen) matArg(op *operand) string {
 // A.T(), the workspace form (where A.T() would allocate on every call)
 // calls BLAS with a transpose flag.
 func (f *fnGen) product(x *ast.Binary, dst *operand) error {
+	if l, v, coef, ok := f.symProduct(x); ok && !dst.vec && !dst.t {
+		return f.symmetric(l, v, coef, dst)
+	}
 	// (Aᵀdiag(v))B is computed as Aᵀ(diag(v)B): scaling the rows of B walks
 	// it along its rows, where scaling the columns of Aᵀ would walk A across
 	// its stride; the product then passes A with a transpose flag.

@@ -245,7 +245,18 @@ func goType(s ast.Shape, forceDense bool) string {
 func (g *goGen) prepare() error {
 	r := g.r
 	env := r.Env()
+	defs := map[string]ast.Expr{}
+	for _, d := range r.Defs {
+		defs[d.Name] = d.Expr
+	}
+	vector := func(e ast.Expr) bool {
+		s, err := ast.ShapeOf(e, env)
+		return err == nil && s.IsVector()
+	}
 	norm := func(e ast.Expr) (ast.Expr, error) {
+		// Stable forms first, while softmax and sum are calls; through the
+		// definitions, so that log(p) with p = softmax(z) is logsoftmax(z).
+		e = op.StableIn(e, func(name string) ast.Expr { return defs[name] }, vector)
 		e = op.Stable(bindGeneric(op.ExpandAll(e), g.o.Funcs))
 		shapes, err := ast.Check(e, env)
 		if err != nil {

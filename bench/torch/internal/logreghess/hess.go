@@ -46,28 +46,18 @@ func F(y *mat.VecDense, X *mat.Dense, w *mat.VecDense) (s float64, d2w *mat.Dens
 	}
 	s = sum
 	d2w = mat.NewDense(m, m, nil)
-	t_2 := mat.NewDense(n, m, nil)
-	t_2r := t_2.RawMatrix()
-	Xr := X.RawMatrix()
-	// diag(y ∘ (σ′(−(y ∘ Xw)) ∘ y))X
-	for i := range n {
-		t_2Row := t_2r.Data[i*t_2r.Stride:][:m]
-		t_3 := yd[i]
-		t_4 := yd[i]
-		t_5 := td[i]
-		t_6 := t_4 * t_5
-		t_7 := -t_6
-		t_8 := 1 / (1 + math.Exp(-t_7))
-		t_9 := t_8 * (1 - t_8)
-		t_10 := yd[i]
-		t_11 := t_9 * t_10
-		t_12 := t_3 * t_11
-		XRow := Xr.Data[i*Xr.Stride:][:len(t_2Row)]
-		for j := range t_2Row {
-			t_2Row[j] = t_12 * XRow[j]
-		}
+	t_2 := mat.NewVecDense(n, nil)
+	t_2d := t_2.RawVector().Data
+	// y ∘ (σ′(−(y ∘ Xw)) ∘ y)
+	ys_ := yd[:len(t_2d)]
+	ts_ := td[:len(t_2d)]
+	for i := range t_2d {
+		t_3 := 1 / (1 + math.Exp(-(-(ys_[i] * ts_[i]))))
+		t_2d[i] = ys_[i] * (t_3 * (1 - t_3) * ys_[i])
 	}
-	d2w.Mul(X.T(), t_2)
+	packed := mat.NewDense(m, n, nil)
+	packRows(packed.RawMatrix(), X.RawMatrix(), true, t_2d, true)
+	symMul(d2w.RawMatrix(), 1, packed.RawMatrix(), packed.RawMatrix())
 	return s, d2w
 }
 
@@ -75,9 +65,10 @@ func F(y *mat.VecDense, X *mat.Dense, w *mat.VecDense) (s float64, d2w *mat.Dens
 // method F allocate nothing. The zero value is ready to use. A workspace
 // must not be used by two goroutines at once.
 type FWorkspace struct {
-	t   *mat.VecDense
-	d2w *mat.Dense
-	t_2 *mat.Dense
+	t      *mat.VecDense
+	d2w    *mat.Dense
+	t_2    *mat.VecDense
+	packed *mat.Dense
 }
 
 // F is F with the buffers of w: it allocates only on its first call
@@ -105,28 +96,18 @@ func (w_ *FWorkspace) F(y *mat.VecDense, X *mat.Dense, w *mat.VecDense) (s float
 	}
 	s = sum
 	d2w = reuseDense(&w_.d2w, m, m)
-	t_2 := reuseDense(&w_.t_2, n, m)
-	t_2r := t_2.RawMatrix()
-	Xr := X.RawMatrix()
-	// diag(y ∘ (σ′(−(y ∘ Xw)) ∘ y))X
-	for i := range n {
-		t_2Row := t_2r.Data[i*t_2r.Stride:][:m]
-		t_3 := yd[i]
-		t_4 := yd[i]
-		t_5 := td[i]
-		t_6 := t_4 * t_5
-		t_7 := -t_6
-		t_8 := 1 / (1 + math.Exp(-t_7))
-		t_9 := t_8 * (1 - t_8)
-		t_10 := yd[i]
-		t_11 := t_9 * t_10
-		t_12 := t_3 * t_11
-		XRow := Xr.Data[i*Xr.Stride:][:len(t_2Row)]
-		for j := range t_2Row {
-			t_2Row[j] = t_12 * XRow[j]
-		}
+	t_2 := reuseVec(&w_.t_2, n)
+	t_2d := t_2.RawVector().Data
+	// y ∘ (σ′(−(y ∘ Xw)) ∘ y)
+	ys_ := yd[:len(t_2d)]
+	ts_ := td[:len(t_2d)]
+	for i := range t_2d {
+		t_3 := 1 / (1 + math.Exp(-(-(ys_[i] * ts_[i]))))
+		t_2d[i] = ys_[i] * (t_3 * (1 - t_3) * ys_[i])
 	}
-	blas64.Gemm(blas.Trans, blas.NoTrans, 1, X.RawMatrix(), t_2.RawMatrix(), 0, d2w.RawMatrix())
+	packed := reuseDense(&w_.packed, m, n)
+	packRows(packed.RawMatrix(), X.RawMatrix(), true, t_2d, true)
+	symMul(d2w.RawMatrix(), 1, packed.RawMatrix(), packed.RawMatrix())
 	return s, d2w
 }
 
@@ -161,4 +142,123 @@ func reuseDense(p **mat.Dense, r, c int) *mat.Dense {
 	}
 	*p = mat.NewDense(r, c, nil)
 	return *p
+}
+
+// packRows sets dst (r×k) to L diag(s), where L is a (r×k) or, with trans,
+// aᵀ (a k×r), and s is v, √v (root) or 1 (v nil). A transposed a is
+// copied in tiles, so that both matrices are walked along their rows.
+func packRows(dst, a blas64.General, trans bool, v []float64, root bool) {
+	scale := func(i int) float64 {
+		switch {
+		case v == nil:
+			return 1
+		case root:
+			return math.Sqrt(v[i])
+		}
+		return v[i]
+	}
+	if !trans {
+		for r := 0; r < dst.Rows; r++ {
+			d := dst.Data[r*dst.Stride : r*dst.Stride+dst.Cols]
+			src := a.Data[r*a.Stride : r*a.Stride+len(d)]
+			if v == nil {
+				copy(d, src)
+				continue
+			}
+			for i, x := range src {
+				d[i] = scale(i) * x
+			}
+		}
+		return
+	}
+	const tile = 32
+	var s [tile]float64
+	for i0 := 0; i0 < a.Rows; i0 += tile {
+		i1 := i0 + tile
+		if i1 > a.Rows {
+			i1 = a.Rows
+		}
+		for i := i0; i < i1; i++ {
+			s[i-i0] = scale(i)
+		}
+		for j0 := 0; j0 < a.Cols; j0 += tile {
+			j1 := j0 + tile
+			if j1 > a.Cols {
+				j1 = a.Cols
+			}
+			for j := j0; j < j1; j++ {
+				d := dst.Data[j*dst.Stride+i0 : j*dst.Stride+i1]
+				for i := range d {
+					d[i] = s[i] * a.Data[(i0+i)*a.Stride+j]
+				}
+			}
+		}
+	}
+}
+
+// symMul sets c (r×r) to α a bᵀ for a and b (r×k) whose product is
+// symmetric (b = a diag(v) with a = L diag(√v), or b = a): it computes the
+// upper triangle in tiles (BLAS Syrk on the diagonal when b is a, Gemm
+// elsewhere), summing over k in panels that stay in cache, then mirrors it.
+func symMul(c blas64.General, alpha float64, a, b blas64.General) {
+	const nb, kb = 64, 512
+	n, k := a.Rows, a.Cols
+	if n == 0 {
+		return
+	}
+	if k == 0 {
+		for i := 0; i < n; i++ {
+			row := c.Data[i*c.Stride : i*c.Stride+n]
+			for j := range row {
+				row[j] = 0
+			}
+		}
+		return
+	}
+	same := &a.Data[0] == &b.Data[0] && a.Stride == b.Stride
+	sub := func(m blas64.General, i0, i1, k0, k1 int) blas64.General {
+		return blas64.General{Rows: i1 - i0, Cols: k1 - k0, Stride: m.Stride, Data: m.Data[i0*m.Stride+k0:]}
+	}
+	for k0 := 0; k0 < k; k0 += kb {
+		k1 := k0 + kb
+		if k1 > k {
+			k1 = k
+		}
+		beta := 1.0
+		if k0 == 0 {
+			beta = 0
+		}
+		for i0 := 0; i0 < n; i0 += nb {
+			i1 := i0 + nb
+			if i1 > n {
+				i1 = n
+			}
+			ai := sub(a, i0, i1, k0, k1)
+			for j0 := i0; j0 < n; j0 += nb {
+				j1 := j0 + nb
+				if j1 > n {
+					j1 = n
+				}
+				cij := blas64.General{Rows: i1 - i0, Cols: j1 - j0, Stride: c.Stride, Data: c.Data[i0*c.Stride+j0:]}
+				if j0 == i0 && same {
+					blas64.Syrk(blas.NoTrans, alpha, ai, beta, blas64.Symmetric{Uplo: blas.Upper, N: i1 - i0, Stride: c.Stride, Data: cij.Data})
+					continue
+				}
+				blas64.Gemm(blas.NoTrans, blas.Trans, alpha, ai, sub(b, j0, j1, k0, k1), beta, cij)
+			}
+		}
+	}
+	// The lower triangle, tile by tile.
+	const tile = 32
+	for i0 := 0; i0 < n; i0 += tile {
+		for j0 := i0; j0 < n; j0 += tile {
+			for i := i0; i < i0+tile && i < n; i++ {
+				for j := j0; j < j0+tile && j < n; j++ {
+					if j > i {
+						c.Data[j*c.Stride+i] = c.Data[i*c.Stride+j]
+					}
+				}
+			}
+		}
+	}
 }
