@@ -80,7 +80,7 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 		// 4 by its differential; for Hessians every scalar and vector one
 		// (the second derivative by a matrix is a 4th-order tensor).
 		for _, v := range info.Vars {
-			if order == 1 || tensorRank(v.Shape) <= 1 {
+			if order == 1 || tensorRank(v.Shape) <= 1 || fs.IsScalar() && tensorRank(v.Shape) == 2 {
 				wrt = append(wrt, v.Name)
 				continue
 			}
@@ -114,7 +114,7 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 	// direction dW of the variable's shape.
 	for _, w := range wrt {
 		v := info.Var(w)
-		if order == 1 && tensorRank(fs)+tensorRank(v.Shape) > 2 {
+		if order == 1 && tensorRank(fs)+tensorRank(v.Shape) > 2 || order == 2 && fs.IsScalar() && tensorRank(v.Shape) == 2 {
 			dir := DirName(w)
 			if _, taken := env[dir]; taken {
 				return nil, fmt.Errorf("the derivative by %s is a tensor, given by its differential in the direction %s, but %s is a variable of the formula", w, dir, dir)
@@ -171,6 +171,13 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 			}
 			if g := grads[w]; g != nil {
 				d.Expr, err = jacobianShapes(s.Simplify(g), env, w, shapes)
+			}
+		case order == 2 && fs.IsScalar() && tensorRank(v.Shape) == 2:
+			// The Hessian by a matrix is the differential of the gradient:
+			// d(∂s/∂X), the Hessian-vector product in the direction dX.
+			d.Kind, d.Shape, d.Dir = Differential, v.Shape, DirName(w)
+			if g := grads[w]; g != nil {
+				d.Expr, err = differential(s.Simplify(g), env, w, d.Dir, shapes, nil)
 			}
 		case order == 1:
 			d.Kind, d.Shape, d.Dir = Differential, fs, DirName(w)

@@ -282,8 +282,7 @@ func TestErrors(t *testing.T) {
 		want string
 	}{
 		{"uᵀf(Wx+b)", derive.Options{Wrt: []string{"q"}}, "unknown variable q in --wrt: the formula's variables are u, W, x, b"},
-		{"logdet(X)", derive.Options{Wrt: []string{"X"}, Order: 2}, "the second derivative of the scalar logdet(X) by the matrix X (n×n) is a 4th-order tensor (not supported yet); --order 2 takes scalar or vector variables"},
-		{"xᵀAx", derive.Options{Wrt: []string{"A"}, Order: 2}, "the second derivative of the scalar xᵀAx by the matrix A (n×n) is a 4th-order tensor (not supported yet); --order 2 takes scalar or vector variables"},
+		{"softmax(x)", derive.Options{Order: 2}, "the second derivative of the vector softmax(x) (n) is a higher-order tensor (not supported yet): --order 2 needs a scalar function"},
 		{"xᵀAx", derive.Options{Order: 3}, "--order must be 1 or 2, not 3"},
 	}
 	for _, c := range cases {
@@ -385,14 +384,15 @@ func TestThroughMatricesDeclined(t *testing.T) {
 	}
 }
 
-// The default --wrt leaves out the variables whose derivative would be a
-// tensor, and says so.
-func TestOmitted(t *testing.T) {
+// The default --wrt derives every variable, those whose derivative is a
+// tensor (of rank 3 or 4) by its differential, and leaves none out.
+func TestEveryVariable(t *testing.T) {
 	for _, c := range []struct {
-		src     string
-		order   int
-		omitted string
+		src    string
+		order  int
+		tensor string
 	}{
+		{"σ(Wx + b)", 1, "W"},
 		{"‖Ax − b‖² + λ‖x‖²", 2, "A"},
 		{"tr(X) + xᵀx", 2, "X"},
 	} {
@@ -408,12 +408,12 @@ func TestOmitted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Omitted) != 1 || res.Omitted[0].Var != c.omitted || !strings.Contains(res.Omitted[0].Reason, "tensor") {
-			t.Errorf("%s: omitted %v, want %s with a reason", c.src, res.Omitted, c.omitted)
+		if len(res.Omitted) != 0 || len(res.Derivs) != len(info.Vars) {
+			t.Errorf("%s: %d derivatives of %d variables, omitted %v", c.src, len(res.Derivs), len(info.Vars), res.Omitted)
 		}
 		for _, d := range res.Derivs {
-			if d.Wrt == c.omitted {
-				t.Errorf("%s: %s is both derived and omitted", c.src, c.omitted)
+			if (d.Wrt == c.tensor) != (d.Kind == derive.Differential) || d.Kind == derive.Differential && d.Dir != "d"+c.tensor {
+				t.Errorf("%s: ∂s/∂%s is a %s (direction %q)", c.src, d.Wrt, d.Kind, d.Dir)
 			}
 		}
 	}

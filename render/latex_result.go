@@ -65,6 +65,10 @@ func LaTeXResult(r *derive.Result, o LaTeXOptions) string {
 		}
 	}
 	for _, d := range r.Derivs {
+		if d.Kind == derive.Differential && d.Order == 2 {
+			lines = append(lines, `\mathrm{d}\left(`+Partial(fn, d.Wrt, 1, o)+`\right) &= `+LaTeX(d.Expr, o))
+			continue
+		}
 		if d.Kind == derive.Differential {
 			lines = append(lines, `\mathrm{d}`+Name(fn, o)+" &= "+LaTeX(d.Expr, o))
 			continue

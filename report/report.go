@@ -34,6 +34,16 @@ type Options struct {
 	Plain, Standalone bool
 }
 
+// DifferentialLabel names the differential a tensor derivative is given
+// by: ds for a first derivative, d(∂s/∂X) for the Hessian by a matrix (the
+// differential of the gradient: the Hessian-vector product along dX).
+func DifferentialLabel(fn string, d derive.Deriv) string {
+	if d.Order == 2 {
+		return "d(" + Partial(fn, d.Wrt, 1) + ")"
+	}
+	return "d" + fn
+}
+
 // Partial writes ∂s/∂x, or ∂²s/∂x² for a second derivative.
 func Partial(fn, wrt string, order int) string {
 	if order == 2 {
@@ -119,14 +129,14 @@ func Text(res *derive.Result, o Options) (string, error) {
 	tensors := false
 	for _, d := range res.Derivs {
 		if d.Kind == derive.Differential {
-			fmt.Fprintf(&b, "d%s = %s   (%s, %v)\n", res.FuncName, ast.String(d.Expr), Partial(res.FuncName, d.Wrt, d.Order), d.Tensor)
+			fmt.Fprintf(&b, "%s = %s   (%s, %v)\n", DifferentialLabel(res.FuncName, d), ast.String(d.Expr), Partial(res.FuncName, d.Wrt, d.Order), d.Tensor)
 			tensors = true
 			continue
 		}
 		fmt.Fprintf(&b, "%s = %s\n", Partial(res.FuncName, d.Wrt, d.Order), ast.String(d.Expr))
 	}
 	if tensors {
-		fmt.Fprintf(&b, "(d%s is the differential, the change of %s when a variable X changes by dX: entry (i, j, k, l) of ∂%s/∂X is entry (i, j) of d%s at dX = the unit array at (k, l))\n", res.FuncName, res.FuncName, res.FuncName, res.FuncName)
+		fmt.Fprintf(&b, "(a tensor derivative is given by its differential: d%s is the change of %s, d(∂%s/∂X) that of the gradient, when X changes by dX; entry (i, j, k, l) of the tensor is entry (i, j) of the differential at dX = the unit array at (k, l))\n", res.FuncName, res.FuncName, res.FuncName)
 	}
 	for _, m := range res.Omitted {
 		fmt.Fprintf(&b, "(%s is left out: %s)\n", m.Var, m.Reason)

@@ -114,7 +114,7 @@ func checkREADMETable(t *testing.T, lines []string) {
 		var pieces []string
 		for _, f := range fragment.FindAllStringSubmatch(cell, -1) {
 			if w := wrtFlag.FindStringSubmatch(f[1]); w != nil {
-				runs = append(runs, []string{"derive", "--wrt", w[1], "--", formula})
+				runs = append(runs, []string{"derive", "--wrt", w[1], "--", formula}, []string{"derive", "--order", "2", "--wrt", w[1], "--", formula})
 				continue
 			}
 			if !strings.HasPrefix(f[1], "--") {
