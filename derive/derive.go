@@ -239,6 +239,20 @@ func keepNames(res *Result, env map[string]ast.Shape, names []Def) (map[string]a
 		res.Derivs[i].Expr = useNames(res.Derivs[i].Expr, defs)
 	}
 	// The definitions used, and those they use, in the user's order.
+	roots := []ast.Expr{res.Func}
+	for _, d := range res.Derivs {
+		roots = append(roots, d.Expr)
+	}
+	out := UsedDefs(names, roots...)
+	for i := range out {
+		out[i].Shape = env[out[i].Name]
+	}
+	return env, out, nil
+}
+
+// UsedDefs returns the definitions of defs (in dependency order) that the
+// roots use, directly or through each other, in their order.
+func UsedDefs(defs []Def, roots ...ast.Expr) []Def {
 	used := map[string]bool{}
 	mark := func(e ast.Expr) {
 		ast.Inspect(e, func(n ast.Expr) bool {
@@ -248,19 +262,18 @@ func keepNames(res *Result, env map[string]ast.Shape, names []Def) (map[string]a
 			return true
 		})
 	}
-	mark(res.Func)
-	for _, d := range res.Derivs {
-		mark(d.Expr)
+	for _, r := range roots {
+		mark(r)
 	}
 	var out []Def
-	for i := len(names) - 1; i >= 0; i-- {
-		if used[names[i].Name] {
-			mark(names[i].Expr)
-			out = append(out, Def{Name: names[i].Name, Expr: names[i].Expr, Shape: env[names[i].Name]})
+	for i := len(defs) - 1; i >= 0; i-- {
+		if used[defs[i].Name] {
+			mark(defs[i].Expr)
+			out = append(out, defs[i])
 		}
 	}
 	slices.Reverse(out)
-	return env, out, nil
+	return out
 }
 
 // Annotate gives the I and 𝟙 of a parsed formula the sizes that shape

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -312,25 +311,13 @@ func (o *common) loadFile(cmd *cobra.Command, path string) ([]*formula, error) {
 // userNames returns the definitions that fn's formula uses, directly or
 // through each other, in file order: the names the results keep.
 func userNames(defs []parser.Def, fn parser.Def) []derive.Def {
-	used := map[string]bool{}
-	mark := func(e ast.Expr) {
-		ast.Inspect(e, func(n ast.Expr) bool {
-			if id, ok := n.(*ast.Ident); ok {
-				used[id.Name] = true
-			}
-			return true
-		})
-	}
-	mark(fn.Expr)
-	var out []derive.Def
-	for i := len(defs) - 1; i >= 0; i-- {
-		if d := defs[i]; used[d.Name] && d.Name != fn.Name {
-			mark(d.Expr)
-			out = append(out, derive.Def{Name: d.Name, Expr: d.Expr})
+	var all []derive.Def
+	for _, d := range defs {
+		if d.Name != fn.Name {
+			all = append(all, derive.Def{Name: d.Name, Expr: d.Expr})
 		}
 	}
-	slices.Reverse(out)
-	return out
+	return derive.UsedDefs(all, fn.Expr)
 }
 
 // loadRequests loads the formula of the argument (or stdin), or every
