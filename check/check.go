@@ -64,6 +64,7 @@ type Report struct {
 // An Entry is the check of one derivative.
 type Entry struct {
 	Wrt    string
+	Wrt2   string // the second variable of a mixed block ∂²s/∂x∂b
 	Order  int
 	MaxErr float64 // the largest relative error over the points (eval.RelErr)
 	// The worst entry: its index in the derivative, the symbolic value,
@@ -74,6 +75,11 @@ type Entry struct {
 	Symbolic    string // the derivative as printed
 	DerivShape  ast.Shape
 	PointValues *eval.Env
+}
+
+// Label writes the derivative checked: ∂s/∂x, ∂²s/∂x², ∂²s/∂x∂b.
+func (e Entry) Label(fn string) string {
+	return derive.Deriv{Wrt: e.Wrt, Wrt2: e.Wrt2, Order: e.Order}.Label(fn)
 }
 
 // OK reports whether the entry is within tol.
@@ -124,7 +130,7 @@ func Run(e ast.Expr, info *ast.Info, o Options) (*Report, error) {
 	}
 	rep.Entries = make([]Entry, len(res.Derivs))
 	for i, d := range res.Derivs {
-		rep.Entries[i] = Entry{Wrt: d.Wrt, Order: d.Order, Symbolic: ast.String(d.Expr), DerivShape: d.Shape}
+		rep.Entries[i] = Entry{Wrt: d.Wrt, Wrt2: d.Wrt2, Order: d.Order, Symbolic: ast.String(d.Expr), DerivShape: d.Shape}
 	}
 	trials := o.Trials
 	if o.At != nil {
@@ -185,7 +191,7 @@ func (en *Entry) record(got, want *mat.Dense, env *eval.Env) {
 // number 0 stands for the zero of that shape).
 func Symbolic(res *derive.Result, d derive.Deriv, env *eval.Env) (*mat.Dense, error) {
 	if d.Kind == derive.Differential {
-		return eval.Differential(res.Expand(d.Expr), env, d.Dir, d.Wrt, d.Shape)
+		return eval.Differential(res.Expand(d.Expr), env, d.Dir, d.By(), d.Shape)
 	}
 	return eval.EvalShaped(res.Expand(d.Expr), env, d.Shape)
 }
@@ -223,7 +229,7 @@ func Reference(e ast.Expr, info *ast.Info, res *derive.Result, d derive.Deriv, g
 	var err error
 	switch {
 	case d.Order == 2:
-		want, err = eval.CentralDiff(grad, env, d.Wrt)
+		want, err = eval.CentralDiff(grad, env, d.By())
 	case res.FuncShape.IsRow() && d.Kind == derive.Jacobian:
 		// eval.CentralDiff takes no row vectors: the Jacobian of a row
 		// vector is that of its transpose.
@@ -234,7 +240,7 @@ func Reference(e ast.Expr, info *ast.Info, res *derive.Result, d derive.Deriv, g
 	if err != nil {
 		return nil, fmt.Errorf("finite differences by %s: %v", d.Wrt, err)
 	}
-	if v := info.Var(d.Wrt); v != nil && v.Symmetric && d.Order == 1 {
+	if v := info.Var(d.Wrt); v != nil && v.Symmetric && d.Order == 1 && d.Kind != derive.Differential {
 		want = eval.SymmetricPart(want)
 	}
 	return want, nil
@@ -349,10 +355,10 @@ func (r *Report) Text() string {
 	fmt.Fprintf(&b, "central finite differences %s, tolerance %g\n", where, r.Tol)
 	width := 0
 	for _, e := range r.Entries {
-		width = max(width, len([]rune(Partial(r.FuncName, e.Wrt, e.Order))))
+		width = max(width, len([]rune(e.Label(r.FuncName))))
 	}
 	for _, e := range r.Entries {
-		p := Partial(r.FuncName, e.Wrt, e.Order)
+		p := e.Label(r.FuncName)
 		status := "ok"
 		if !e.OK(r.Tol) {
 			status = "FAIL"

@@ -31,6 +31,9 @@ type Options struct {
 	FuncName string
 	// NoShare leaves shared subexpressions inline.
 	NoShare bool
+	// NoMixed leaves out the mixed blocks ∂²s/∂x∂b of --order 2, which
+	// are otherwise given for every pair of variables.
+	NoMixed bool
 	// Names are the user's own definitions (a formula file's z = Wx + b),
 	// in file order, each written with the earlier ones' names. The results
 	// use these names wherever their formulas appear (σ′(z), not
@@ -114,7 +117,7 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 	// direction dW of the variable's shape.
 	for _, w := range wrt {
 		v := info.Var(w)
-		if order == 1 && tensorRank(fs)+tensorRank(v.Shape) > 2 || order == 2 && fs.IsScalar() && tensorRank(v.Shape) == 2 {
+		if order == 1 && tensorRank(fs)+tensorRank(v.Shape) > 2 || order == 2 && fs.IsScalar() && tensorRank(v.Shape) == 2 || order == 2 && fs.IsScalar() && len(wrt) > 1 && !opts.NoMixed {
 			dir := DirName(w)
 			if _, taken := env[dir]; taken {
 				return nil, fmt.Errorf("the derivative by %s is a tensor, given by its differential in the direction %s, but %s is a variable of the formula", w, dir, dir)
@@ -201,6 +204,29 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 		if opts.Context != nil {
 			if err := opts.Context.Err(); err != nil {
 				return nil, err
+			}
+		}
+	}
+	if order == 2 && fs.IsScalar() && !opts.NoMixed {
+		// Every mixed block ∂²s/∂x∂b, x before b in --wrt: the derivative
+		// of the gradient by x, by b.
+		for i, a := range wrt {
+			for _, b := range wrt[i+1:] {
+				g := grads[a]
+				if g != nil {
+					g = s.Simplify(g)
+				}
+				d, err := mixed(info, env, shapes, g, a, b, fs)
+				if err != nil {
+					return nil, err
+				}
+				if d.Expr != nil {
+					d.Expr = s.Simplify(d.Expr)
+				}
+				if d.Expr == nil || simplify.IsZero(d.Expr) {
+					d.Expr = ast.Num(0)
+				}
+				res.Derivs = append(res.Derivs, d)
 			}
 		}
 	}

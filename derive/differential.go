@@ -2,6 +2,7 @@ package derive
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/matcalc/matcalc/ast"
 )
@@ -41,11 +42,13 @@ func WithoutTensors(e ast.Expr, info *ast.Info, res *Result, opts Options) (*Res
 	var keep []string
 	var left []Deriv
 	for _, d := range res.Derivs {
-		if d.Kind == Differential {
+		if d.Kind == Differential || d.Wrt2 != "" {
 			left = append(left, d)
 			continue
 		}
-		keep = append(keep, d.Wrt)
+		if !slices.Contains(keep, d.Wrt) {
+			keep = append(keep, d.Wrt)
+		}
 	}
 	switch {
 	case len(left) == 0:
@@ -53,7 +56,39 @@ func WithoutTensors(e ast.Expr, info *ast.Info, res *Result, opts Options) (*Res
 	case len(keep) == 0:
 		return nil, left, nil
 	}
-	opts.Wrt = keep
+	opts.Wrt, opts.NoMixed = keep, true
 	r, err := Derive(e, info, opts)
 	return r, left, err
+}
+
+// mixed returns the block ∂²s/∂a∂b of the second derivative: the
+// derivative of the gradient g = ∂s/∂a by b. By a scalar b it has g's
+// shape; of a scalar g by b, b's (a gradient); of a vector g by a vector b
+// it is the Jacobian; where a matrix takes part, a tensor, given by the
+// differential of g in the direction db.
+func mixed(info *ast.Info, env map[string]ast.Shape, shapes *ast.Checker, g ast.Expr, a, b string, fs ast.Shape) (Deriv, error) {
+	sa, sb := info.Var(a).Shape, info.Var(b).Shape
+	d := Deriv{Wrt: a, Wrt2: b, Order: 2, Tensor: append(sa.Indices(), sb.Indices()...)}
+	if g == nil {
+		d.Kind, d.Shape = Derivative, sa
+		return d, nil
+	}
+	var err error
+	switch {
+	case sb.IsScalar():
+		d.Kind, d.Shape = Derivative, sa
+		d.Expr, err = jacobianShapes(g, env, b, shapes)
+	case sa.IsScalar():
+		d.Kind, d.Shape = Gradient, sb
+		var gs map[string]ast.Expr
+		gs, err = gradients(g, env, []string{b})
+		d.Expr = gs[b]
+	case sa.IsVector() && sb.IsVector():
+		d.Kind, d.Shape = Jacobian, ast.Matrix(sa.Rows, sb.Rows)
+		d.Expr, err = jacobianShapes(g, env, b, shapes)
+	default:
+		d.Kind, d.Shape, d.Dir = Differential, sa, DirName(b)
+		d.Expr, err = differential(g, env, b, d.Dir, shapes, nil)
+	}
+	return d, err
 }

@@ -49,6 +49,30 @@ type Deriv struct {
 	Tensor ast.Tensor
 	// Dir names the direction of a Differential (dW for W), "" otherwise.
 	Dir string
+	// Wrt2, for a mixed second derivative ∂²s/∂x∂b, is the second
+	// variable: the block is the derivative of ∂s/∂Wrt by Wrt2.
+	Wrt2 string
+}
+
+// Label writes the derivative as ∂s/∂x, ∂²s/∂x² or ∂²s/∂x∂b, for the
+// function named fn.
+func (d Deriv) Label(fn string) string {
+	switch {
+	case d.Wrt2 != "":
+		return fmt.Sprintf("∂²%s/∂%s∂%s", fn, d.Wrt, d.Wrt2)
+	case d.Order == 2:
+		return fmt.Sprintf("∂²%s/∂%s²", fn, d.Wrt)
+	}
+	return fmt.Sprintf("∂%s/∂%s", fn, d.Wrt)
+}
+
+// By is the variable the derivative is last taken by: Wrt2 for a mixed
+// block, else Wrt.
+func (d Deriv) By() string {
+	if d.Wrt2 != "" {
+		return d.Wrt2
+	}
+	return d.Wrt
 }
 
 // A Result is the function and its derivatives after simplification and
@@ -87,7 +111,7 @@ func (r *Result) Env() map[string]ast.Shape {
 	}
 	for _, d := range r.Derivs {
 		if d.Dir != "" {
-			env[d.Dir] = env[d.Wrt]
+			env[d.Dir] = env[d.By()]
 		}
 	}
 	return env
@@ -127,7 +151,7 @@ func (r *Result) DirDecls() []ast.Decl {
 		if d.Dir == "" {
 			continue
 		}
-		s := env[d.Wrt]
+		s := env[d.By()]
 		decl := ast.Decl{Names: []string{d.Dir}, Kind: ast.DeclMatrix, Dims: []ast.Dim{s.Rows, s.Cols}}
 		switch {
 		case s.IsScalar():
@@ -143,6 +167,9 @@ func (r *Result) DirDecls() []ast.Decl {
 // TensorError says that a code emitter does not write the tensor
 // derivative d yet, or nil when d is no tensor.
 func TensorError(r *Result, d Deriv, lang string) error {
+	if d.Wrt2 != "" {
+		return fmt.Errorf("%s is a mixed second derivative: %s output does not write mixed blocks yet; text, LaTeX and JSON give it", d.Label(r.FuncName), lang)
+	}
 	if d.Kind != Differential {
 		return nil
 	}

@@ -60,20 +60,12 @@ func LaTeXResult(r *derive.Result, o LaTeXOptions) string {
 		o.Dirs = map[string]string{}
 		for _, d := range r.Derivs {
 			if d.Dir != "" {
-				o.Dirs[d.Dir] = d.Wrt
+				o.Dirs[d.Dir] = d.By()
 			}
 		}
 	}
 	for _, d := range r.Derivs {
-		if d.Kind == derive.Differential && d.Order == 2 {
-			lines = append(lines, `\mathrm{d}\left(`+Partial(fn, d.Wrt, 1, o)+`\right) &= `+LaTeX(d.Expr, o))
-			continue
-		}
-		if d.Kind == derive.Differential {
-			lines = append(lines, `\mathrm{d}`+Name(fn, o)+" &= "+LaTeX(d.Expr, o))
-			continue
-		}
-		lines = append(lines, Partial(fn, d.Wrt, d.Order, o)+" &= "+LaTeX(d.Expr, o))
+		lines = append(lines, DerivLabel(fn, d, o)+" &= "+LaTeX(d.Expr, o))
 	}
 	return aligned(lines)
 }
@@ -249,4 +241,19 @@ var symbolTeX = map[rune]string{
 	'≥': `\geq`, '≤': `\leq`, '≠': `\neq`, '−': `-`, '‖': `\|`, '𝟙': `\mathbf{1}`,
 	'⁻': `^{-}`, '¹': `^{1}`, '²': `^{2}`, '³': `^{3}`, '∑': `\sum`, '∇': `\nabla`,
 	'…': `\ldots`,
+}
+
+// DerivLabel writes the left side of a derivative in LaTeX: ∂s/∂x,
+// ∂²s/∂x², ∂²s/∂x∂b, and for a tensor given by its differential ds or
+// d(∂s/∂X).
+func DerivLabel(fn string, d derive.Deriv, o LaTeXOptions) string {
+	switch {
+	case d.Kind == derive.Differential && d.Order == 2:
+		return `\mathrm{d}\left(` + Partial(fn, d.Wrt, 1, o) + `\right)`
+	case d.Kind == derive.Differential:
+		return `\mathrm{d}` + Name(fn, o)
+	case d.Wrt2 != "":
+		return `\frac{\partial^{2} ` + Name(fn, o) + `}{\partial ` + Name(d.Wrt, o) + `\,\partial ` + Name(d.Wrt2, o) + `}`
+	}
+	return Partial(fn, d.Wrt, d.Order, o)
 }

@@ -79,7 +79,7 @@ func Evaluate(expr ast.Expr, res *derive.Result, env *eval.Env) (*Values, error)
 		var x *mat.Dense
 		var err error
 		if d.Kind == derive.Differential {
-			x, err = eval.Differential(res.Expand(d.Expr), env, d.Dir, d.Wrt, d.Shape)
+			x, err = eval.Differential(res.Expand(d.Expr), env, d.Dir, d.By(), d.Shape)
 		} else {
 			x, err = eval.EvalShaped(res.Expand(d.Expr), env, d.Shape)
 		}
@@ -88,11 +88,11 @@ func Evaluate(expr ast.Expr, res *derive.Result, env *eval.Env) (*Values, error)
 		}
 		v.Derivs = append(v.Derivs, x)
 		if d.Kind == derive.Differential {
-			v.Tensors = append(v.Tensors, eval.Reshape(x, tensorDims(v.Func, env.Vars[d.Wrt])))
+			v.Tensors = append(v.Tensors, eval.Reshape(x, tensorDims(v.Func, env.Vars[d.By()])))
 			continue
 		}
 		v.Tensors = append(v.Tensors, nil)
-		if w := eval.NonFiniteWarning(Partial(res.FuncName, d.Wrt, d.Order), res.Expand(d.Expr), x, env, d.Shape); w != "" {
+		if w := eval.NonFiniteWarning(d.Label(res.FuncName), res.Expand(d.Expr), x, env, d.Shape); w != "" {
 			v.Warnings = append(v.Warnings, w)
 		}
 	}
@@ -129,11 +129,11 @@ func Text(res *derive.Result, o Options) (string, error) {
 	tensors := false
 	for _, d := range res.Derivs {
 		if d.Kind == derive.Differential {
-			fmt.Fprintf(&b, "%s = %s   (%s, %v)\n", DifferentialLabel(res.FuncName, d), ast.String(d.Expr), Partial(res.FuncName, d.Wrt, d.Order), d.Tensor)
+			fmt.Fprintf(&b, "%s = %s   (%s, %v)\n", DifferentialLabel(res.FuncName, d), ast.String(d.Expr), d.Label(res.FuncName), d.Tensor)
 			tensors = true
 			continue
 		}
-		fmt.Fprintf(&b, "%s = %s\n", Partial(res.FuncName, d.Wrt, d.Order), ast.String(d.Expr))
+		fmt.Fprintf(&b, "%s = %s\n", d.Label(res.FuncName), ast.String(d.Expr))
 	}
 	if tensors {
 		fmt.Fprintf(&b, "(a tensor derivative is given by its differential: d%s is the change of %s, d(∂%s/∂X) that of the gradient, when X changes by dX; entry (i, j, k, l) of the tensor is entry (i, j) of the differential at dX = the unit array at (k, l))\n", res.FuncName, res.FuncName, res.FuncName)
@@ -153,10 +153,10 @@ func Text(res *derive.Result, o Options) (string, error) {
 		for i, d := range res.Derivs {
 			if v.Tensors[i] != nil {
 				j, _ := json.Marshal(v.Tensors[i])
-				fmt.Fprintf(&b, "%s = %s\n", Partial(res.FuncName, d.Wrt, d.Order), j)
+				fmt.Fprintf(&b, "%s = %s\n", d.Label(res.FuncName), j)
 				continue
 			}
-			fmt.Fprintf(&b, "%s = %s\n", Partial(res.FuncName, d.Wrt, d.Order), eval.Compact(v.Derivs[i]))
+			fmt.Fprintf(&b, "%s = %s\n", d.Label(res.FuncName), eval.Compact(v.Derivs[i]))
 		}
 		for _, w := range v.Warnings {
 			fmt.Fprintf(&b, "warning: %s\n", w)
@@ -170,7 +170,7 @@ func LaTeXOptions(res *derive.Result, o Options) render.LaTeXOptions {
 	dirs := map[string]string{}
 	for _, d := range res.Derivs {
 		if d.Dir != "" {
-			dirs[d.Dir] = d.Wrt
+			dirs[d.Dir] = d.By()
 		}
 	}
 	return render.LaTeXOptions{Shapes: res.Env(), Plain: o.Plain, Dirs: dirs}
@@ -256,6 +256,7 @@ type defJSON struct {
 
 type derivJSON struct {
 	Wrt   string `json:"wrt"`
+	Wrt2  string `json:"wrt2,omitempty"` // the second variable of a mixed block
 	Kind  string `json:"kind"`
 	Order int    `json:"order"`
 	Text  string `json:"text"`
@@ -293,7 +294,7 @@ func JSON(res *derive.Result, o Options) ([]byte, error) {
 		}
 	}
 	for i, d := range res.Derivs {
-		dj := derivJSON{Wrt: d.Wrt, Kind: string(d.Kind), Order: d.Order, Text: ast.String(d.Expr), LaTeX: render.LaTeX(d.Expr, lo), Shape: Shape(d.Shape)}
+		dj := derivJSON{Wrt: d.Wrt, Wrt2: d.Wrt2, Kind: string(d.Kind), Order: d.Order, Text: ast.String(d.Expr), LaTeX: render.LaTeX(d.Expr, lo), Shape: Shape(d.Shape)}
 		if v != nil {
 			dj.Value = eval.EncodeJSON(v.Derivs[i])
 			if v.Tensors[i] != nil {

@@ -145,11 +145,17 @@ func (o *deriveOptions) deriveOne(cmd *cobra.Command, f *formula) ([]byte, error
 	ctx, cancel := o.context(cmd)
 	defer cancel()
 	opts := derive.Options{Wrt: f.wrt, Order: order, FuncName: f.funcName, Names: f.names}
+	code := o.format == "go" || o.format == "numpy" || o.format == "torch"
+	if code && order == 2 && len(f.wrt) != 1 {
+		// Code output writes the Hessian's diagonal blocks only.
+		opts.NoMixed = true
+		fmt.Fprintf(cmd.ErrOrStderr(), "matcalc: --format %s writes the second derivative by each variable, not the mixed blocks ∂²%s/∂x∂y (text, latex and json give them)\n", o.format, f.funcName)
+	}
 	res, err := derive.DeriveContext(ctx, f.expr, f.info, opts)
 	if err != nil {
 		return nil, o.timeoutErr(err)
 	}
-	if code := o.format == "go" || o.format == "numpy" || o.format == "torch"; code && len(f.wrt) == 0 {
+	if code && len(f.wrt) == 0 {
 		// Code output leaves out the tensor derivatives it does not write
 		// yet, with a word, unless they were asked for by name.
 		opts.Context = ctx

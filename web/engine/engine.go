@@ -362,9 +362,9 @@ func Derive(r Request) (*Derivation, error) {
 		text.WriteString("\n")
 	}
 	for _, dv := range res.Derivs {
-		name := check.Partial(res.FuncName, dv.Wrt, dv.Order)
+		name := dv.Label(res.FuncName)
 		d.Derivs = append(d.Derivs, Item{Name: name, Wrt: dv.Wrt, Kind: string(dv.Kind), Text: ast.String(dv.Expr),
-			Shape: shapeText(dv.Shape), LaTeX: render.Partial(res.FuncName, dv.Wrt, dv.Order, lo) + " = " + render.LaTeX(dv.Expr, lo)})
+			Shape: shapeText(dv.Shape), LaTeX: render.DerivLabel(res.FuncName, dv, lo) + " = " + render.LaTeX(dv.Expr, lo)})
 		fmt.Fprintf(&text, "%s = %s\n", name, ast.String(dv.Expr))
 	}
 	d.Text = text.String()
@@ -412,9 +412,14 @@ func LaTeX(r Request) (string, error) {
 // Go returns the Go (gonum) code of `matcalc derive --format go`, in
 // package grad with function F.
 func Go(r Request) (string, error) {
-	_, res, err := derivation(r, false)
+	f, res, err := derivation(r, false)
 	if err != nil {
 		return "", err
+	}
+	// As the CLI: Go output leaves out the tensors and the mixed blocks
+	// it does not write yet.
+	if kept, _, err := derive.WithoutTensors(f.expr, f.info, res, derive.Options{Wrt: f.wrt, Order: f.order, FuncName: f.name}); err == nil && kept != nil {
+		res = kept
 	}
 	b, err := gocode.Generate(res, gocode.Options{Package: "grad", Func: "F"})
 	if err != nil {
@@ -592,7 +597,7 @@ func Check(r Request) (*CheckResult, error) {
 		c.Where = "at the given values"
 	}
 	for _, en := range rep.Entries {
-		row := CheckRow{Name: check.Partial(rep.FuncName, en.Wrt, en.Order), MaxRel: en.MaxErr, OK: en.OK(rep.Tol)}
+		row := CheckRow{Name: en.Label(rep.FuncName), MaxRel: en.MaxErr, OK: en.OK(rep.Tol)}
 		if math.IsInf(row.MaxRel, 0) {
 			row.MaxRel = -1 // JSON has no infinity
 		}
