@@ -16,8 +16,11 @@ fi
 # old OpenBLAS builds; they slow a current one, so unset both for torch only.
 out=$(mktemp -d)
 go test -c -o "$out/torch.test" .
-"$out/torch.test" -test.run '^$' -test.bench . -test.benchtime "${secs}s" -test.count 1 | tee "$out/go.txt"
-env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$py" torch_bench.py "$secs" > "$out/torch.json"
+# Both sides single-threaded, as the issue's table: GOMAXPROCS=1 for Go
+# (gonum's Gemm would use every core), OPENBLAS_NUM_THREADS=1 for PyTorch
+# (torch.set_num_threads(1) leaves OpenBLAS's own threads alone).
+GOMAXPROCS=1 "$out/torch.test" -test.run '^$' -test.bench . -test.benchtime "${secs}s" -test.count 1 | tee "$out/go.txt"
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 "$py" torch_bench.py "$secs" > "$out/torch.json"
 "$py" - "$out/go.txt" "$out/torch.json" <<'PY'
 import json, re, sys
 go = {}
