@@ -164,7 +164,11 @@ func (o *deriveOptions) deriveOne(cmd *cobra.Command, f *formula) ([]byte, error
 			return nil, o.timeoutErr(err)
 		}
 		for _, d := range left {
-			fmt.Fprintf(cmd.ErrOrStderr(), "matcalc: ∂%s/∂%s is a tensor (%v): --format %s leaves it out (text, latex and json give its differential)\n", res.FuncName, d.Wrt, d.Tensor, o.format)
+			hint := "text, latex and json give its differential"
+			if o.format == "go" {
+				hint = fmt.Sprintf("with --wrt %s, Go output writes its directional derivative along an input %s", d.Wrt, d.Dir)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "matcalc: ∂%s/∂%s is a tensor (%v): --format %s leaves it out (%s)\n", res.FuncName, d.Wrt, d.Tensor, o.format, hint)
 		}
 		if kept == nil {
 			return nil, fmt.Errorf("every derivative of %s is a tensor, which --format %s does not write yet: text, latex and json give their differentials", f.funcName, o.format)

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"go/format"
 	"go/token"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -50,6 +51,9 @@ type Options struct {
 // its buffers: after the first call with given sizes it does not allocate.
 func Generate(r *derive.Result, o Options) ([]byte, error) {
 	for _, d := range r.Derivs {
+		if d.Kind == derive.Differential && d.Wrt2 == "" {
+			continue // written as its directional derivative: dir is an input
+		}
 		if err := derive.TensorError(r, d, "Go"); err != nil {
 			return nil, err
 		}
@@ -184,6 +188,17 @@ func newGoGen(r *derive.Result, o Options) (*goGen, error) {
 		typ := goType(v.Shape, false)
 		g.params = append(g.params, goParam{v: v, name: g.pkg.fresh(goIdent(v.Name)), typ: typ})
 	}
+	// A tensor derivative is written as its directional derivative: its
+	// direction (dW, of W's shape) is an input after the variables, and the
+	// result is dF along it, the Jacobian-vector product, or for the
+	// Hessian by a matrix the Hessian-vector product, never the tensor.
+	env := r.Env()
+	for _, d := range r.Derivs {
+		if d.Dir != "" && !slices.ContainsFunc(g.params, func(p goParam) bool { return p.v.Name == d.Dir }) {
+			v := ast.VarInfo{Name: d.Dir, Shape: env[d.Dir]}
+			g.params = append(g.params, goParam{v: v, name: g.pkg.fresh(goIdent(d.Dir)), typ: goType(v.Shape, false)})
+		}
+	}
 	fname := r.FuncName
 	if fname == "" {
 		fname = "s"
@@ -202,6 +217,18 @@ func newGoGen(r *derive.Result, o Options) (*goGen, error) {
 		sym := "∂" + fname + "/∂" + d.Wrt
 		if d.Order == 2 || d.Kind == derive.Hessian {
 			sym = "∂²" + fname + "/∂" + d.Wrt + "²"
+		}
+		if d.Kind == derive.Differential {
+			what := fmt.Sprintf("d%s along %s = %s: the Jacobian-vector product of %s (%v)", fname, d.Dir, ast.String(d.Expr), sym, d.Tensor)
+			if d.Order == 2 {
+				what = fmt.Sprintf("d(∂%s/∂%s) along %s = %s: the Hessian-vector product of %s (%v)", fname, d.Wrt, d.Dir, ast.String(d.Expr), sym, d.Tensor)
+			}
+			g.results = append(g.results, goResult{
+				name: g.pkg.fresh(prefix + goIdent(d.Wrt) + "V"),
+				typ:  goType(d.Shape, false),
+				doc:  what,
+			})
+			continue
 		}
 		g.results = append(g.results, goResult{
 			name: g.pkg.fresh(prefix + goIdent(d.Wrt)),

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -47,6 +48,13 @@ var goCases = []goCase{
 	{name: "generic", src: "uᵀf(Wx+b)", noAllocs: true},
 	{name: "generic_bound", src: "uᵀf(Wx+b) + sum(g(x))", opts: derive.Options{Order: 1}, noAllocs: true, bind: true},
 	{name: "quad", src: "xᵀAx", noAllocs: true},
+	// Tensor derivatives, as directional derivatives along an input dW.
+	{name: "jvp_axb", src: "AXB", opts: derive.Options{Wrt: []string{"X"}}, noAllocs: true},
+	{name: "jvp_layer", src: "σ(Wx + b)", noAllocs: true},
+	{name: "jvp_inv", src: "X⁻¹ + XᵀX", opts: derive.Options{Wrt: []string{"X"}}},
+	{name: "jvp_softmax", src: "softmax(Kq)", opts: derive.Options{Wrt: []string{"K", "q"}}, noAllocs: true},
+	{name: "hvp_lowrank", src: "‖T − UVᵀ‖²", opts: derive.Options{Wrt: []string{"U", "V"}, Order: 2, NoMixed: true}, noAllocs: true},
+	{name: "hvp_softmax", src: "-yᵀlog(softmax(Wx))", opts: derive.Options{Wrt: []string{"W"}, Order: 2}, noAllocs: true},
 	{name: "quad_hessian", src: "xᵀAx", opts: derive.Options{Wrt: []string{"x"}, Order: 2}, noAllocs: true},
 	{name: "logreg_hessian", src: "sum(log(1 + exp(−y ∘ (Xw))))", opts: derive.Options{Wrt: []string{"w"}, Order: 2}, noAllocs: true}, // (Xᵀdiag(v))X as Xᵀ(diag(v)X)
 	{name: "scaled_product", src: "sum(Aᵀdiag(v)B)", opts: derive.Options{Order: 1}, noAllocs: true},
@@ -536,7 +544,7 @@ func TestGoCompileRun(t *testing.T) {
 					want[d] = n + 2
 				}
 			}
-			vals, sizes := eval.Random(r.Vars, want, rng, c.positive)
+			vals, sizes := eval.Random(withDirs(r), want, rng, c.positive)
 			if seed == 0 {
 				first = sizes
 			}
@@ -611,6 +619,19 @@ func TestGoCompileRun(t *testing.T) {
 				}
 				var fd *mat.Dense
 				tol := 1e-6
+				if d.Kind == derive.Differential {
+					// The directional derivative: the tensor of central
+					// differences applied to the direction.
+					if d.Order == 2 {
+						continue // eval of d(∂s/∂X) is the reference; derive's tests check it
+					}
+					fdT, err := eval.CentralDiff(b.fn, env, d.Wrt)
+					if err != nil {
+						t.Fatalf("%s: finite differences by %s: %v", b.c.name, d.Wrt, err)
+					}
+					check("∂/∂"+d.Wrt+" along "+d.Dir+" vs central differences", k+1, along(fdT, env.Vars[d.Dir], sym), tol)
+					continue
+				}
 				if d.Order == 2 {
 					fd, err = eval.CentralDiff2(b.fn, env, d.Wrt)
 					tol = 1e-4
@@ -634,6 +655,40 @@ func TestGoCompileRun(t *testing.T) {
 		t.Errorf("only %d of %d cases compiled", len(cases), len(all))
 	}
 	t.Logf("compiled, vetted and ran %d cases (plain and workspace forms) at 3 points each", len(cases))
+}
+
+// withDirs returns the inputs of r's Go function: its variables, then the
+// directions of its tensor derivatives (dW, of W's shape).
+func withDirs(r *derive.Result) []ast.VarInfo {
+	vars := append([]ast.VarInfo(nil), r.Vars...)
+	env := r.Env()
+	for _, d := range r.Derivs {
+		if d.Dir != "" && !slices.ContainsFunc(vars, func(v ast.VarInfo) bool { return v.Name == d.Dir }) {
+			vars = append(vars, ast.VarInfo{Name: d.Dir, Shape: env[d.Dir]})
+		}
+	}
+	return vars
+}
+
+// along applies the tensor t (rows the function's entries, columns the
+// variable's, row-major) to the direction dir: the directional derivative,
+// in the shape of like.
+func along(t, dir, like *mat.Dense) *mat.Dense {
+	r, c := dir.Dims()
+	flat := make([]float64, 0, r*c)
+	for i := range r {
+		for j := range c {
+			flat = append(flat, dir.At(i, j))
+		}
+	}
+	var v mat.Dense
+	v.Mul(t, mat.NewDense(r*c, 1, flat))
+	lr, lc := like.Dims()
+	out := mat.NewDense(lr, lc, nil)
+	for i := range lr * lc {
+		out.Set(i/lc, i%lc, v.At(i, 0))
+	}
+	return out
 }
 
 func varInfo(r *derive.Result, name string) *ast.VarInfo {
