@@ -141,3 +141,26 @@ func TestNetworkFormula(t *testing.T) {
 		t.Errorf("network(1) = %s", network(1))
 	}
 }
+
+// BenchmarkFourMatrixHessians derives and prints every second derivative
+// of a four-matrix formula (issue 13: milliseconds): the four Hessians by
+// a matrix and the six mixed blocks of ‖AXBY‖², each a differential.
+func BenchmarkFourMatrixHessians(b *testing.B) {
+	e, err := parser.ParseExpr("‖AXBY‖²")
+	if err != nil {
+		b.Fatal(err)
+	}
+	info, err := ast.Infer(e, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		res, err := derive.Derive(e, info, derive.Options{Order: 2})
+		if err != nil || len(res.Derivs) != 10 {
+			b.Fatalf("%v, %d derivatives", err, len(res.Derivs))
+		}
+		for _, d := range res.Derivs {
+			_ = ast.String(d.Expr)
+		}
+	}
+}
