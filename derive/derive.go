@@ -7,6 +7,7 @@ package derive
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -115,6 +116,7 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 	}
 	// A derivative of rank 3 or 4 is given by its differential, in the
 	// direction dW of the variable's shape.
+	dirs := map[string]bool{}
 	for _, w := range wrt {
 		v := info.Var(w)
 		if order == 1 && tensorRank(fs)+tensorRank(v.Shape) > 2 || order == 2 && fs.IsScalar() && tensorRank(v.Shape) == 2 || order == 2 && fs.IsScalar() && len(wrt) > 1 && !opts.NoMixed {
@@ -122,7 +124,7 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 			if _, taken := env[dir]; taken {
 				return nil, fmt.Errorf("the derivative by %s is a tensor, given by its differential in the direction %s, but %s is a variable of the formula", w, dir, dir)
 			}
-			env[dir] = v.Shape
+			env[dir], dirs[dir] = v.Shape, true
 		}
 	}
 	s := simplify.New(env)
@@ -190,6 +192,25 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 			d.Expr, err = differential(x, env, w, d.Dir, shapes, tree)
 		default:
 			return nil, tensorError(e, fs, v, order)
+		}
+		var tm *throughMatrixError
+		if errors.As(err, &tm) && d.Order == 1 || errors.As(err, &tm) && grads[w] != nil {
+			// A Jacobian or Hessian through a matrix that depends on the
+			// vector, which no matrix product writes: its differential,
+			// d(F) or d(∂s/∂x) along dx, the Jacobian- or Hessian-vector
+			// product, instead.
+			d.Kind, d.Dir = Differential, DirName(w)
+			if _, taken := env[d.Dir]; taken && !dirs[d.Dir] {
+				return nil, err
+			}
+			env[d.Dir], dirs[d.Dir] = v.Shape, true
+			if order == 1 {
+				d.Shape = fs
+				d.Expr, err = differential(x, env, w, d.Dir, shapes, nil)
+			} else {
+				d.Shape = v.Shape
+				d.Expr, err = differential(s.Simplify(grads[w]), env, w, d.Dir, shapes, nil)
+			}
 		}
 		if err != nil {
 			return nil, err

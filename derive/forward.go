@@ -75,11 +75,18 @@ func (f *forward) tensor(e ast.Expr) ast.Expr {
 		if f.stuck != nil && f.stuck != e {
 			through = fmt.Sprintf("; its Jacobian through %s (%v) needs a sum over three indices that no matrix product writes", ast.String(f.stuck), f.shape(f.stuck))
 		}
-		f.err = fmt.Errorf("∂(%s)/∂%s is a third-order tensor: %s (%v) is a matrix that depends on the vector %s%s (not supported yet)",
-			ast.String(e), f.v, ast.String(e), f.shape(e), f.v, through)
+		f.err = &throughMatrixError{fmt.Sprintf("∂(%s)/∂%s is a third-order tensor: %s (%v) is a matrix that depends on the vector %s%s (not supported yet)",
+			ast.String(e), f.v, ast.String(e), f.shape(e), f.v, through)}
 	}
 	return nil
 }
+
+// A throughMatrixError is a Jacobian by a vector whose path goes through a
+// matrix that depends on the vector, in a way no matrix product writes:
+// Derive then gives the derivative by its differential instead.
+type throughMatrixError struct{ msg string }
+
+func (e *throughMatrixError) Error() string { return e.msg }
 
 // plus adds two optional terms.
 func plus(a, b ast.Expr) ast.Expr {
