@@ -514,12 +514,15 @@ func latex(t *testing.T, c *testCase, p *prepared) (out []string) {
 	out = append(out, render.LaTeXResult(p.res, o))
 	o.Plain = true
 	out = append(out, render.LaTeXResult(p.res, o))
-	if c.order == 1 && (p.res.FuncShape.IsScalar() || p.res.FuncShape.IsVector()) {
+	if c.order == 1 && (p.res.FuncShape.IsScalar() || p.res.FuncShape.IsVector()) || c.order == 2 && p.res.FuncShape.IsScalar() {
 		ds, err := derive.Steps(p.expr, p.info, p.res)
 		if err != nil {
 			t.Errorf("%s\n%v\nrepro: %s", c, err, strings.Replace(c.repro("derive"), " -- ", " --steps -- ", 1))
 			return out
 		}
+		// A derivative --steps explains by a differential: the
+		// differential, evaluated entry by entry, is the derivative.
+		checkStepsDifferentials(t, c, p, ds)
 		// A derivative --steps cannot explain comes with its result and a
 		// note that says so, and no steps.
 		unexplained := false
@@ -545,6 +548,62 @@ func latex(t *testing.T, c *testCase, p *prepared) (out []string) {
 
 // checkNumbers compares every derivative with central finite differences at
 // 3 random points, and the shared form with the NoShare one.
+// checkStepsDifferentials checks each differential that --steps reads a
+// derivative from: dF along dx, at the unit directions, must give the
+// derivative's entries (row-major, as eval.Differential lays them out).
+func checkStepsDifferentials(t *testing.T, c *testCase, p *prepared, ds []derive.Derivation) {
+	t.Helper()
+	env := p.point(c, rand.New(rand.NewPCG(3, 0x6d6174)))
+	if env == nil {
+		return
+	}
+	for _, dv := range ds {
+		if dv.Differential == nil {
+			continue
+		}
+		d := dv.Deriv
+		if p.info.Var(d.By()).Symmetric || p.info.Var(d.Wrt).Symmetric {
+			continue // the derivative by a symmetric matrix is the symmetric part
+		}
+		fs := p.res.FuncShape
+		if d.Order == 2 {
+			fs = p.info.Var(d.Wrt).Shape
+		}
+		got, err := eval.Differential(dv.Differential, env, dv.Dir, d.By(), fs)
+		if err != nil {
+			t.Errorf("%s\n--steps: the differential %s: %v", c, ast.String(dv.Differential), err)
+			continue
+		}
+		want, err := check.Symbolic(p.res, d, env)
+		if err != nil {
+			t.Errorf("%s\n%v", c, err)
+			continue
+		}
+		g, w := got.RawMatrix(), want.RawMatrix()
+		if len(g.Data) != len(w.Data) {
+			t.Errorf("%s\n--steps: the differential %s has %d entries, %s %d", c, ast.String(dv.Differential), len(g.Data), d.Label(p.res.FuncName), len(w.Data))
+			continue
+		}
+		a := mat.NewDense(1, len(g.Data), dense(got))
+		b := mat.NewDense(1, len(w.Data), dense(want))
+		if e := eval.RelErr(a, b); !(e <= 1e-9) {
+			t.Errorf("%s\n--steps reads %s from d = %s, which gives %v, not %v", c, d.Label(p.res.FuncName), ast.String(dv.Differential), mat.Formatted(a), mat.Formatted(b))
+		}
+	}
+}
+
+// dense returns m's entries, row-major.
+func dense(m *mat.Dense) []float64 {
+	r, c := m.Dims()
+	out := make([]float64, 0, r*c)
+	for i := range r {
+		for j := range c {
+			out = append(out, m.At(i, j))
+		}
+	}
+	return out
+}
+
 // checkMeans checks that the case means the formula other, as a reader of
 // lecture notes would (x·y means xᵀy): the same variables with the same
 // shapes, and the same value at random points.

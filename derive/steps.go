@@ -3,6 +3,7 @@ package derive
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/matcalc/matcalc/ast"
@@ -21,6 +22,14 @@ type Derivation struct {
 	Result   ast.Expr // the derivative as Derive gives it (with Result's Defs)
 	Expanded ast.Expr // the derivative over the input variables only
 	Note     string   // e.g. "δ is reused by ∂s/∂W"
+	// Deriv is the derivative explained (its order, its second variable).
+	Deriv Deriv
+	// Differential, where no chain of Jacobians explains the derivative,
+	// is the differential it is read from: linear in the direction Dir
+	// (dx), of the function (order 1) or of the gradient Of (order 2).
+	Differential ast.Expr
+	Dir          string
+	Of           ast.Expr
 }
 
 // A Branch is the chain rule along one path from the function to one
@@ -92,7 +101,12 @@ func Steps(e ast.Expr, info *ast.Info, res *Result) ([]Derivation, error) {
 	var out []Derivation
 	for _, d := range res.Derivs {
 		if d.Order != 1 {
-			return nil, fmt.Errorf("--steps explains first derivatives; leave out --order 2")
+			dv, err := st.byDifferential(d, "")
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, dv)
+			continue
 		}
 		if d.Kind == Differential {
 			out = append(out, Derivation{Wrt: d.Wrt, Result: d.Expr, Sum: d.Expr, Expanded: res.Expand(d.Expr),
@@ -101,18 +115,66 @@ func Steps(e ast.Expr, info *ast.Info, res *Result) ([]Derivation, error) {
 			continue
 		}
 		dv, err := st.derivation(d)
+		dv.Deriv = d
 		var ns *noStepsError
 		if errors.As(err, &ns) {
-			// Derive computed the derivative; only its explanation is
-			// missing: show the result with the reason.
-			dv = Derivation{Wrt: d.Wrt, Result: d.Expr, Sum: d.Expr, Expanded: res.Expand(d.Expr),
-				Note: "no step-by-step explanation for this one yet: " + ns.msg}
+			// No chain of Jacobians writes it: explain it by its
+			// differential, which forward mode computes for any path.
+			if dv, err = st.byDifferential(d, ns.msg); err != nil {
+				dv = Derivation{Wrt: d.Wrt, Result: d.Expr, Sum: d.Expr, Expanded: res.Expand(d.Expr), Deriv: d,
+					Note: "no step-by-step explanation for this one yet: " + ns.msg}
+			}
 		} else if err != nil {
 			return nil, err
 		}
 		out = append(out, dv)
 	}
 	return out, nil
+}
+
+// byDifferential explains d by a differential: of the function for a first
+// derivative (why says why no chain of Jacobians does), of the gradient
+// for a second one: dF along dx is linear in dx, and its coefficient is the
+// derivative.
+func (st *stepper) byDifferential(d Deriv, why string) (Derivation, error) {
+	res := st.res
+	by := d.By()
+	env := maps.Clone(st.env)
+	dir := DirName(by)
+	if _, taken := env[dir]; taken {
+		return Derivation{}, fmt.Errorf("--steps: %s is a variable", dir)
+	}
+	env[dir] = env[by]
+	shapes := ast.NewChecker(env)
+	s := simplify.New(env)
+	of := st.e
+	if d.Order == 2 {
+		g, err := gradients(st.e, env, []string{d.Wrt})
+		if err != nil {
+			return Derivation{}, err
+		}
+		of = s.Simplify(g[d.Wrt])
+	}
+	dF, err := differential(of, env, by, dir, shapes, nil)
+	if err != nil {
+		return Derivation{}, err
+	}
+	if dF == nil {
+		dF = ast.Num(0)
+	}
+	dF = s.Simplify(dF)
+	label := d.Label(st.fn)
+	var note string
+	switch {
+	case d.Order == 2:
+		note = fmt.Sprintf("%s is the derivative of the gradient ∂%s/∂%s = %s by %s: its differential d(∂%s/∂%s) = %s is linear in %s, and its coefficient is %s",
+			label, st.fn, d.Wrt, ast.String(of), by, st.fn, d.Wrt, ast.String(dF), dir, label)
+	default:
+		note = fmt.Sprintf("no chain of Jacobians writes this one (%s); by the differential instead: d%s = %s is linear in %s, and its coefficient is %s",
+			why, st.fn, ast.String(dF), dir, label)
+	}
+	return Derivation{Wrt: d.Wrt, Result: d.Expr, Sum: d.Expr, Expanded: res.Expand(d.Expr), Deriv: d,
+		Note: note, Differential: dF, Dir: dir, Of: of}, nil
 }
 
 // A noStepsError says that a derivative, which Derive computed, has no

@@ -69,7 +69,11 @@ func StepsText(ds []derive.Derivation, res *derive.Result) string {
 	var b strings.Builder
 	fn := res.FuncName
 	for _, d := range ds {
-		fmt.Fprintf(&b, "%s, step by step\n", partialText(fn, d.Wrt))
+		label := partialText(fn, d.Wrt)
+		if d.Deriv.Wrt != "" {
+			label = d.Deriv.Label(fn)
+		}
+		fmt.Fprintf(&b, "%s, step by step\n", label)
 		if d.Note != "" {
 			fmt.Fprintf(&b, "  %s\n", d.Note)
 		}
@@ -120,8 +124,19 @@ func StepsText(ds []derive.Derivation, res *derive.Result) string {
 				fmt.Fprintf(&b, "  through %s (%v): %s = %s   %s\n", f.By, f.Shape, partialText(fn, f.By), ast.String(f.Expr), f.Rule)
 			}
 		}
-		if dd := derivByWrt(res, d.Wrt); dd != nil && dd.Kind == derive.Differential {
+		switch dd := d.Deriv; {
+		case dd.Kind == derive.Differential && dd.Order == 2:
+			fmt.Fprintf(&b, "  d(%s) = %s\n\n", partialText(fn, dd.Wrt), ast.String(d.Result))
+			continue
+		case dd.Kind == derive.Differential:
 			fmt.Fprintf(&b, "  d%s = %s\n\n", fn, ast.String(d.Result))
+			continue
+		case dd.Order == 2:
+			fmt.Fprintf(&b, "  %s = %s", dd.Label(fn), ast.String(d.Result))
+			if !ast.Equal(d.Expanded, d.Result) {
+				fmt.Fprintf(&b, " = %s", ast.String(d.Expanded))
+			}
+			b.WriteString("\n\n")
 			continue
 		}
 		v := res.Env()[d.Wrt]
@@ -225,14 +240,4 @@ func StepsLaTeXBlocks(ds []derive.Derivation, res *derive.Result, o LaTeXOptions
 		blocks = append(blocks, LaTeXSteps(steps, o))
 	}
 	return blocks
-}
-
-// derivByWrt returns the derivative of res by wrt, or nil.
-func derivByWrt(res *derive.Result, wrt string) *derive.Deriv {
-	for i := range res.Derivs {
-		if res.Derivs[i].Wrt == wrt {
-			return &res.Derivs[i]
-		}
-	}
-	return nil
 }
