@@ -40,6 +40,8 @@ type Options struct {
 	Funcs map[string]string
 	// Context, when set, bounds the derivation (derive.Options.Context).
 	Context context.Context
+	// Block, x and b, checks the mixed block ∂²s/∂x∂b alone.
+	Block []string
 }
 
 // DefaultBindings are the built-ins given, in order of first appearance, to
@@ -109,7 +111,7 @@ func Run(e ast.Expr, info *ast.Info, o Options) (*Report, error) {
 	if !(o.Tol > 0) {
 		return nil, fmt.Errorf("the tolerance must be positive, not %g", o.Tol)
 	}
-	res, err := derive.Derive(e, info, derive.Options{Wrt: o.Wrt, Order: o.Order, NoShare: true, FuncName: o.FuncName, Context: o.Context})
+	res, err := derive.Derive(e, info, derive.Options{Wrt: o.Wrt, Order: o.Order, NoShare: true, FuncName: o.FuncName, Context: o.Context, Block: o.Block})
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,10 @@ type Options struct {
 	FuncName string
 	// NoShare leaves shared subexpressions inline.
 	NoShare bool
+	// Block, when it names two variables x and b, asks for the mixed
+	// block ∂²s/∂x∂b of the second derivative alone (Wrt and Order are
+	// then x, b and 2).
+	Block []string
 	// NoMixed leaves out the mixed blocks ∂²s/∂x∂b of --order 2, which
 	// are otherwise given for every pair of variables.
 	NoMixed bool
@@ -55,6 +59,9 @@ func DeriveContext(ctx context.Context, e ast.Expr, info *ast.Info, opts Options
 // Derive returns the derivatives of e, whose shapes info gives (from
 // ast.Infer), as opts asks.
 func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
+	if len(opts.Block) > 0 {
+		return deriveBlock(e, info, opts)
+	}
 	if ctx := opts.Context; ctx != nil {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -259,6 +266,35 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 		share(res, info, env)
 	}
 	res.Defs = append(user, res.Defs...)
+	return res, nil
+}
+
+// deriveBlock derives the one mixed block that opts.Block names.
+func deriveBlock(e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
+	b := opts.Block
+	if len(b) != 2 || b[0] == b[1] {
+		return nil, fmt.Errorf("a mixed block names two different variables, as in x,b for ∂²s/∂x∂b")
+	}
+	noShare := opts.NoShare
+	opts.Block, opts.Wrt, opts.Order, opts.NoMixed, opts.NoShare = nil, b, 2, false, true
+	res, err := Derive(e, info, opts)
+	if err != nil {
+		return nil, err
+	}
+	var keep []Deriv
+	for _, d := range res.Derivs {
+		if d.Wrt == b[0] && d.Wrt2 == b[1] {
+			keep = append(keep, d)
+		}
+	}
+	if len(keep) != 1 {
+		return nil, fmt.Errorf("no mixed block ∂²%s/∂%s∂%s: --order 2 needs a scalar function", res.FuncName, b[0], b[1])
+	}
+	res.Derivs = keep
+	res.Defs = UsedDefs(res.Defs, res.Func, keep[0].Expr)
+	if !noShare {
+		share(res, info, res.Env())
+	}
 	return res, nil
 }
 

@@ -10,6 +10,7 @@ import (
 type checkOptions struct {
 	common
 	wrt    []string
+	block  []string
 	order  int
 	file   string
 	seed   uint64
@@ -44,6 +45,7 @@ evaluated as built-ins: choose which with --fun, else f=tanh, g=sin, h=σ,
 	fl := cmd.Flags()
 	fl.StringSliceVar(&o.wrt, "wrt", nil, "variables to check (default: every variable)")
 	fl.IntVar(&o.order, "order", 1, "1 for first derivatives, 2 for Hessians")
+	fl.StringSliceVar(&o.block, "block", nil, "check one mixed block of the second derivative: x,b for ∂²s/∂x∂b")
 	fl.StringVarP(&o.file, "file", "f", "", "check the request of a formula file (.mc)")
 	fl.Uint64Var(&o.seed, "seed", 1, "seed of the random points")
 	fl.IntVar(&o.trials, "trials", 3, "number of random points")
@@ -72,6 +74,12 @@ func (o *checkOptions) run(cmd *cobra.Command, args []string) error {
 			order = 2
 		}
 		opts := check.Options{Wrt: f.wrt, Order: order, FuncName: f.funcName, Trials: o.trials, Seed: o.seed, Tol: o.tol, Funcs: f.funcs}
+		if len(o.block) > 0 {
+			if opts.Block, err = canonicalWrt(o.block); err != nil {
+				return err
+			}
+			opts.Order = 2
+		}
 		if f.vals != nil {
 			if opts.At, err = f.env(); err != nil {
 				return err

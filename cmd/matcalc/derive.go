@@ -19,6 +19,7 @@ import (
 type deriveOptions struct {
 	common
 	wrt        []string
+	block      []string
 	order      int
 	steps      bool
 	format     string
@@ -61,6 +62,7 @@ layout; --order 2 gives the Hessian of a scalar by a vector.`,
 	fl := cmd.Flags()
 	fl.StringSliceVar(&o.wrt, "wrt", nil, "variables to differentiate by, in order (default: every variable)")
 	fl.IntVar(&o.order, "order", 0, "1 for first derivatives, 2 for the Hessian (default 1)")
+	fl.StringSliceVar(&o.block, "block", nil, "one mixed block of the second derivative: x,b for ∂²s/∂x∂b")
 	fl.BoolVar(&o.steps, "steps", false, "show the derivation: each Jacobian of the chain, their product, the rewrites")
 	fl.StringVar(&o.format, "format", "text", "output format: text, latex, go, numpy, torch or json")
 	fl.StringVarP(&o.output, "output", "o", "", "write to this file (atomically) instead of stdout")
@@ -145,6 +147,13 @@ func (o *deriveOptions) deriveOne(cmd *cobra.Command, f *formula) ([]byte, error
 	ctx, cancel := o.context(cmd)
 	defer cancel()
 	opts := derive.Options{Wrt: f.wrt, Order: order, FuncName: f.funcName, Names: f.names}
+	if len(o.block) > 0 {
+		block, err := canonicalWrt(o.block)
+		if err != nil {
+			return nil, err
+		}
+		opts.Block = block
+	}
 	code := o.format == "go" || o.format == "numpy" || o.format == "torch"
 	if code && order == 2 && len(f.wrt) != 1 {
 		// Code output writes the Hessian's diagonal blocks only.
