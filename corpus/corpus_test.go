@@ -443,6 +443,7 @@ func TestFormulas(t *testing.T) {
 				texOwner = append(texOwner, c.String())
 			}
 			checkNumbers(t, c, p, &st)
+			checkKronecker(t, c, p)
 		})
 	}
 	t.Logf("%d formulas, %d derivatives, each at 3 points (%d evaluations); worst rel. error %.2g (%s)",
@@ -588,6 +589,122 @@ func checkStepsDifferentials(t *testing.T, c *testCase, p *prepared, ds []derive
 		b := mat.NewDense(1, len(w.Data), dense(want))
 		if e := eval.RelErr(a, b); !(e <= 1e-9) {
 			t.Errorf("%s\n--steps reads %s from d = %s, which gives %v, not %v", c, d.Label(p.res.FuncName), ast.String(dv.Differential), mat.Formatted(a), mat.Formatted(b))
+		}
+	}
+}
+
+// checkKronecker checks every vec/Kronecker form derive gives (see
+// derive.Kronecker) against the tensor, evaluated entry by entry: Σ ±c
+// diag(vec(v)) (Rᵀ ⊗ L) K, built from the evaluated pieces, must be the
+// tensor with both indices in column-major vec order.
+func checkKronecker(t *testing.T, c *testCase, p *prepared) {
+	t.Helper()
+	env := p.point(c, rand.New(rand.NewPCG(4, 0x6d6174)))
+	if env == nil {
+		return
+	}
+	renv := p.res.Env()
+	for _, d := range p.res.Derivs {
+		terms, ok := derive.Kronecker(d, renv)
+		if !ok {
+			continue
+		}
+		tensor, err := check.Symbolic(p.res, d, env)
+		if err != nil {
+			t.Errorf("%s\n%v", c, err)
+			continue
+		}
+		x := env.Vars[d.By()]
+		xr, xc := x.Dims()
+		var fr, fc int
+		if d.Order == 2 {
+			fr, fc = env.Vars[d.Wrt].Dims()
+		} else {
+			f, err := eval.EvalAs(p.res.Expand(p.res.Func), env, p.res.FuncShape)
+			if err != nil {
+				t.Fatalf("%s\n%v", c, err)
+			}
+			fr, fc = f.Dims()
+		}
+		val := func(e ast.Expr) *mat.Dense {
+			v, err := eval.Eval(p.res.Expand(e), env)
+			if err != nil {
+				t.Fatalf("%s\nthe Kronecker form's %s: %v", c, ast.String(e), err)
+			}
+			return v
+		}
+		eye := func(n int) *mat.Dense {
+			m := mat.NewDense(n, n, nil)
+			for i := range n {
+				m.Set(i, i, 1)
+			}
+			return m
+		}
+		sum := mat.NewDense(fr*fc, xr*xc, nil)
+		for _, tm := range terms {
+			lr, rc := xr, xc // dX, or dXᵀ with Commute
+			if tm.Commute {
+				lr, rc = xc, xr
+			}
+			L, R := eye(lr), eye(rc)
+			if tm.Left != nil {
+				L = val(tm.Left)
+			}
+			if tm.Right != nil {
+				R = val(tm.Right)
+			}
+			var k mat.Dense
+			k.Kronecker(R.T(), L)
+			if tm.Commute {
+				K := mat.NewDense(xr*xc, xr*xc, nil)
+				for i := range xr {
+					for j := range xc {
+						K.Set(i*xc+j, j*xr+i, 1)
+					}
+				}
+				var kk mat.Dense
+				kk.Mul(&k, K)
+				k = kk
+			}
+			if tm.Diag != nil {
+				v := val(tm.Diag)
+				vr, vc := v.Dims()
+				D := mat.NewDense(vr*vc, vr*vc, nil)
+				for b := range vc {
+					for a := range vr {
+						D.Set(b*vr+a, b*vr+a, v.At(a, b))
+					}
+				}
+				var dk mat.Dense
+				dk.Mul(D, &k)
+				k = dk
+			}
+			scale := 1.0
+			if tm.Coef != nil {
+				scale = val(tm.Coef).At(0, 0)
+			}
+			if tm.Neg {
+				scale = -scale
+			}
+			k.Scale(scale, &k)
+			if r, cc := k.Dims(); r != fr*fc || cc != xr*xc {
+				t.Errorf("%s\nthe Kronecker form %s is %d×%d, the tensor %d×%d", c, derive.KroneckerString(terms, renv), r, cc, fr*fc, xr*xc)
+				return
+			}
+			sum.Add(sum, &k)
+		}
+		ref := mat.NewDense(fr*fc, xr*xc, nil)
+		for a := range fr {
+			for b := range fc {
+				for i := range xr {
+					for j := range xc {
+						ref.Set(b*fr+a, j*xr+i, tensor.At(a*fc+b, i*xc+j))
+					}
+				}
+			}
+		}
+		if e := eval.RelErr(sum, ref); !(e <= 1e-9) {
+			t.Errorf("%s\nthe Kronecker form %s of %s differs from the tensor (rel. error %.2g)", c, derive.KroneckerString(terms, renv), d.Label(p.res.FuncName), e)
 		}
 	}
 }

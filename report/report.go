@@ -44,6 +44,16 @@ func DifferentialLabel(fn string, d derive.Deriv) string {
 	return "d" + fn
 }
 
+// VecLabel names the vec/Kronecker form of a tensor derivative:
+// ∂vec(s)/∂vec(X)ᵀ, or ∂vec(∂s/∂X)/∂vec(X)ᵀ for the Hessian by a matrix.
+func VecLabel(fn string, d derive.Deriv) string {
+	of := fn
+	if d.Order == 2 {
+		of = Partial(fn, d.Wrt, 1)
+	}
+	return "∂vec(" + of + ")/∂vec(" + d.By() + ")ᵀ"
+}
+
 // Partial writes ∂s/∂x, or ∂²s/∂x² for a second derivative.
 func Partial(fn, wrt string, order int) string {
 	if order == 2 {
@@ -130,6 +140,9 @@ func Text(res *derive.Result, o Options) (string, error) {
 	for _, d := range res.Derivs {
 		if d.Kind == derive.Differential {
 			fmt.Fprintf(&b, "%s = %s   (%s, %v)\n", DifferentialLabel(res.FuncName, d), ast.String(d.Expr), d.Label(res.FuncName), d.Tensor)
+			if k, ok := derive.Kronecker(d, res.Env()); ok {
+				fmt.Fprintf(&b, "  %s = %s\n", VecLabel(res.FuncName, d), derive.KroneckerString(k, res.Env()))
+			}
 			tensors = true
 			continue
 		}
@@ -265,6 +278,7 @@ type derivJSON struct {
 	Value any    `json:"value,omitempty"`
 	// A differential's direction (dW) and the tensor's dimensions.
 	Direction string `json:"direction,omitempty"`
+	Kronecker string `json:"kronecker,omitempty"` // ∂vec(F)/∂vec(X)ᵀ, where one exists
 	Tensor    []any  `json:"tensor,omitempty"`
 }
 
@@ -303,6 +317,9 @@ func JSON(res *derive.Result, o Options) ([]byte, error) {
 		}
 		if d.Kind == derive.Differential {
 			dj.Direction = d.Dir
+			if k, ok := derive.Kronecker(d, res.Env()); ok {
+				dj.Kronecker = derive.KroneckerString(k, res.Env())
+			}
 			dj.Tensor = tensorJSON(d.Tensor)
 		}
 		derivs = append(derivs, dj)
