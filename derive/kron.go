@@ -220,3 +220,82 @@ func paren(e ast.Expr) string {
 	}
 	return "(" + s + ")"
 }
+
+// IndexString writes the Kronecker form's terms in index notation, the
+// function's indices i, j first, the variable's k, l: ∂Fᵢⱼ/∂Xₖₗ = AᵢₖBₗⱼ
+// for d(AXB) = A dX B. An index runs over a dimension of size 1 only
+// where the shape says so, and is then left out (a vector has one index).
+func IndexString(terms []KronTerm, fs, xs ast.Shape, env map[string]ast.Shape) string {
+	fi, fj := "ᵢ", "ⱼ"
+	xk, xl := "ₖ", "ₗ"
+	if fs.Cols.N == 1 {
+		fj = ""
+	}
+	if fs.Rows.N == 1 && fs.Cols.N == 1 {
+		fi = ""
+	}
+	if xs.Cols.N == 1 {
+		xl = ""
+	}
+	sub := func(e ast.Expr, a, b string) string {
+		s, err := ast.ShapeOf(e, env)
+		name := paren(e)
+		if strings.ContainsAny(name, " ") || !isSimple(e) {
+			name = "(" + ast.String(e) + ")"
+		}
+		if err == nil {
+			if s.Rows.N == 1 {
+				a = ""
+			}
+			if s.Cols.N == 1 {
+				b = ""
+			}
+		}
+		return name + a + b
+	}
+	delta := func(a, b string) string {
+		if a == "" || b == "" {
+			return ""
+		}
+		return "δ" + a + b
+	}
+	var out strings.Builder
+	for i, t := range terms {
+		switch {
+		case i == 0 && t.Neg:
+			out.WriteString("−")
+		case i > 0 && t.Neg:
+			out.WriteString(" − ")
+		case i > 0:
+			out.WriteString(" + ")
+		}
+		if t.Coef != nil {
+			out.WriteString(paren(t.Coef))
+		}
+		if t.Diag != nil {
+			out.WriteString(sub(t.Diag, fi, fj))
+		}
+		// L dX R: L's rows are F's rows, its columns X's rows (k), or with
+		// dXᵀ X's columns (l); R likewise on the other side.
+		lk, rl := xk, xl
+		if t.Commute {
+			lk, rl = xl, xk
+		}
+		if t.Left != nil {
+			out.WriteString(sub(t.Left, fi, lk))
+		} else {
+			out.WriteString(delta(fi, lk))
+		}
+		if t.Right != nil {
+			out.WriteString(sub(t.Right, rl, fj))
+		} else {
+			out.WriteString(delta(rl, fj))
+		}
+	}
+	return out.String()
+}
+
+func isSimple(e ast.Expr) bool {
+	_, ok := e.(*ast.Ident)
+	return ok
+}

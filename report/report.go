@@ -54,6 +54,26 @@ func VecLabel(fn string, d derive.Deriv) string {
 	return "∂vec(" + of + ")/∂vec(" + d.By() + ")ᵀ"
 }
 
+// IndexLabel names the index view of a tensor derivative: ∂sᵢⱼ/∂Xₖₗ,
+// with the indices that the shapes have.
+func IndexLabel(fn string, d derive.Deriv, env map[string]ast.Shape) string {
+	of := fn
+	if d.Order == 2 {
+		of = "(" + Partial(fn, d.Wrt, 1) + ")"
+	}
+	fi, fj, xk, xl := "ᵢ", "ⱼ", "ₖ", "ₗ"
+	if d.Shape.Cols.N == 1 {
+		fj = ""
+	}
+	if d.Shape.Rows.N == 1 && d.Shape.Cols.N == 1 {
+		fi = ""
+	}
+	if env[d.By()].Cols.N == 1 {
+		xl = ""
+	}
+	return "∂" + of + fi + fj + "/∂" + d.By() + xk + xl
+}
+
 // Partial writes ∂s/∂x, or ∂²s/∂x² for a second derivative.
 func Partial(fn, wrt string, order int) string {
 	if order == 2 {
@@ -141,7 +161,9 @@ func Text(res *derive.Result, o Options) (string, error) {
 		if d.Kind == derive.Differential {
 			fmt.Fprintf(&b, "%s = %s   (%s, %v)\n", DifferentialLabel(res.FuncName, d), ast.String(d.Expr), d.Label(res.FuncName), d.Tensor)
 			if k, ok := derive.Kronecker(d, res.Env()); ok {
-				fmt.Fprintf(&b, "  %s = %s\n", VecLabel(res.FuncName, d), derive.KroneckerString(k, res.Env()))
+				env := res.Env()
+				fmt.Fprintf(&b, "  %s = %s\n", VecLabel(res.FuncName, d), derive.KroneckerString(k, env))
+				fmt.Fprintf(&b, "  %s = %s\n", IndexLabel(res.FuncName, d, env), derive.IndexString(k, d.Shape, env[d.By()], env))
 			}
 			tensors = true
 			continue
@@ -279,6 +301,7 @@ type derivJSON struct {
 	// A differential's direction (dW) and the tensor's dimensions.
 	Direction string `json:"direction,omitempty"`
 	Kronecker string `json:"kronecker,omitempty"` // ∂vec(F)/∂vec(X)ᵀ, where one exists
+	Index     string `json:"index,omitempty"`     // ∂Fᵢⱼ/∂Xₖₗ in index notation, likewise
 	Tensor    []any  `json:"tensor,omitempty"`
 }
 
@@ -319,6 +342,7 @@ func JSON(res *derive.Result, o Options) ([]byte, error) {
 			dj.Direction = d.Dir
 			if k, ok := derive.Kronecker(d, res.Env()); ok {
 				dj.Kronecker = derive.KroneckerString(k, res.Env())
+				dj.Index = derive.IndexString(k, d.Shape, res.Env()[d.By()], res.Env())
 			}
 			dj.Tensor = tensorJSON(d.Tensor)
 		}
