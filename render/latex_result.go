@@ -6,6 +6,7 @@ import (
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/derive"
+	"github.com/matcalc/matcalc/simplify"
 )
 
 // resultOptions returns o with the shapes of r's variables, definitions and
@@ -64,10 +65,118 @@ func LaTeXResult(r *derive.Result, o LaTeXOptions) string {
 			}
 		}
 	}
+	env := r.Env()
 	for _, d := range r.Derivs {
 		lines = append(lines, DerivLabel(fn, d, o)+" &= "+LaTeX(d.Expr, o))
+		if terms, ok := derive.Kronecker(d, env); ok {
+			lines = append(lines, kroneckerLaTeX(fn, d, terms, env, o)...)
+		}
 	}
 	return aligned(lines)
+}
+
+// kroneckerLaTeX writes the vec/Kronecker and index views of a tensor
+// derivative (derive.Kronecker) as two lines of the aligned block.
+func kroneckerLaTeX(fn string, d derive.Deriv, terms []derive.KronTerm, env map[string]ast.Shape, o LaTeXOptions) []string {
+	of := Name(fn, o)
+	if d.Order == 2 {
+		of = Partial(fn, d.Wrt, 1, o)
+	}
+	x := Name(d.By(), o)
+	group := func(e ast.Expr) string {
+		if t, ok := e.(*ast.Transpose); ok {
+			e = t.X
+			if _, ok := e.(*ast.Ident); ok {
+				return LaTeX(t, o)
+			}
+			e = t
+		}
+		if _, ok := e.(*ast.Ident); ok {
+			return LaTeX(e, o)
+		}
+		return `\left(` + LaTeX(e, o) + `\right)`
+	}
+	xs := env[d.By()]
+	fi, fj, xk, xl := "i", "j", "k", "l"
+	if d.Shape.Cols.N == 1 {
+		fj = ""
+	}
+	if d.Shape.IsScalar() {
+		fi = ""
+	}
+	if xs.Cols.N == 1 {
+		xl = ""
+	}
+	sub := func(e ast.Expr, a, b string) string {
+		if s, err := ast.ShapeOf(e, env); err == nil {
+			if s.Rows.N == 1 {
+				a = ""
+			}
+			if s.Cols.N == 1 {
+				b = ""
+			}
+		}
+		return "{" + group(e) + "}_{" + a + b + "}"
+	}
+	var vec, idx strings.Builder
+	for i, t := range terms {
+		sign := ""
+		switch {
+		case i == 0 && t.Neg:
+			sign = "-"
+		case i > 0 && t.Neg:
+			sign = " - "
+		case i > 0:
+			sign = " + "
+		}
+		vec.WriteString(sign)
+		idx.WriteString(sign)
+		if t.Coef != nil {
+			vec.WriteString(group(t.Coef))
+			idx.WriteString(group(t.Coef))
+		}
+		if t.Diag != nil {
+			vec.WriteString(`\operatorname{diag}(\operatorname{vec}(` + LaTeX(t.Diag, o) + `))`)
+			idx.WriteString(sub(t.Diag, fi, fj))
+		}
+		r, l := "I", "I"
+		if t.Right != nil {
+			r = group(simplify.Simplify(ast.T(t.Right), env))
+		}
+		if t.Left != nil {
+			l = group(t.Left)
+		}
+		if t.Right != nil || t.Left != nil || t.Diag == nil && t.Coef == nil {
+			vec.WriteString(`\left(` + r + ` \otimes ` + l + `\right)`)
+		}
+		if t.Commute {
+			vec.WriteString("K")
+		}
+		lk, rl := xk, xl
+		if t.Commute {
+			lk, rl = xl, xk
+		}
+		delta := func(a, b string) string {
+			if a == "" || b == "" {
+				return ""
+			}
+			return `\delta_{` + a + b + `}`
+		}
+		if t.Left != nil {
+			idx.WriteString(sub(t.Left, fi, lk))
+		} else {
+			idx.WriteString(delta(fi, lk))
+		}
+		if t.Right != nil {
+			idx.WriteString(sub(t.Right, rl, fj))
+		} else {
+			idx.WriteString(delta(rl, fj))
+		}
+	}
+	return []string{
+		`\frac{\partial \operatorname{vec}(` + of + `)}{\partial \operatorname{vec}(` + x + `)^\top} &= ` + vec.String(),
+		`\frac{\partial (` + of + `)_{` + fi + fj + `}}{\partial {` + x + `}_{` + xk + xl + `}} &= ` + idx.String(),
+	}
 }
 
 func aligned(lines []string) string {
