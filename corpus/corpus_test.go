@@ -706,6 +706,57 @@ func checkKronecker(t *testing.T, c *testCase, p *prepared) {
 		if e := eval.RelErr(sum, ref); !(e <= 1e-9) {
 			t.Errorf("%s\nthe Kronecker form %s of %s differs from the tensor (rel. error %.2g)", c, derive.KroneckerString(terms, renv), d.Label(p.res.FuncName), e)
 		}
+		// The index view, entry by entry: Σ ±c vᵢⱼ Lᵢₖ Rₗⱼ, or Lᵢₗ Rₖⱼ with
+		// dXᵀ, an identity where L or R is absent.
+		idx := mat.NewDense(fr*fc, xr*xc, nil)
+		for _, tm := range terms {
+			var L, R, V *mat.Dense
+			if tm.Left != nil {
+				L = val(tm.Left)
+			}
+			if tm.Right != nil {
+				R = val(tm.Right)
+			}
+			if tm.Diag != nil {
+				V = val(tm.Diag)
+			}
+			scale := 1.0
+			if tm.Coef != nil {
+				scale = val(tm.Coef).At(0, 0)
+			}
+			if tm.Neg {
+				scale = -scale
+			}
+			at := func(m *mat.Dense, a, b int) float64 {
+				if m == nil {
+					if a == b {
+						return 1
+					}
+					return 0
+				}
+				return m.At(a, b)
+			}
+			for i := range fr {
+				for j := range fc {
+					for k := range xr {
+						for l := range xc {
+							lk, rl := k, l
+							if tm.Commute {
+								lk, rl = l, k
+							}
+							v := scale * at(L, i, lk) * at(R, rl, j)
+							if V != nil {
+								v *= V.At(i, j)
+							}
+							idx.Set(i*fc+j, k*xc+l, idx.At(i*fc+j, k*xc+l)+v)
+						}
+					}
+				}
+			}
+		}
+		if e := eval.RelErr(idx, tensor); !(e <= 1e-9) {
+			t.Errorf("%s\nthe index view %s of %s differs from the tensor (rel. error %.2g)", c, derive.IndexString(terms, d.Shape, renv[d.By()], renv), d.Label(p.res.FuncName), e)
+		}
 	}
 }
 
