@@ -32,6 +32,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -616,16 +617,15 @@ func checkKronecker(t *testing.T, c *testCase, p *prepared) {
 		}
 		x := env.Vars[d.By()]
 		xr, xc := x.Dims()
-		var fr, fc int
-		if d.Order == 2 {
-			fr, fc = env.Vars[d.Wrt].Dims()
-		} else {
-			f, err := eval.EvalAs(p.res.Expand(p.res.Func), env, p.res.FuncShape)
-			if err != nil {
-				t.Fatalf("%s\n%v", c, err)
-			}
-			fr, fc = f.Dims()
+		// The differential's own shape: F's, or the gradient's or the
+		// Jacobian's for a second derivative.
+		zero := &eval.Env{Vars: maps.Clone(env.Vars), Funcs: env.Funcs, Sizes: env.Sizes}
+		zero.Vars[d.Dir] = mat.NewDense(xr, xc, nil)
+		f0, err := eval.EvalShaped(p.res.Expand(d.Expr), zero, d.Shape)
+		if err != nil {
+			t.Fatalf("%s\n%v", c, err)
 		}
+		fr, fc := f0.Dims()
 		val := func(e ast.Expr) *mat.Dense {
 			v, err := eval.Eval(p.res.Expand(e), env)
 			if err != nil {
@@ -855,7 +855,7 @@ func checkNumbers(t *testing.T, c *testCase, p *prepared, st *stats) {
 				t.Errorf("%s\nWRONG DERIVATIVE %s\n got %v\nwant %v (central differences)\nrel. error %.3g > %g at point %d\nvalues: %s\nrepro: %s",
 					c, what, mat.Formatted(got, mat.Squeeze()), mat.Formatted(want, mat.Squeeze()), e, c.tol, trial+1, values(env), c.repro("check"))
 			}
-			if d.Order == 2 && d.Kind != derive.Differential && d.Wrt2 == "" {
+			if d.Order == 2 && d.Kind != derive.Differential && d.Wrt2 == "" && p.res.FuncShape.IsScalar() {
 				// Independently of the gradient: second differences of the
 				// formula itself (less accurate, so a looser tolerance;
 				// by a vector or scalar only).

@@ -126,7 +126,7 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 	dirs := map[string]bool{}
 	for _, w := range wrt {
 		v := info.Var(w)
-		if order == 1 && tensorRank(fs)+tensorRank(v.Shape) > 2 || order == 2 && fs.IsScalar() && tensorRank(v.Shape) == 2 || order == 2 && fs.IsScalar() && len(wrt) > 1 && !opts.NoMixed {
+		if order == 1 && tensorRank(fs)+tensorRank(v.Shape) > 2 || order == 2 && fs.IsScalar() && tensorRank(v.Shape) == 2 || order == 2 && fs.IsScalar() && len(wrt) > 1 && !opts.NoMixed || order == 2 && fs.IsVector() && v.Shape.IsVector() {
 			dir := DirName(w)
 			if _, taken := env[dir]; taken {
 				return nil, fmt.Errorf("the derivative by %s is a tensor, given by its differential in the direction %s, but %s is a variable of the formula", w, dir, dir)
@@ -184,6 +184,25 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 			if g := grads[w]; g != nil {
 				d.Expr, err = jacobianShapes(s.Simplify(g), env, w, shapes)
 			}
+		case order == 2 && fs.IsVector() && tensorRank(v.Shape) <= 1:
+			// The second derivative of a vector function: the derivative of
+			// its Jacobian (or of its derivative by a scalar), by the
+			// differential along dx for a vector x, a tensor of rank 3.
+			if tree == nil {
+				tree = newParents(x)
+			}
+			var j ast.Expr
+			if j, err = jacobianIn(x, env, w, shapes, tree); err != nil || j == nil {
+				break
+			}
+			j = s.Simplify(j)
+			if v.Shape.IsScalar() {
+				d.Kind, d.Shape = Derivative, fs
+				d.Expr, err = jacobianShapes(j, env, w, shapes)
+				break
+			}
+			d.Kind, d.Shape, d.Dir = Differential, ast.Matrix(fs.Rows, v.Shape.Rows), DirName(w)
+			d.Expr, err = differential(j, env, w, d.Dir, shapes, nil)
 		case order == 2 && fs.IsScalar() && tensorRank(v.Shape) == 2:
 			// The Hessian by a matrix is the differential of the gradient:
 			// d(∂s/∂X), the Hessian-vector product in the direction dX.
@@ -400,7 +419,7 @@ func tensorError(e ast.Expr, fs ast.Shape, v *ast.VarInfo, order int) error {
 		return fmt.Errorf("the second derivative of the scalar %s by the matrix %s (%v) is a 4th-order tensor (not supported yet); --order 2 takes scalar or vector variables", ast.String(e), v.Name, v.Shape)
 	}
 	if order == 2 {
-		return fmt.Errorf("the second derivative of the %s %s (%v) is a higher-order tensor (not supported yet): --order 2 needs a scalar function", what, ast.String(e), fs)
+		return fmt.Errorf("the second derivative of the %s %s (%v) by the %s %s is a higher-order tensor (not supported yet): --order 2 takes a scalar function, or a vector function by scalars and vectors", what, ast.String(e), fs, kind, v.Name)
 	}
 	ord := "3rd"
 	if tensor >= 4 {

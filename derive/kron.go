@@ -128,18 +128,25 @@ func kronTerm(e ast.Expr, dir string, env map[string]ast.Shape) (KronTerm, bool)
 	if at < 0 {
 		return t, false
 	}
-	// Scalar factors are a coefficient; the others form L and R.
+	// Scalar factors are a coefficient; the others form L and R, which
+	// with dX must be a chain of matrix products (dxᵀx I is not: a scalar
+	// times I).
 	var left, right []ast.Expr
+	var prev *ast.Shape
 	for i, f := range factors {
-		if i == at {
-			continue
-		}
 		s, err := ast.ShapeOf(f, env)
 		if err != nil {
 			return t, false
 		}
-		if s.IsScalar() {
+		if s.IsScalar() && i != at {
 			t.Coef = product(t.Coef, f)
+			continue
+		}
+		if prev != nil && prev.Cols != s.Rows {
+			return t, false
+		}
+		prev = &s
+		if i == at {
 			continue
 		}
 		if i < at {
