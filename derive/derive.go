@@ -220,7 +220,7 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 			return nil, tensorError(e, fs, v, order)
 		}
 		var tm *throughMatrixError
-		if errors.As(err, &tm) && d.Order == 1 || errors.As(err, &tm) && grads[w] != nil {
+		if errors.As(err, &tm) && (order == 1 || grads[w] != nil) {
 			// A Jacobian or Hessian through a matrix that depends on the
 			// vector, which no matrix product writes: its differential,
 			// d(F) or d(∂s/∂x) along dx, the Jacobian- or Hessian-vector

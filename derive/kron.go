@@ -171,86 +171,74 @@ func product(a, b ast.Expr) ast.Expr {
 	return ast.Bin(ast.Mul, a, b)
 }
 
-// KroneckerString writes the form: ∂vec(F)/∂vec(X)ᵀ = Σ ±c diag(v)(Rᵀ ⊗ L)K,
-// with Rᵀ simplified in env.
-func KroneckerString(terms []KronTerm, env map[string]ast.Shape) string {
+// A KronWriter spells the pieces of the Kronecker and index views, as
+// text (TextKron) or LaTeX (package render): KroneckerWith and IndexWith
+// walk the terms once for both.
+type KronWriter interface {
+	Sign(first, neg bool) string        // between terms: "−", " + ", " − "
+	Factor(e ast.Expr) string           // a factor, bracketed where needed
+	Diag(v ast.Expr, vec bool) string   // diag(v), or diag(vec(V)) for a matrix
+	Kron(r, l string) string            // (r ⊗ l)
+	Commutation() string                // K
+	Sub(e ast.Expr, a, b string) string // a factor with its indices
+	Delta(a, b string) string           // δ with two indices
+}
+
+// KroneckerWith writes ∂vec(F)/∂vec(X)ᵀ = Σ ±c diag(v)(Rᵀ ⊗ L)K, with Rᵀ
+// simplified in env.
+func KroneckerWith(terms []KronTerm, env map[string]ast.Shape, w KronWriter) string {
 	var b strings.Builder
 	for i, t := range terms {
-		switch {
-		case i == 0 && t.Neg:
-			b.WriteString("−")
-		case i > 0 && t.Neg:
-			b.WriteString(" − ")
-		case i > 0:
-			b.WriteString(" + ")
-		}
+		b.WriteString(w.Sign(i == 0, t.Neg))
 		if t.Coef != nil {
-			b.WriteString(paren(t.Coef))
+			b.WriteString(w.Factor(t.Coef))
 		}
 		if t.Diag != nil {
-			if s, err := ast.ShapeOf(t.Diag, env); err == nil && s.IsVector() {
-				b.WriteString("diag(" + ast.String(t.Diag) + ")")
-			} else {
-				b.WriteString("diag(vec(" + ast.String(t.Diag) + "))")
-			}
-		}
-		r, l := "I", "I"
-		if t.Right != nil {
-			r = paren(simplify.Simplify(ast.T(t.Right), env))
-		}
-		if t.Left != nil {
-			l = paren(t.Left)
+			s, err := ast.ShapeOf(t.Diag, env)
+			b.WriteString(w.Diag(t.Diag, err == nil && s.IsVector()))
 		}
 		if t.Right != nil || t.Left != nil || t.Diag == nil && t.Coef == nil {
-			b.WriteString("(" + r + " ⊗ " + l + ")")
+			r, l := "I", "I"
+			if t.Right != nil {
+				r = w.Factor(simplify.Simplify(ast.T(t.Right), env))
+			}
+			if t.Left != nil {
+				l = w.Factor(t.Left)
+			}
+			b.WriteString(w.Kron(r, l))
 		}
 		if t.Commute {
-			b.WriteString("K")
+			b.WriteString(w.Commutation())
 		}
 	}
 	return b.String()
 }
 
-func paren(e ast.Expr) string {
-	s := ast.String(e)
-	switch x := e.(type) {
-	case *ast.Ident, *ast.Number, *ast.Call:
-		return s
-	case *ast.Transpose:
-		if paren(x.X) == ast.String(x.X) {
-			return s
-		}
-	case *ast.Binary:
-		if x.Op == ast.Mul && !strings.HasPrefix(s, "−") {
-			return s // a product binds tighter than ⊗: VᵀV ⊗ I
-		}
-	}
-	return "(" + s + ")"
-}
-
-// IndexString writes the Kronecker form's terms in index notation, the
-// function's indices i, j first, the variable's k, l: ∂Fᵢⱼ/∂Xₖₗ = AᵢₖBₗⱼ
-// for d(AXB) = A dX B. An index runs over a dimension of size 1 only
-// where the shape says so, and is then left out (a vector has one index).
-func IndexString(terms []KronTerm, fs, xs ast.Shape, env map[string]ast.Shape) string {
-	fi, fj := "ᵢ", "ⱼ"
-	xk, xl := "ₖ", "ₗ"
+// TensorIndices names the indices of a tensor derivative of a function of
+// shape fs by a variable of shape xs: i, j for the function, k, l for the
+// variable, "" where a dimension is 1 (a vector has one index).
+func TensorIndices(fs, xs ast.Shape) (i, j, k, l string) {
+	i, j, k, l = "i", "j", "k", "l"
 	if fs.Cols.N == 1 {
-		fj = ""
+		j = ""
 	}
-	if fs.Rows.N == 1 && fs.Cols.N == 1 {
-		fi = ""
+	if fs.IsScalar() {
+		i = ""
 	}
 	if xs.Cols.N == 1 {
-		xl = ""
+		l = ""
 	}
+	return i, j, k, l
+}
+
+// IndexWith writes the terms in index notation, the function's indices
+// first: ∂Fᵢⱼ/∂Xₖₗ = AᵢₖBₗⱼ for d(AXB) = A dX B, δ where L or R is the
+// identity. L dX R: L's rows are F's rows and its columns X's rows (k), or
+// with dXᵀ X's columns (l); R likewise on the other side.
+func IndexWith(terms []KronTerm, fs, xs ast.Shape, env map[string]ast.Shape, w KronWriter) string {
+	fi, fj, xk, xl := TensorIndices(fs, xs)
 	sub := func(e ast.Expr, a, b string) string {
-		s, err := ast.ShapeOf(e, env)
-		name := paren(e)
-		if strings.ContainsAny(name, " ") || !isSimple(e) {
-			name = "(" + ast.String(e) + ")"
-		}
-		if err == nil {
+		if s, err := ast.ShapeOf(e, env); err == nil {
 			if s.Rows.N == 1 {
 				a = ""
 			}
@@ -258,32 +246,23 @@ func IndexString(terms []KronTerm, fs, xs ast.Shape, env map[string]ast.Shape) s
 				b = ""
 			}
 		}
-		return name + a + b
+		return w.Sub(e, a, b)
 	}
 	delta := func(a, b string) string {
 		if a == "" || b == "" {
 			return ""
 		}
-		return "δ" + a + b
+		return w.Delta(a, b)
 	}
 	var out strings.Builder
 	for i, t := range terms {
-		switch {
-		case i == 0 && t.Neg:
-			out.WriteString("−")
-		case i > 0 && t.Neg:
-			out.WriteString(" − ")
-		case i > 0:
-			out.WriteString(" + ")
-		}
+		out.WriteString(w.Sign(i == 0, t.Neg))
 		if t.Coef != nil {
-			out.WriteString(paren(t.Coef))
+			out.WriteString(w.Factor(t.Coef))
 		}
 		if t.Diag != nil {
 			out.WriteString(sub(t.Diag, fi, fj))
 		}
-		// L dX R: L's rows are F's rows, its columns X's rows (k), or with
-		// dXᵀ X's columns (l); R likewise on the other side.
 		lk, rl := xk, xl
 		if t.Commute {
 			lk, rl = xl, xk
@@ -302,7 +281,80 @@ func IndexString(terms []KronTerm, fs, xs ast.Shape, env map[string]ast.Shape) s
 	return out.String()
 }
 
-func isSimple(e ast.Expr) bool {
-	_, ok := e.(*ast.Ident)
-	return ok
+// TextKron writes the views as matcalc's text: (Bᵀ ⊗ A), AᵢₖBₗⱼ.
+type TextKron struct{}
+
+func (TextKron) Sign(first, neg bool) string {
+	switch {
+	case first && neg:
+		return "−"
+	case neg:
+		return " − "
+	case !first:
+		return " + "
+	}
+	return ""
+}
+
+// Factor brackets all but names, numbers, calls, their transposes and
+// products: a product binds tighter than ⊗ (VᵀV ⊗ I).
+func (TextKron) Factor(e ast.Expr) string { return paren(e) }
+
+func (TextKron) Diag(v ast.Expr, vec bool) string {
+	if vec {
+		return "diag(" + ast.String(v) + ")"
+	}
+	return "diag(vec(" + ast.String(v) + "))"
+}
+
+func (TextKron) Kron(r, l string) string { return "(" + r + " ⊗ " + l + ")" }
+func (TextKron) Commutation() string     { return "K" }
+
+var indexSub = map[string]string{"i": "ᵢ", "j": "ⱼ", "k": "ₖ", "l": "ₗ"}
+
+// Subscripts writes index letters as subscripts: "i", "k" → "ᵢₖ".
+func Subscripts(idx ...string) string {
+	var b strings.Builder
+	for _, x := range idx {
+		b.WriteString(indexSub[x])
+	}
+	return b.String()
+}
+
+// Sub writes a name with its indices, anything else bracketed: Aᵢₖ,
+// (X⁻¹)ᵢₖ, (VᵀV)ₗⱼ.
+func (TextKron) Sub(e ast.Expr, a, b string) string {
+	if _, ok := e.(*ast.Ident); ok {
+		return ast.String(e) + Subscripts(a, b)
+	}
+	return "(" + ast.String(e) + ")" + Subscripts(a, b)
+}
+
+func (TextKron) Delta(a, b string) string { return "δ" + Subscripts(a, b) }
+
+// KroneckerString writes the Kronecker view as text.
+func KroneckerString(terms []KronTerm, env map[string]ast.Shape) string {
+	return KroneckerWith(terms, env, TextKron{})
+}
+
+// IndexString writes the index view as text.
+func IndexString(terms []KronTerm, fs, xs ast.Shape, env map[string]ast.Shape) string {
+	return IndexWith(terms, fs, xs, env, TextKron{})
+}
+
+func paren(e ast.Expr) string {
+	s := ast.String(e)
+	switch x := e.(type) {
+	case *ast.Ident, *ast.Number, *ast.Call:
+		return s
+	case *ast.Transpose:
+		if paren(x.X) == ast.String(x.X) {
+			return s
+		}
+	case *ast.Binary:
+		if x.Op == ast.Mul && !strings.HasPrefix(s, "−") {
+			return s // a product binds tighter than ⊗: VᵀV ⊗ I
+		}
+	}
+	return "(" + s + ")"
 }

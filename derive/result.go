@@ -66,6 +66,16 @@ func (d Deriv) Label(fn string) string {
 	return fmt.Sprintf("∂%s/∂%s", fn, d.Wrt)
 }
 
+// DiffLabel names the differential a tensor derivative is given by: ds
+// for a first derivative, d(∂s/∂X) for a second (the differential of the
+// gradient or Jacobian: the Hessian-vector product along dX).
+func (d Deriv) DiffLabel(fn string) string {
+	if d.Order == 2 {
+		return "d(" + Deriv{Wrt: d.Wrt, Order: 1}.Label(fn) + ")"
+	}
+	return "d" + fn
+}
+
 // By is the variable the derivative is last taken by: Wrt2 for a mixed
 // block, else Wrt.
 func (d Deriv) By() string {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/derive"
-	"github.com/matcalc/matcalc/simplify"
 )
 
 // resultOptions returns o with the shapes of r's variables, definitions and
@@ -83,101 +82,57 @@ func kroneckerLaTeX(fn string, d derive.Deriv, terms []derive.KronTerm, env map[
 		of = Partial(fn, d.Wrt, 1, o)
 	}
 	x := Name(d.By(), o)
-	group := func(e ast.Expr) string {
-		if t, ok := e.(*ast.Transpose); ok {
-			e = t.X
-			if _, ok := e.(*ast.Ident); ok {
-				return LaTeX(t, o)
-			}
-			e = t
-		}
-		if _, ok := e.(*ast.Ident); ok {
-			return LaTeX(e, o)
-		}
-		return `\left(` + LaTeX(e, o) + `\right)`
-	}
-	xs := env[d.By()]
-	fi, fj, xk, xl := "i", "j", "k", "l"
-	if d.Shape.Cols.N == 1 {
-		fj = ""
-	}
-	if d.Shape.IsScalar() {
-		fi = ""
-	}
-	if xs.Cols.N == 1 {
-		xl = ""
-	}
-	sub := func(e ast.Expr, a, b string) string {
-		if s, err := ast.ShapeOf(e, env); err == nil {
-			if s.Rows.N == 1 {
-				a = ""
-			}
-			if s.Cols.N == 1 {
-				b = ""
-			}
-		}
-		return "{" + group(e) + "}_{" + a + b + "}"
-	}
-	var vec, idx strings.Builder
-	for i, t := range terms {
-		sign := ""
-		switch {
-		case i == 0 && t.Neg:
-			sign = "-"
-		case i > 0 && t.Neg:
-			sign = " - "
-		case i > 0:
-			sign = " + "
-		}
-		vec.WriteString(sign)
-		idx.WriteString(sign)
-		if t.Coef != nil {
-			vec.WriteString(group(t.Coef))
-			idx.WriteString(group(t.Coef))
-		}
-		if t.Diag != nil {
-			vec.WriteString(`\operatorname{diag}(\operatorname{vec}(` + LaTeX(t.Diag, o) + `))`)
-			idx.WriteString(sub(t.Diag, fi, fj))
-		}
-		r, l := "I", "I"
-		if t.Right != nil {
-			r = group(simplify.Simplify(ast.T(t.Right), env))
-		}
-		if t.Left != nil {
-			l = group(t.Left)
-		}
-		if t.Right != nil || t.Left != nil || t.Diag == nil && t.Coef == nil {
-			vec.WriteString(`\left(` + r + ` \otimes ` + l + `\right)`)
-		}
-		if t.Commute {
-			vec.WriteString("K")
-		}
-		lk, rl := xk, xl
-		if t.Commute {
-			lk, rl = xl, xk
-		}
-		delta := func(a, b string) string {
-			if a == "" || b == "" {
-				return ""
-			}
-			return `\delta_{` + a + b + `}`
-		}
-		if t.Left != nil {
-			idx.WriteString(sub(t.Left, fi, lk))
-		} else {
-			idx.WriteString(delta(fi, lk))
-		}
-		if t.Right != nil {
-			idx.WriteString(sub(t.Right, rl, fj))
-		} else {
-			idx.WriteString(delta(rl, fj))
-		}
-	}
+	w := latexKron{o}
+	fi, fj, xk, xl := derive.TensorIndices(d.Shape, env[d.By()])
 	return []string{
-		`\frac{\partial \operatorname{vec}(` + of + `)}{\partial \operatorname{vec}(` + x + `)^\top} &= ` + vec.String(),
-		`\frac{\partial (` + of + `)_{` + fi + fj + `}}{\partial {` + x + `}_{` + xk + xl + `}} &= ` + idx.String(),
+		`\frac{\partial \operatorname{vec}(` + of + `)}{\partial \operatorname{vec}(` + x + `)^\top} &= ` + derive.KroneckerWith(terms, env, w),
+		`\frac{\partial (` + of + `)_{` + fi + fj + `}}{\partial {` + x + `}_{` + xk + xl + `}} &= ` + derive.IndexWith(terms, d.Shape, env[d.By()], env, w),
 	}
 }
+
+// latexKron spells the Kronecker and index views in LaTeX.
+type latexKron struct{ o LaTeXOptions }
+
+func (latexKron) Sign(first, neg bool) string {
+	switch {
+	case first && neg:
+		return "-"
+	case neg:
+		return " - "
+	case !first:
+		return " + "
+	}
+	return ""
+}
+
+// Factor writes names and transposed names bare, anything else bracketed.
+func (w latexKron) Factor(e ast.Expr) string {
+	if t, ok := e.(*ast.Transpose); ok {
+		if _, ok := t.X.(*ast.Ident); ok {
+			return LaTeX(t, w.o)
+		}
+	}
+	if _, ok := e.(*ast.Ident); ok {
+		return LaTeX(e, w.o)
+	}
+	return `\left(` + LaTeX(e, w.o) + `\right)`
+}
+
+func (w latexKron) Diag(v ast.Expr, vec bool) string {
+	if vec {
+		return `\operatorname{diag}(` + LaTeX(v, w.o) + `)`
+	}
+	return `\operatorname{diag}(\operatorname{vec}(` + LaTeX(v, w.o) + `))`
+}
+
+func (latexKron) Kron(r, l string) string { return `\left(` + r + ` \otimes ` + l + `\right)` }
+func (latexKron) Commutation() string     { return "K" }
+
+func (w latexKron) Sub(e ast.Expr, a, b string) string {
+	return "{" + w.Factor(e) + "}_{" + a + b + "}"
+}
+
+func (latexKron) Delta(a, b string) string { return `\delta_{` + a + b + `}` }
 
 func aligned(lines []string) string {
 	return "\\begin{aligned}\n" + strings.Join(lines, " \\\\\n") + "\n\\end{aligned}"

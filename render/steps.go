@@ -125,11 +125,8 @@ func StepsText(ds []derive.Derivation, res *derive.Result) string {
 			}
 		}
 		switch dd := d.Deriv; {
-		case dd.Kind == derive.Differential && dd.Order == 2:
-			fmt.Fprintf(&b, "  d(%s) = %s\n\n", partialText(fn, dd.Wrt), ast.String(d.Result))
-			continue
 		case dd.Kind == derive.Differential:
-			fmt.Fprintf(&b, "  d%s = %s\n\n", fn, ast.String(d.Result))
+			fmt.Fprintf(&b, "  %s = %s\n\n", dd.DiffLabel(fn), ast.String(d.Result))
 			continue
 		case dd.Order == 2:
 			fmt.Fprintf(&b, "  %s = %s", dd.Label(fn), ast.String(d.Result))

@@ -34,16 +34,6 @@ type Options struct {
 	Plain, Standalone bool
 }
 
-// DifferentialLabel names the differential a tensor derivative is given
-// by: ds for a first derivative, d(∂s/∂X) for the Hessian by a matrix (the
-// differential of the gradient: the Hessian-vector product along dX).
-func DifferentialLabel(fn string, d derive.Deriv) string {
-	if d.Order == 2 {
-		return "d(" + Partial(fn, d.Wrt, 1) + ")"
-	}
-	return "d" + fn
-}
-
 // VecLabel names the vec/Kronecker form of a tensor derivative:
 // ∂vec(s)/∂vec(X)ᵀ, or ∂vec(∂s/∂X)/∂vec(X)ᵀ for the Hessian by a matrix.
 func VecLabel(fn string, d derive.Deriv) string {
@@ -61,17 +51,8 @@ func IndexLabel(fn string, d derive.Deriv, env map[string]ast.Shape) string {
 	if d.Order == 2 {
 		of = "(" + Partial(fn, d.Wrt, 1) + ")"
 	}
-	fi, fj, xk, xl := "ᵢ", "ⱼ", "ₖ", "ₗ"
-	if d.Shape.Cols.N == 1 {
-		fj = ""
-	}
-	if d.Shape.Rows.N == 1 && d.Shape.Cols.N == 1 {
-		fi = ""
-	}
-	if env[d.By()].Cols.N == 1 {
-		xl = ""
-	}
-	return "∂" + of + fi + fj + "/∂" + d.By() + xk + xl
+	i, j, k, l := derive.TensorIndices(d.Shape, env[d.By()])
+	return "∂" + of + derive.Subscripts(i, j) + "/∂" + d.By() + derive.Subscripts(k, l)
 }
 
 // Partial writes ∂s/∂x, or ∂²s/∂x² for a second derivative.
@@ -159,7 +140,7 @@ func Text(res *derive.Result, o Options) (string, error) {
 	tensors := false
 	for _, d := range res.Derivs {
 		if d.Kind == derive.Differential {
-			fmt.Fprintf(&b, "%s = %s   (%s, %v)\n", DifferentialLabel(res.FuncName, d), ast.String(d.Expr), d.Label(res.FuncName), d.Tensor)
+			fmt.Fprintf(&b, "%s = %s   (%s, %v)\n", d.DiffLabel(res.FuncName), ast.String(d.Expr), d.Label(res.FuncName), d.Tensor)
 			if k, ok := derive.Kronecker(d, res.Env()); ok {
 				env := res.Env()
 				fmt.Fprintf(&b, "  %s = %s\n", VecLabel(res.FuncName, d), derive.KroneckerString(k, env))
