@@ -1,6 +1,7 @@
 package eval_test
 
 import (
+	"github.com/matcalc/matcalc/internal/extremes"
 	"math"
 	"testing"
 
@@ -62,37 +63,12 @@ func TestStableExtremes(t *testing.T) {
 	}
 }
 
-// vectorExtremes are formulas of vectors whose naive form overflows, at
-// logits 1000 apart and |z| = 800, with their value and gradients in
-// closed form (the same as render/gocode's TestStableExtremesGoVectors; in float64: e^−800 and e^−1000 are below the smallest
-// double, so σ(−800) = σ′(±800) = softmax(0, 1000)₁ = 0 exactly as
-// rounded): log softmax(0, 1000) = (−1000, 0), logsumexp = 1000,
-// ∂ uᵀlog softmax(z)/∂z = u − (Σu) softmax(z).
-var vectorExtremes = []struct {
-	src  string
-	at   map[string][]float64
-	val  float64
-	grad map[string][]float64 // by variable
-}{
-	{"logsumexp(z)", map[string][]float64{"z": {0, 1000}}, 1000, map[string][]float64{"z": {0, 1}}},
-	{"logsumexp(z)", map[string][]float64{"z": {-1000, -1000}}, -1000 + math.Ln2, map[string][]float64{"z": {0.5, 0.5}}},
-	{"log(sum(exp(z)))", map[string][]float64{"z": {0, 1000}}, 1000, map[string][]float64{"z": {0, 1}}},
-	{"uᵀlog(softmax(z))", map[string][]float64{"u": {1, 2}, "z": {0, 1000}}, -1000, map[string][]float64{"u": {-1000, 0}, "z": {1, -1}}},
-	{"uᵀlogsoftmax(z)", map[string][]float64{"u": {1, 2}, "z": {1000, -1000}}, -4000, map[string][]float64{"u": {0, -2000}, "z": {-2, 2}}},
-	{"uᵀsoftmax(z)", map[string][]float64{"u": {1, 2}, "z": {0, 1000}}, 2, map[string][]float64{"u": {0, 1}, "z": {0, 0}}},
-	{"sum(σ(z))", map[string][]float64{"z": {-800, 800}}, 1, map[string][]float64{"z": {0, 0}}},
-	{"sum(log(σ(z)))", map[string][]float64{"z": {-800, 800}}, -800, map[string][]float64{"z": {1, 0}}},
-	{"sum(log(1 − σ(z)))", map[string][]float64{"z": {-800, 800}}, -800, map[string][]float64{"z": {0, -1}}},
-	{"sum(softplus(z))", map[string][]float64{"z": {-800, 800}}, 800, map[string][]float64{"z": {0, 1}}},
-	{"sum(log(1 + exp(−y ∘ z)))", map[string][]float64{"y": {1, -1}, "z": {-800, -800}}, 800, map[string][]float64{"y": {800, 0}, "z": {-1, 0}}},
-}
-
 // TestStableExtremesGradients evaluates the value and the derivatives
-// that derive gives for vectorExtremes: finite, and equal to the closed
+// that derive gives for extremes.Vectors: finite, and equal to the closed
 // forms.
 func TestStableExtremesGradients(t *testing.T) {
-	for _, c := range vectorExtremes {
-		e, err := parser.ParseExpr(c.src)
+	for _, c := range extremes.Vectors {
+		e, err := parser.ParseExpr(c.Src)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +81,7 @@ func TestStableExtremesGradients(t *testing.T) {
 			t.Fatal(err)
 		}
 		vals := map[string]*mat.Dense{}
-		for k, v := range c.at {
+		for k, v := range c.At {
 			vals[k] = mat.NewDense(len(v), 1, v)
 		}
 		sizes, err := eval.BindSizes(info.Vars, vals)
@@ -116,19 +92,19 @@ func TestStableExtremesGradients(t *testing.T) {
 		check := func(what string, e ast.Expr, want []float64) {
 			got, err := eval.EvalAs(r.Expand(e), env, ast.Shape{})
 			if err != nil {
-				t.Errorf("%s: %s: %v", c.src, what, err)
+				t.Errorf("%s: %s: %v", c.Src, what, err)
 				return
 			}
 			for i, w := range want {
 				g := got.RawMatrix().Data[i]
 				if math.IsNaN(g) || math.IsInf(g, 0) || math.Abs(g-w) > 1e-12*math.Max(1, math.Abs(w)) {
-					t.Errorf("%s at %v: %s = %s, entry %d is %v, want %v", c.src, c.at, what, ast.String(e), i, g, w)
+					t.Errorf("%s at %v: %s = %s, entry %d is %v, want %v", c.Src, c.At, what, ast.String(e), i, g, w)
 				}
 			}
 		}
-		check("value", r.Func, []float64{c.val})
+		check("value", r.Func, []float64{c.Val})
 		for _, d := range r.Derivs {
-			check("∂/∂"+d.Wrt, d.Expr, c.grad[d.Wrt])
+			check("∂/∂"+d.Wrt, d.Expr, c.Grad[d.Wrt])
 		}
 	}
 }

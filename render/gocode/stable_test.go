@@ -2,6 +2,7 @@ package gocode
 
 import (
 	"fmt"
+	"github.com/matcalc/matcalc/internal/extremes"
 	"math"
 	"os"
 	"os/exec"
@@ -89,32 +90,7 @@ func TestStableExtremesGo(t *testing.T) {
 	}
 }
 
-// vectorExtremes are formulas of vectors whose naive form overflows, at
-// logits 1000 apart and |z| = 800, with their value and gradients in
-// closed form (in float64: e^−800 and e^−1000 are below the smallest
-// double, so σ(−800) = σ′(±800) = softmax(0, 1000)₁ = 0 exactly as
-// rounded): log softmax(0, 1000) = (−1000, 0), logsumexp = 1000,
-// ∂ uᵀlog softmax(z)/∂z = u − (Σu) softmax(z).
-var vectorExtremes = []struct {
-	src  string
-	at   map[string][]float64
-	val  float64
-	grad map[string][]float64 // by variable
-}{
-	{"logsumexp(z)", map[string][]float64{"z": {0, 1000}}, 1000, map[string][]float64{"z": {0, 1}}},
-	{"logsumexp(z)", map[string][]float64{"z": {-1000, -1000}}, -1000 + math.Ln2, map[string][]float64{"z": {0.5, 0.5}}},
-	{"log(sum(exp(z)))", map[string][]float64{"z": {0, 1000}}, 1000, map[string][]float64{"z": {0, 1}}},
-	{"uᵀlog(softmax(z))", map[string][]float64{"u": {1, 2}, "z": {0, 1000}}, -1000, map[string][]float64{"u": {-1000, 0}, "z": {1, -1}}},
-	{"uᵀlogsoftmax(z)", map[string][]float64{"u": {1, 2}, "z": {1000, -1000}}, -4000, map[string][]float64{"u": {0, -2000}, "z": {-2, 2}}},
-	{"uᵀsoftmax(z)", map[string][]float64{"u": {1, 2}, "z": {0, 1000}}, 2, map[string][]float64{"u": {0, 1}, "z": {0, 0}}},
-	{"sum(σ(z))", map[string][]float64{"z": {-800, 800}}, 1, map[string][]float64{"z": {0, 0}}},
-	{"sum(log(σ(z)))", map[string][]float64{"z": {-800, 800}}, -800, map[string][]float64{"z": {1, 0}}},
-	{"sum(log(1 − σ(z)))", map[string][]float64{"z": {-800, 800}}, -800, map[string][]float64{"z": {0, -1}}},
-	{"sum(softplus(z))", map[string][]float64{"z": {-800, 800}}, 800, map[string][]float64{"z": {0, 1}}},
-	{"sum(log(1 + exp(−y ∘ z)))", map[string][]float64{"y": {1, -1}, "z": {-800, -800}}, 800, map[string][]float64{"y": {800, 0}, "z": {-1, 0}}},
-}
-
-// TestStableExtremesGoVectors compiles the emitted Go of vectorExtremes
+// TestStableExtremesGoVectors compiles the emitted Go of extremes.Vectors
 // and checks that the value and every gradient are finite and equal to
 // the closed forms.
 func TestStableExtremesGoVectors(t *testing.T) {
@@ -127,8 +103,8 @@ func TestStableExtremesGoVectors(t *testing.T) {
 	dir := tmpModule(t)
 	var imports, calls strings.Builder
 	var vars [][]string
-	for k, c := range vectorExtremes {
-		e, err := parser.ParseExpr(c.src)
+	for k, c := range extremes.Vectors {
+		e, err := parser.ParseExpr(c.Src)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,7 +119,7 @@ func TestStableExtremesGoVectors(t *testing.T) {
 		pkg := fmt.Sprintf("v%d", k)
 		src, err := Generate(r, Options{Package: pkg})
 		if err != nil {
-			t.Fatalf("%s: %v", c.src, err)
+			t.Fatalf("%s: %v", c.Src, err)
 		}
 		if err := os.MkdirAll(filepath.Join(dir, pkg), 0o755); err != nil {
 			t.Fatal(err)
@@ -153,7 +129,7 @@ func TestStableExtremesGoVectors(t *testing.T) {
 		}
 		var args, names, res []string
 		for _, v := range r.Vars {
-			args = append(args, fmt.Sprintf("mat.NewVecDense(%d, %#v)", len(c.at[v.Name]), c.at[v.Name]))
+			args = append(args, fmt.Sprintf("mat.NewVecDense(%d, %#v)", len(c.At[v.Name]), c.At[v.Name]))
 			names = append(names, v.Name)
 		}
 		for i := range len(r.Derivs) + 1 {
@@ -176,23 +152,23 @@ func TestStableExtremesGoVectors(t *testing.T) {
 	}
 	out := goCmd(t, dir, nil, "run", "./cmd/run")
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != len(vectorExtremes) {
-		t.Fatalf("%d lines of output for %d cases:\n%s", len(lines), len(vectorExtremes), out)
+	if len(lines) != len(extremes.Vectors) {
+		t.Fatalf("%d lines of output for %d cases:\n%s", len(lines), len(extremes.Vectors), out)
 	}
-	for k, c := range vectorExtremes {
-		want := []float64{c.val}
+	for k, c := range extremes.Vectors {
+		want := []float64{c.Val}
 		for _, v := range vars[k] {
-			want = append(want, c.grad[v]...)
+			want = append(want, c.Grad[v]...)
 		}
 		f := strings.Fields(lines[k])
 		if len(f) != len(want) {
-			t.Errorf("%s: Go prints %q, want %v", c.src, lines[k], want)
+			t.Errorf("%s: Go prints %q, want %v", c.Src, lines[k], want)
 			continue
 		}
 		for i, s := range f {
 			g, _ := strconv.ParseFloat(s, 64)
 			if math.IsNaN(g) || math.IsInf(g, 0) || math.Abs(g-want[i]) > 1e-12*math.Max(1, math.Abs(want[i])) {
-				t.Errorf("%s at %v: Go gives %v, want %v (value, then gradients by %v)", c.src, c.at, f, want, vars[k])
+				t.Errorf("%s at %v: Go gives %v, want %v (value, then gradients by %v)", c.Src, c.At, f, want, vars[k])
 				break
 			}
 		}
