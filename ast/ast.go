@@ -117,7 +117,12 @@ func (x *Ones) Pos() Pos      { return x.OnesPos }
 func (x *Unary) Pos() Pos     { return x.OpPos }
 func (x *Binary) Pos() Pos    { return x.X.Pos() }
 func (x *Transpose) Pos() Pos { return x.X.Pos() }
-func (x *Call) Pos() Pos      { return x.FunPos }
+func (x *Call) Pos() Pos {
+	if x.IsInfix() {
+		return x.Args[0].Pos()
+	}
+	return x.FunPos
+}
 func (x *Indicator) Pos() Pos { return x.Lbrack }
 
 func (x *Ident) End() Pos { return x.NameEnd }
@@ -143,6 +148,9 @@ func (x *Unary) End() Pos     { return x.X.End() }
 func (x *Binary) End() Pos    { return x.Y.End() }
 func (x *Transpose) End() Pos { return x.OpEnd }
 func (x *Call) End() Pos {
+	if x.IsInfix() {
+		return x.Args[1].End()
+	}
 	if !x.Rparen.IsValid() {
 		return NoPos
 	}
@@ -241,6 +249,10 @@ func Precedence(e Expr) int {
 		}
 	case *Unary:
 		return PrecUnary
+	case *Call:
+		if e.IsInfix() {
+			return PrecHadamard
+		}
 	case *Transpose:
 		return PrecPostfix
 	case *Number:

@@ -50,6 +50,15 @@ const (
 	// PairToScalar: two arguments of one shape to a scalar (an inner
 	// product).
 	PairToScalar
+	// Vectorize: an r×c matrix to the column vector of its r·c entries,
+	// column by column (vec).
+	Vectorize
+	// KroneckerRule: a p×q and an r×s argument to a (p·r)×(q·s) matrix
+	// (the Kronecker product ⊗).
+	KroneckerRule
+	// CommutationRule: an r×c argument to the (r·c)×(r·c) matrix K with
+	// K vec(X) = vec(Xᵀ); only the argument's shape matters.
+	CommutationRule
 )
 
 // Notation is how a built-in function prints in Unicode.
@@ -62,6 +71,9 @@ const (
 	NormNotation
 	// InverseNotation prints x⁻¹.
 	InverseNotation
+	// InfixNotation prints x ⊗ y: a function of two arguments written as
+	// an operator that binds as ∘ does.
+	InfixNotation
 )
 
 var (
@@ -112,11 +124,32 @@ func (c *Call) IsElementwise() bool {
 
 // notation returns how the call's function prints.
 func (c *Call) notation() Notation {
-	if f := funcs[c.Fun]; f != nil && len(c.Args) == 1 {
+	if f := funcs[c.Fun]; f != nil && len(c.Args) == f.Arity() {
 		return f.Notation()
 	}
 	return CallNotation
 }
+
+// An Infix built-in of two arguments prints, and parses, as an operator
+// at the level of ∘ (InfixNotation): A ⊗ B for kron(A, B).
+type Infix interface {
+	Func
+	// Symbol is the operator: "⊗".
+	Symbol() string
+}
+
+// LookupInfix returns the built-in whose operator is sym, or nil.
+func LookupInfix(sym string) Func {
+	for _, f := range funcs {
+		if in, ok := f.(Infix); ok && in.Symbol() == sym {
+			return f
+		}
+	}
+	return nil
+}
+
+// IsInfix reports whether c prints as an operator (A ⊗ B).
+func (c *Call) IsInfix() bool { return c.notation() == InfixNotation }
 
 // GenericFuncLetters returns the letters that, followed directly by "(",
 // are generic elementwise functions without a declaration.

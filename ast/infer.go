@@ -2,6 +2,7 @@ package ast
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -70,6 +71,9 @@ func Infer(e Expr, decls []Decl, fixed map[string]Shape) (*Info, error) {
 	}
 	if _, err := in.shape(e); err != nil {
 		return nil, err
+	}
+	if !in.dims.settle() {
+		return nil, Errorf(e.Pos(), "cannot tell the dimensions of the factors of a Kronecker product or vec: declare the shapes of their variables, or give I its size by what it multiplies")
 	}
 	// A lowercase Greek variable whose dimension nothing else pins down is
 	// a scalar (the default of docs/shapes.md), and so is the column count of a 𝟙.
@@ -165,8 +169,17 @@ type dimTable struct {
 	size   []int    // > 0: a rigid size
 	name   []string // != "": a rigid declared name
 	flags  []dimFlag
-	trail  []dimUndo
+	// prod holds the factors of a product dimension (vec, ⊗), nil for
+	// others. A product is rigid: it is the product of its factors.
+	prod  [][]int
+	vec   []bool // a product made by vec, not ⊗
+	trail []dimUndo
+	// pending are products whose equality unification could not decide
+	// yet (p·q = n·m with p and q open); Infer decides them at the end.
+	pending []pendingDims
 }
+
+type pendingDims struct{ a, b, mark int }
 
 type dimUndo struct {
 	i, parent, size int
@@ -179,6 +192,8 @@ func (t *dimTable) fresh(f dimFlag) int {
 	t.size = append(t.size, 0)
 	t.name = append(t.name, "")
 	t.flags = append(t.flags, f)
+	t.prod = append(t.prod, nil)
+	t.vec = append(t.vec, false)
 	return len(t.parent) - 1
 }
 
@@ -201,9 +216,160 @@ func (t *dimTable) rollback(m int) {
 		t.trail = t.trail[:len(t.trail)-1]
 		t.parent[u.i], t.size[u.i], t.name[u.i], t.flags[u.i] = u.parent, u.size, u.name, u.flags
 	}
+	for len(t.pending) > 0 && t.pending[len(t.pending)-1].mark >= m {
+		t.pending = t.pending[:len(t.pending)-1]
+	}
 }
 
-func (t *dimTable) rigid(r int) bool { return t.size[r] > 0 || t.name[r] != "" }
+func (t *dimTable) rigid(r int) bool { return t.size[r] > 0 || t.name[r] != "" || t.prod[r] != nil }
+
+// product returns the dimension that is the product of the dimensions fs
+// (the rows of vec(X), of A ⊗ B): one of them when the others are 1.
+func (t *dimTable) product(fs ...int) int {
+	var keep []int
+	for _, f := range fs {
+		if !t.isOne(f) {
+			keep = append(keep, f)
+		}
+	}
+	switch len(keep) {
+	case 0:
+		return 0
+	case 1:
+		return keep[0]
+	}
+	i := t.fresh(usedByOther)
+	t.prod[i] = keep
+	return i
+}
+
+// flatten writes the root r as a number times a list of roots that are
+// names or open dimensions, expanding products.
+func (t *dimTable) flatten(r int, n int, syms []int) (int, []int) {
+	r = t.find(r)
+	switch {
+	case t.size[r] > 0:
+		return n * t.size[r], syms
+	case t.prod[r] != nil:
+		for _, f := range t.prod[r] {
+			n, syms = t.flatten(f, n, syms)
+		}
+		return n, syms
+	}
+	return n, append(syms, r)
+}
+
+// unifyProducts unifies two dimensions of which one is a product: factors
+// common to both sides cancel, and what is left must be equal sizes, or a
+// single open dimension on one side, which becomes the rest of the other
+// (n·p = n·m makes p m; p·2 = 6 makes p 3). What cannot be decided yet
+// (p·q = n·m) is kept for Infer to decide at the end.
+func (t *dimTable) unifyProducts(ra, rb int) bool {
+	na, la := t.flatten(ra, 1, nil)
+	nb, lb := t.flatten(rb, 1, nil)
+	la, lb = cancel(la, lb)
+	switch {
+	case len(la) == 0 && len(lb) == 0:
+		return na == nb
+	case len(la) == 1 && !t.rigid(la[0]) && nb%na == 0:
+		return t.bindTo(la[0], nb/na, lb)
+	case len(lb) == 1 && !t.rigid(lb[0]) && na%nb == 0:
+		return t.bindTo(lb[0], na/nb, la)
+	}
+	for _, d := range append(append([]int(nil), la...), lb...) {
+		if !t.rigid(d) {
+			t.pending = append(t.pending, pendingDims{ra, rb, t.mark()})
+			return true
+		}
+	}
+	return false
+}
+
+// bindTo makes the open root f the product of n and the roots rest.
+func (t *dimTable) bindTo(f, n int, rest []int) bool {
+	target := -1
+	switch {
+	case n == 1 && len(rest) == 0:
+		target = 0
+	case n == 1 && len(rest) == 1:
+		target = rest[0]
+	default:
+		fs := append([]int(nil), rest...)
+		if n != 1 {
+			c := t.fresh(usedByOther)
+			t.size[c] = n
+			fs = append(fs, c)
+		}
+		target = t.fresh(usedByOther)
+		t.prod[target] = fs
+	}
+	if t.flags[f]&ofMatrix != 0 && target == 0 {
+		return false
+	}
+	t.save(f)
+	t.save(target)
+	t.parent[f] = target
+	t.flags[target] |= t.flags[f]
+	return true
+}
+
+// cancel removes the entries common to a and b (as multisets).
+func cancel(a, b []int) ([]int, []int) {
+	var ra []int
+	rb := append([]int(nil), b...)
+outer:
+	for _, x := range a {
+		for i, y := range rb {
+			if x == y {
+				rb = append(rb[:i], rb[i+1:]...)
+				continue outer
+			}
+		}
+		ra = append(ra, x)
+	}
+	return ra, rb
+}
+
+// settle decides the products unification had to leave open, once every
+// other constraint is known. It reports false when one stays open or
+// contradicts.
+func (t *dimTable) settle() bool {
+	for len(t.pending) > 0 {
+		ps := t.pending
+		t.pending = nil
+		for _, p := range ps {
+			if !t.unify(p.a, p.b, false) {
+				return false
+			}
+		}
+		if len(t.pending) == len(ps) && !t.guess(t.pending[0]) {
+			return false
+		}
+	}
+	return true
+}
+
+// guess decides an open product equality by pairing the factors in order
+// (vec(X) = vec(Y): X and Y have one shape), or, between a vec and a
+// Kronecker product, in reverse order, as (A ⊗ B)vec(X) = vec(BXAᵀ) needs:
+// in vec(X)ᵀ(A ⊗ B)vec(X), B has the rows of X and A its columns.
+func (t *dimTable) guess(p pendingDims) bool {
+	_, la := t.flatten(p.a, 1, nil)
+	_, lb := t.flatten(p.b, 1, nil)
+	la, lb = cancel(la, lb)
+	if len(la) != len(lb) || len(la) == 0 {
+		return false
+	}
+	if t.vec[t.find(p.a)] != t.vec[t.find(p.b)] {
+		slices.Reverse(lb)
+	}
+	for i := range la {
+		if !t.unify(la[i], lb[i], false) {
+			return false
+		}
+	}
+	return true
+}
 
 // isOne reports whether dimension i is definitely 1.
 func (t *dimTable) isOne(i int) bool { return t.size[t.find(i)] == 1 }
@@ -218,6 +384,9 @@ func (t *dimTable) unify(a, b int, bind bool) bool {
 	}
 	if t.flags[ra]&ofMatrix != 0 && t.size[rb] == 1 || t.flags[rb]&ofMatrix != 0 && t.size[ra] == 1 {
 		return false
+	}
+	if t.prod[ra] != nil || t.prod[rb] != nil {
+		return t.unifyProducts(ra, rb)
 	}
 	switch {
 	case !t.rigid(ra):
@@ -365,6 +534,12 @@ func (in *inferer) dimFor(d Dim) int {
 		i := in.dims.fresh(usedByOther)
 		in.dims.size[i] = d.N
 		return i
+	case len(d.Factors()) > 1:
+		var fs []int
+		for _, f := range d.Factors() {
+			fs = append(fs, in.dimFor(f))
+		}
+		return in.dims.product(fs...)
 	case d.Name != "":
 		if i, ok := in.named[d.Name]; ok {
 			return i
@@ -964,6 +1139,16 @@ func (in *inferer) call(e *Call, ks []shp) (shp, error) {
 			return x, nil
 		}
 		return shp{}, Errorf(e.Pos(), "%s needs a vector, not %s", e.Fun, in.operand(arg))
+	case Vectorize:
+		n := in.dims.product(x.r, x.c)
+		in.dims.vec[n] = in.dims.prod[n] != nil
+		return shp{n, 0}, nil
+	case KroneckerRule:
+		y := ks[1]
+		return shp{in.dims.product(x.r, y.r), in.dims.product(x.c, y.c)}, nil
+	case CommutationRule:
+		n := in.dims.product(x.r, x.c)
+		return shp{n, n}, nil
 	}
 	return shp{}, Errorf(e.Pos(), "no shape rule for %s", e.Fun)
 }
@@ -1051,6 +1236,12 @@ func (in *inferer) dimValue(d int, names map[int]Dim) Dim {
 		return Size(in.dims.size[r])
 	case in.dims.name[r] != "":
 		return Sym(in.dims.name[r])
+	case in.dims.prod[r] != nil:
+		p := One
+		for _, f := range in.dims.prod[r] {
+			p = MulDim(p, in.dimValue(f, names))
+		}
+		return p
 	}
 	if n, ok := names[r]; ok {
 		return n

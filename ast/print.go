@@ -267,6 +267,8 @@ func startsWithNorm(e Expr) bool {
 		case e.notation() == InverseNotation:
 			p := printer{}
 			return p.isPostfixChainable(e.Args[0]) && startsWithNorm(e.Args[0])
+		case e.IsInfix():
+			return startsWithNorm(e.Args[0])
 		}
 	case *Transpose:
 		if c, ok := e.X.(*Call); ok && c.notation() == InverseNotation {
@@ -290,7 +292,7 @@ func (p *printer) isExponent(e Expr) bool {
 	case *Ident:
 		return e.Name != "T"
 	case *Call:
-		return p.ascii || e.notation() != InverseNotation
+		return p.ascii || e.notation() != InverseNotation && !e.IsInfix()
 	}
 	return Precedence(e) >= PrecPrimary
 }
@@ -300,7 +302,7 @@ func (p *printer) isExponent(e Expr) bool {
 func (p *printer) isPostfixChainable(e Expr) bool {
 	switch e := e.(type) {
 	case *Call:
-		return p.ascii || e.notation() != InverseNotation
+		return p.ascii || e.notation() != InverseNotation && !e.IsInfix()
 	case *Ident, *Identity, *Ones, *Indicator:
 		return true
 	case *Number:
@@ -461,6 +463,12 @@ func (p *printer) call(c *Call) {
 		a := c.Args[0]
 		p.paren(a, !p.isPostfixChainable(a))
 		p.b.WriteString("⁻¹")
+		return
+	case c.notation() == InfixNotation && !p.ascii:
+		x, y := c.Args[0], c.Args[1]
+		p.paren(x, Precedence(x) < PrecHadamard)
+		p.b.WriteString(" " + funcs[c.Fun].(Infix).Symbol() + " ")
+		p.paren(y, Precedence(y) <= PrecHadamard || startsWithMinus(y))
 		return
 	}
 	name := c.Fun

@@ -1,8 +1,9 @@
 package ast
 
 import (
-	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 )
 
 // A Dim is one dimension of a shape: a size (N > 0), a symbolic name
@@ -91,7 +92,16 @@ func (s Shape) String() string {
 	case s.IsVector():
 		return s.Rows.String()
 	}
-	return fmt.Sprintf("%v×%v", s.Rows, s.Cols)
+	return inShape(s.Rows) + "×" + inShape(s.Cols)
+}
+
+// inShape writes a dimension as a shape shows it: a product in brackets,
+// (n·m)×k.
+func inShape(d Dim) string {
+	if len(d.Factors()) > 1 {
+		return "(" + d.String() + ")"
+	}
+	return d.String()
 }
 
 // A VarInfo describes one variable of a formula after shape inference.
@@ -182,9 +192,9 @@ func (t Tensor) String() string {
 	if len(t) == 0 {
 		return "scalar"
 	}
-	s := t[0].String()
+	s := inShape(t[0])
 	for _, d := range t[1:] {
-		s += "×" + d.String()
+		s += "×" + inShape(d)
 	}
 	return s
 }
@@ -199,4 +209,76 @@ func DerivTensor(fn, v Shape, order int) Tensor {
 		t = append(t, v.Indices()...)
 	}
 	return t
+}
+
+// prodSep joins the factors of a symbolic product dimension: vec(X) of an
+// n×m matrix has n·m entries.
+const prodSep = "·"
+
+// MulDim returns the product of two dimensions, the dimension of vec(X) and
+// of a Kronecker product: a size when both are sizes, else the symbolic
+// product "n·m" of the factors in a canonical order (a size first, then the
+// names sorted), so that equal products compare equal. A product with an
+// unknown factor is unknown.
+func MulDim(a, b Dim) Dim {
+	if !a.Known() || !b.Known() {
+		return Dim{}
+	}
+	n := 1
+	var names []string
+	for _, d := range append(a.Factors(), b.Factors()...) {
+		if d.N > 0 {
+			n *= d.N
+		} else {
+			names = append(names, d.Name)
+		}
+	}
+	if len(names) == 0 {
+		return Size(n)
+	}
+	sort.Strings(names)
+	if n != 1 {
+		names = append([]string{strconv.Itoa(n)}, names...)
+	}
+	return Sym(strings.Join(names, prodSep))
+}
+
+// Factors returns the factors of a product dimension (n·m gives n and m), or
+// d itself.
+func (d Dim) Factors() []Dim {
+	if d.N > 0 || !strings.Contains(d.Name, prodSep) {
+		return []Dim{d}
+	}
+	var fs []Dim
+	for _, f := range strings.Split(d.Name, prodSep) {
+		if n, err := strconv.Atoi(f); err == nil && n > 0 {
+			fs = append(fs, Size(n))
+		} else {
+			fs = append(fs, Sym(f))
+		}
+	}
+	return fs
+}
+
+// SizeIn returns the size of d given the sizes of symbolic dimensions (a
+// product multiplies its factors'), or 0 when one is missing.
+func (d Dim) SizeIn(sizes map[string]int) int {
+	if d.N > 0 {
+		return d.N
+	}
+	if d.Name == "" {
+		return 0
+	}
+	n := 1
+	for _, f := range d.Factors() {
+		switch {
+		case f.N > 0:
+			n *= f.N
+		case sizes[f.Name] > 0:
+			n *= sizes[f.Name]
+		default:
+			return 0
+		}
+	}
+	return n
 }

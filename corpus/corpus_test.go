@@ -447,6 +447,7 @@ func TestFormulas(t *testing.T) {
 			checkKronecker(t, c, p)
 		})
 	}
+	t.Logf("%d Kronecker forms parsed back and evaluated against their tensors", kronParsed)
 	t.Logf("%d formulas, %d derivatives, each at 3 points (%d evaluations); worst rel. error %.2g (%s)",
 		st.formulas, st.derivs, st.points, st.worst, st.worstAt)
 	if err := katex.Render(texs); err != nil {
@@ -598,6 +599,9 @@ func checkStepsDifferentials(t *testing.T, c *testCase, p *prepared, ds []derive
 // derive.Kronecker) against the tensor, evaluated entry by entry: Σ ±c
 // diag(vec(v)) (Rᵀ ⊗ L) K, built from the evaluated pieces, must be the
 // tensor with both indices in column-major vec order.
+// kronParsed counts the Kronecker forms parsed back and checked.
+var kronParsed int
+
 func checkKronecker(t *testing.T, c *testCase, p *prepared) {
 	t.Helper()
 	env := p.point(c, rand.New(rand.NewPCG(4, 0x6d6174)))
@@ -688,7 +692,7 @@ func checkKronecker(t *testing.T, c *testCase, p *prepared) {
 			}
 			k.Scale(scale, &k)
 			if r, cc := k.Dims(); r != fr*fc || cc != xr*xc {
-				t.Errorf("%s\nthe Kronecker form %s is %d×%d, the tensor %d×%d", c, derive.KroneckerString(terms, renv), r, cc, fr*fc, xr*xc)
+				t.Errorf("%s\nthe Kronecker form %s is %d×%d, the tensor %d×%d", c, derive.KroneckerString(d, terms, renv), r, cc, fr*fc, xr*xc)
 				return
 			}
 			sum.Add(sum, &k)
@@ -704,8 +708,27 @@ func checkKronecker(t *testing.T, c *testCase, p *prepared) {
 			}
 		}
 		if e := eval.RelErr(sum, ref); !(e <= 1e-9) {
-			t.Errorf("%s\nthe Kronecker form %s of %s differs from the tensor (rel. error %.2g)", c, derive.KroneckerString(terms, renv), d.Label(p.res.FuncName), e)
+			t.Errorf("%s\nthe Kronecker form %s of %s differs from the tensor (rel. error %.2g)", c, derive.KroneckerString(d, terms, renv), d.Label(p.res.FuncName), e)
 		}
+		// The printed form parses back (vec, ⊗ and comm are notation) and
+		// evaluates to the tensor; its identities take their sizes from
+		// the tensor's shape.
+		printed := derive.KroneckerString(d, terms, renv)
+		back, err := parser.ParseExpr(printed)
+		if err != nil {
+			t.Errorf("%s\nthe Kronecker form %s does not parse: %v", c, printed, err)
+			continue
+		}
+		if _, err := ast.Infer(back, nil, renv); err != nil && !strings.Contains(err.Error(), "cannot tell") {
+			t.Errorf("%s\nthe Kronecker form %s does not check: %v", c, printed, err)
+		}
+		got, err := eval.EvalAs(p.res.Expand(back), env, ast.Matrix(ast.Size(fr*fc), ast.Size(xr*xc)))
+		if err != nil {
+			t.Errorf("%s\nthe Kronecker form %s: %v", c, printed, err)
+		} else if e := eval.RelErr(got, ref); !(e <= 1e-9) {
+			t.Errorf("%s\nthe Kronecker form %s, parsed back, differs from the tensor (rel. error %.2g)", c, printed, e)
+		}
+		kronParsed++
 		// The index view, entry by entry: Σ ±c vᵢⱼ Lᵢₖ Rₗⱼ, or Lᵢₗ Rₖⱼ with
 		// dXᵀ, an identity where L or R is absent.
 		idx := mat.NewDense(fr*fc, xr*xc, nil)

@@ -149,8 +149,26 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 	shapes := ast.NewChecker(env)
 	var tree *parents
 	var grads map[string]ast.Expr
+	var noGrad *notationError
 	if fs.IsScalar() {
-		if grads, err = gradients(x, env, wrt); err != nil {
+		if grads, err = gradients(x, env, wrt); errors.As(err, &noGrad) && order == 1 {
+			// The gradient passes through vec or ⊗ of a matrix, which
+			// the notation cannot undo: the derivatives by the variables
+			// on such a path are given by their differential.
+			grads = map[string]ast.Expr{}
+			for _, w := range wrt {
+				g, err := gradients(x, env, []string{w})
+				if err != nil && !errors.As(err, &noGrad) {
+					return nil, err
+				}
+				if err == nil {
+					grads[w] = g[w]
+				} else {
+					res.Notes = append(res.Notes, fmt.Sprintf("∂%s/∂%s is given by its differential: %s", res.FuncName, w, noGrad.msg))
+				}
+			}
+			err = nil
+		} else if err != nil {
 			return nil, err
 		}
 	}
@@ -158,6 +176,8 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 		v := info.Var(w)
 		d := Deriv{Wrt: w, Order: order, Tensor: ast.DerivTensor(fs, v.Shape, order)}
 		switch {
+		case order == 1 && fs.IsScalar() && noGrad != nil && grads[w] == nil:
+			err = noGrad
 		case order == 1 && fs.IsScalar():
 			d.Kind, d.Shape = Gradient, v.Shape
 			d.Expr = grads[w]
@@ -220,7 +240,7 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 			return nil, tensorError(e, fs, v, order)
 		}
 		var tm *throughMatrixError
-		if errors.As(err, &tm) && (order == 1 || grads[w] != nil) {
+		if errors.As(err, &tm) && (order == 1 || grads[w] != nil) || err == noGrad && noGrad != nil {
 			// A Jacobian or Hessian through a matrix that depends on the
 			// vector, which no matrix product writes: its differential,
 			// d(F) or d(∂s/∂x) along dx, the Jacobian- or Hessian-vector

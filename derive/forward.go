@@ -886,6 +886,17 @@ func (f *forward) callVector(c *ast.Call, se ast.Shape) ast.Expr {
 		z := c.Args[0]
 		return f.diagTimes(f.asColumn(d), z, f.jac(z))
 	}
+	if p, ok := op.Of(c).(op.Pair); ok {
+		s := [2]ast.Shape{f.shape(c.Args[0]), f.shape(c.Args[1])}
+		j := [2]ast.Expr{f.jac(c.Args[0]), f.jac(c.Args[1])}
+		if j[0] == nil && j[1] == nil {
+			return nil
+		}
+		if jc := p.JVP2(c, s, j); jc != nil {
+			return jc
+		}
+		return f.tensor(c)
+	}
 	x := c.Args[0]
 	sx := f.shape(x)
 	if c.Fun == op.Diag.Name() && sx.IsMatrix() {
@@ -1068,6 +1079,17 @@ func (f *forward) callTangent(c *ast.Call, se ast.Shape, lift func(ast.Expr, ast
 			return mul(d, j)
 		}
 		return had(d, j)
+	}
+	if _, ok := op.Of(c).(op.Pair); ok {
+		// The product rule: d(x ⊗ y) = dx ⊗ y + x ⊗ dy.
+		var out ast.Expr
+		if j := f.jac(c.Args[0]); j != nil {
+			out = op.Call(op.Lookup(c.Fun), j, c.Args[1])
+		}
+		if j := f.jac(c.Args[1]); j != nil {
+			out = plus(out, op.Call(op.Lookup(c.Fun), c.Args[0], j))
+		}
+		return out
 	}
 	x := c.Args[0]
 	sx := f.shape(x)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/op"
 	"github.com/matcalc/matcalc/simplify"
 )
 
@@ -172,46 +173,81 @@ func product(a, b ast.Expr) ast.Expr {
 }
 
 // A KronWriter spells the pieces of the Kronecker and index views, as
-// text (TextKron) or LaTeX (package render): KroneckerWith and IndexWith
-// walk the terms once for both.
+// text (TextKron) or LaTeX (package render): IndexWith walks the terms
+// once for both; the Kronecker view is a formula (KroneckerExpr).
 type KronWriter interface {
 	Sign(first, neg bool) string        // between terms: "−", " + ", " − "
 	Factor(e ast.Expr) string           // a factor, bracketed where needed
-	Diag(v ast.Expr, vec bool) string   // diag(v), or diag(vec(V)) for a matrix
-	Kron(r, l string) string            // (r ⊗ l)
-	Commutation() string                // K
 	Sub(e ast.Expr, a, b string) string // a factor with its indices
 	Delta(a, b string) string           // δ with two indices
 }
 
-// KroneckerWith writes ∂vec(F)/∂vec(X)ᵀ = Σ ±c diag(v)(Rᵀ ⊗ L)K, with Rᵀ
-// simplified in env.
-func KroneckerWith(terms []KronTerm, env map[string]ast.Shape, w KronWriter) string {
-	var b strings.Builder
-	for i, t := range terms {
-		b.WriteString(w.Sign(i == 0, t.Neg))
+// KroneckerExpr returns ∂vec(F)/∂vec(X)ᵀ = Σ ±c diag(v)(Rᵀ ⊗ L)comm(X) as
+// a formula of matcalc's notation, which parses back: Rᵀ simplified in env,
+// a missing L or R the identity (of the size the product gives it), a
+// matrix v as diag(vec(V)), and comm(X) the commutation matrix of the
+// variable X (K vec(X) = vec(Xᵀ)). fs and xs are the shapes of F and X.
+func KroneckerExpr(terms []KronTerm, fs, xs ast.Shape, wrt string, env map[string]ast.Shape) ast.Expr {
+	kron := op.Lookup("kron")
+	var sum ast.Expr
+	for _, t := range terms {
+		var term ast.Expr
+		times := func(f ast.Expr) {
+			if term == nil {
+				term = f
+			} else {
+				term = ast.Bin(ast.Mul, term, f)
+			}
+		}
 		if t.Coef != nil {
-			b.WriteString(w.Factor(t.Coef))
+			times(t.Coef)
 		}
 		if t.Diag != nil {
-			s, err := ast.ShapeOf(t.Diag, env)
-			b.WriteString(w.Diag(t.Diag, err == nil && s.IsVector()))
+			v := t.Diag
+			if s, err := ast.ShapeOf(v, env); err != nil || !s.IsVector() {
+				v = op.Call(op.Vec, v)
+			}
+			times(op.Call(op.Diag, v))
 		}
-		if t.Right != nil || t.Left != nil || t.Diag == nil && t.Coef == nil {
-			r, l := "I", "I"
+		if t.Right != nil || t.Left != nil {
+			// L dX R: L has F's rows, R F's columns.
+			var r, l ast.Expr = ast.Eye(fs.Cols), ast.Eye(fs.Rows)
 			if t.Right != nil {
-				r = w.Factor(simplify.Simplify(ast.T(t.Right), env))
+				r = simplify.Simplify(ast.T(t.Right), env)
 			}
 			if t.Left != nil {
-				l = w.Factor(t.Left)
+				l = t.Left
 			}
-			b.WriteString(w.Kron(r, l))
+			switch {
+			case t.Right == nil && fs.Cols.IsOne():
+				times(l) // 1 ⊗ L = L
+			case t.Left == nil && fs.Rows.IsOne():
+				times(r)
+			default:
+				times(op.Call(kron, r, l))
+			}
 		}
-		if t.Commute {
-			b.WriteString(w.Commutation())
+		if t.Commute && xs.IsMatrix() { // K is I for a vector
+			times(op.Call(op.Comm, ast.Var(wrt)))
+		}
+		switch {
+		case term == nil:
+			term = ast.Eye(ast.Dim{}) // (I ⊗ I) = I
+		case t.Diag == nil && t.Left == nil && t.Right == nil && !t.Commute:
+			term = ast.Bin(ast.Mul, term, ast.Eye(ast.Dim{})) // 2I
+		}
+		switch {
+		case sum == nil && t.Neg:
+			sum = ast.Negate(term)
+		case sum == nil:
+			sum = term
+		case t.Neg:
+			sum = ast.Bin(ast.Sub, sum, term)
+		default:
+			sum = ast.Bin(ast.Add, sum, term)
 		}
 	}
-	return b.String()
+	return sum
 }
 
 // TensorIndices names the indices of a tensor derivative of a function of
@@ -300,16 +336,6 @@ func (TextKron) Sign(first, neg bool) string {
 // products: a product binds tighter than ⊗ (VᵀV ⊗ I).
 func (TextKron) Factor(e ast.Expr) string { return paren(e) }
 
-func (TextKron) Diag(v ast.Expr, vec bool) string {
-	if vec {
-		return "diag(" + ast.String(v) + ")"
-	}
-	return "diag(vec(" + ast.String(v) + "))"
-}
-
-func (TextKron) Kron(r, l string) string { return "(" + r + " ⊗ " + l + ")" }
-func (TextKron) Commutation() string     { return "K" }
-
 var indexSub = map[string]string{"i": "ᵢ", "j": "ⱼ", "k": "ₖ", "l": "ₗ"}
 
 // Subscripts writes index letters as subscripts: "i", "k" → "ᵢₖ".
@@ -332,9 +358,9 @@ func (TextKron) Sub(e ast.Expr, a, b string) string {
 
 func (TextKron) Delta(a, b string) string { return "δ" + Subscripts(a, b) }
 
-// KroneckerString writes the Kronecker view as text.
-func KroneckerString(terms []KronTerm, env map[string]ast.Shape) string {
-	return KroneckerWith(terms, env, TextKron{})
+// KroneckerString writes the Kronecker view of d as text (KroneckerExpr).
+func KroneckerString(d Deriv, terms []KronTerm, env map[string]ast.Shape) string {
+	return ast.String(KroneckerExpr(terms, d.Shape, env[d.By()], d.By(), env))
 }
 
 // IndexString writes the index view as text.

@@ -429,16 +429,44 @@ func (r *reverse) call(c *ast.Call, g ast.Expr) {
 		r.emit(c.Args[0], r.elementwise(g, d, c.Args[0]))
 		return
 	}
+	if p, ok := op.Of(c).(op.Pair); ok {
+		s := [2]ast.Shape{r.shape(c.Args[0]), r.shape(c.Args[1])}
+		for i, a := range c.Args {
+			if !r.dependsOn(a) {
+				continue
+			}
+			gi, why := p.VJP2(c, i, s, g)
+			if why != "" {
+				r.err = &notationError{why}
+				return
+			}
+			r.emit(a, gi)
+		}
+		return
+	}
 	f, ok := op.Of(c).(op.Structural)
 	if !ok {
 		r.err = fmt.Errorf("no derivative rule for %s", c.Fun)
 		return
 	}
 	x := c.Args[0]
+	if n, ok := f.(op.NoVJP); ok && r.dependsOn(x) {
+		if why := n.NoVJP(c, r.shape(x)); why != "" {
+			r.err = &notationError{why}
+			return
+		}
+	}
 	if gx := f.VJP(c, r.shape(x), g); gx != nil {
 		r.emit(x, gx)
 	}
 }
+
+// A notationError is a gradient that the notation cannot write (through
+// vec or ⊗ of a matrix); derive gives the derivative by its differential
+// instead.
+type notationError struct{ msg string }
+
+func (e *notationError) Error() string { return e.msg }
 
 // logRule applies the simpler gradient of log f(z) where f has one
 // (op.LogRule: log softmax, log σ, log det), and log(1 − σ(z)), whose

@@ -208,10 +208,7 @@ func (ev *evaluator) dim(d ast.Dim) int {
 	if d.N > 0 {
 		return d.N
 	}
-	if d.Name != "" {
-		return ev.env.Sizes[d.Name]
-	}
-	return 0
+	return d.SizeIn(ev.env.Sizes)
 }
 
 // An unsizedError says that an I or 𝟙 found no size in its context. Binary

@@ -65,6 +65,8 @@ func (ev *evaluator) call(e *ast.Call, w want) (*mat.Dense, bool, error) {
 				f.Name(), ast.String(e.Args[0]), shapeText(x), ast.String(e.Args[1]), shapeText(y))
 		}
 		return r, ctx, nil
+	case op.Pair:
+		return ev.pairCall(e, f, w)
 	case op.Structural:
 		// The argument's context follows from w only for the
 		// shape-preserving functions.
@@ -175,4 +177,46 @@ func power(e *ast.Binary, x, y *mat.Dense) (*mat.Dense, error) {
 	var out mat.Dense
 	out.Pow(x, int(p))
 	return &out, nil
+}
+
+// pairCall evaluates x ⊗ y. An argument without a size of its own (I) takes
+// it from w divided by the other argument's: in (xᵀ ⊗ I) of n rows and n·m
+// columns, I is n×n.
+func (ev *evaluator) pairCall(e *ast.Call, f op.Pair, w want) (*mat.Dense, bool, error) {
+	var v [2]*mat.Dense
+	var ctx [2]bool
+	var errs [2]error
+	for i, a := range e.Args {
+		v[i], ctx[i], errs[i] = ev.eval(a, want{})
+	}
+	for i := range 2 {
+		if !isUnsized(errs[i]) || errs[1-i] != nil {
+			continue
+		}
+		r, c := v[1-i].Dims()
+		aw := want{}
+		if w.r > 0 && w.r%r == 0 {
+			aw.r = w.r / r
+		}
+		if w.c > 0 && w.c%c == 0 {
+			aw.c = w.c / c
+		}
+		v[i], ctx[i], errs[i] = ev.eval(e.Args[i], aw)
+		ctx[i] = true
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, false, err
+		}
+	}
+	xr, xc := v[0].Dims()
+	yr, yc := v[1].Dims()
+	if err := tooLarge(e.Pos(), ast.String(e), xr*yr, xc*yc); err != nil {
+		return nil, false, err
+	}
+	r, err := f.Value2(v[0], v[1])
+	if err != nil {
+		return nil, false, ast.Errorf(e.Pos(), "%s", err.Error())
+	}
+	return r, ctx[0] || ctx[1], nil
 }

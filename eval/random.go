@@ -39,10 +39,17 @@ func Random(vars []ast.VarInfo, sizes map[string]int, rng *rand.Rand, positive b
 		taken[n] = true
 		return n
 	}
-	size := func(d ast.Dim) int {
+	var size func(d ast.Dim) int
+	size = func(d ast.Dim) int {
 		switch {
 		case d.N > 0:
 			return d.N
+		case len(d.Factors()) > 1:
+			n := 1
+			for _, f := range d.Factors() {
+				n *= size(f)
+			}
+			return n
 		case d.Name != "":
 			if n, ok := used[d.Name]; ok {
 				return n
@@ -85,8 +92,33 @@ func Random(vars []ast.VarInfo, sizes map[string]int, rng *rand.Rand, positive b
 func BindSizes(vars []ast.VarInfo, values map[string]*mat.Dense) (map[string]int, error) {
 	sizes := map[string]int{}
 	from := map[string]string{}
+	var products []func() error
 	bind := func(v ast.VarInfo, d ast.Dim, got int, x *mat.Dense) error {
 		switch {
+		case len(d.Factors()) > 1:
+			// A product (vec(X) has n·m entries) is checked once the
+			// plain dimensions are bound; one unbound factor takes the
+			// quotient.
+			products = append(products, func() error {
+				n, open := 1, ""
+				for _, f := range d.Factors() {
+					switch k := f.SizeIn(sizes); {
+					case k > 0:
+						n *= k
+					case open == "":
+						open = f.Name
+					default:
+						return fmt.Errorf("the value of %s (%s) does not tell the sizes of %v", v.Name, shapeText(x), d)
+					}
+				}
+				switch {
+				case open != "" && got%n == 0:
+					sizes[open], from[open] = got/n, v.Name
+				case open != "" || n != got:
+					return fmt.Errorf("the value of %s (%s) does not fit its shape %v", v.Name, shapeText(x), v.Shape)
+				}
+				return nil
+			})
 		case d.N > 0:
 			if d.N != got {
 				return fmt.Errorf("the value of %s (%s) does not fit its shape %v", v.Name, shapeText(x), v.Shape)
@@ -112,6 +144,11 @@ func BindSizes(vars []ast.VarInfo, values map[string]*mat.Dense) (map[string]int
 			return nil, err
 		}
 		if err := bind(v, v.Shape.Cols, c, x); err != nil {
+			return nil, err
+		}
+	}
+	for _, check := range products {
+		if err := check(); err != nil {
 			return nil, err
 		}
 	}

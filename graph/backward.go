@@ -323,6 +323,16 @@ func (g *Graph) callGate(n *Node, e *ast.Call, vals []*mat.Dense, names []string
 		}
 		return elementwise(rule, []string{prime + "(" + a + ")"}, func(x, y, z float64) float64 { return d(x) })
 	}
+	if p, ok := op.Of(e).(op.Pair); ok {
+		dx, dy, rule, label := p.Gate2(vals[0], vals[1], G)
+		xr, xc := vals[0].Dims()
+		yr, yc := vals[1].Dims()
+		fl.Add(2 * p.Flops2(xr, xc, yr, yc))
+		n.Rule = rule
+		edge(0, label, nil, dx)
+		edge(1, label, nil, dy)
+		return nil
+	}
 	f, ok := op.Of(e).(op.Structural)
 	if !ok {
 		return fmt.Errorf("no backward rule for %s", e.Fun)

@@ -195,6 +195,11 @@ func forwardCost(n *Node, vals []*mat.Dense, out *mat.Dense) int {
 		if f, ok := op.Of(e).(op.Structural); ok {
 			return f.Flops(vals[0].Dims())
 		}
+		if p, ok := op.Of(e).(op.Pair); ok {
+			xr, xc := vals[0].Dims()
+			yr, yc := vals[1].Dims()
+			return p.Flops2(xr, xc, yr, yc)
+		}
 		return size(out)
 	}
 	return size(out)
@@ -202,12 +207,4 @@ func forwardCost(n *Node, vals []*mat.Dense, out *mat.Dense) int {
 
 // sizeOf returns the size of d, through env.Sizes for a symbolic
 // dimension, or 0 when it is not known.
-func sizeOf(d ast.Dim, env *eval.Env) int {
-	if d.N > 0 {
-		return d.N
-	}
-	if d.Name != "" {
-		return env.Sizes[d.Name]
-	}
-	return 0
-}
+func sizeOf(d ast.Dim, env *eval.Env) int { return d.SizeIn(env.Sizes) }

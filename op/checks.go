@@ -47,6 +47,17 @@ func Checks(o Op) []Check {
 		return []Check{c("uᵀ"+f+"(X)", 1, "u", "X"), c("uᵀ"+f+"(x)v", 1, "u", "x", "v")}
 	case ast.PairToScalar:
 		return []Check{c(f+"(x, y)", 1, "x", "y"), c(f+"(x, y)", 2, "x")}
+	case ast.Vectorize:
+		return []Check{c("uᵀ"+f+"(X)", 1, "u"), c(f+"(x)", 1, "x"), c("uᵀ"+f+"(Ax)", 1, "u", "A", "x"), c(f+"(x)ᵀ"+f+"(x)", 2, "x")}
+	case ast.KroneckerRule:
+		return []Check{
+			c("uᵀ"+f+"(x, y)", 1, "u", "x", "y"),
+			c(f+"(x, y)", 1, "x", "y"),
+			c(f+"(x, y)ᵀ"+f+"(x, y)", 2, "x"),
+			c("sum("+f+"(α, X))", 1, "α"),
+		}
+	case ast.CommutationRule:
+		return []Check{c("uᵀ"+f+"(X)v", 1, "u", "v")}
 	}
 	return nil
 }

@@ -90,3 +90,16 @@ func GoHelpers() []GoHelper {
 	}
 	return hs
 }
+
+// A GoArg is an argument of a GoInto function: a Go expression that is a
+// mat.Matrix, or with Scalar a float64.
+type GoArg struct {
+	Expr   string
+	Scalar bool
+}
+
+// GoInto is implemented by a function whose value Go output writes into
+// dst, a *mat.Dense or, with vec, a *mat.VecDense (vec, ⊗, comm).
+type GoInto interface {
+	GoInto(w GoWriter, dst string, vec bool, args []GoArg)
+}

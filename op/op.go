@@ -65,6 +65,36 @@ type Structural interface {
 	StepRule() string
 }
 
+// A Pair is a built-in of two arguments with its own shape rule, linear in
+// each (the Kronecker product ⊗): its differential is the product rule
+// d(x ⊗ y) = dx ⊗ y + x ⊗ dy.
+type Pair interface {
+	Op
+	// Value2 computes the function at x and y.
+	Value2(x, y *mat.Dense) (*mat.Dense, error)
+	// VJP2 returns what the gradient g of the scalar result by the call c
+	// contributes to the gradient by its argument i (0 or 1), given the
+	// shapes s of both arguments, or "" and why the notation cannot write
+	// it.
+	VJP2(c *ast.Call, i int, s [2]ast.Shape, g ast.Expr) (ast.Expr, string)
+	// JVP2 returns the Jacobian of c by a vector variable given the
+	// Jacobians j of its arguments (nil where one is constant), or nil
+	// when no matrix writes it.
+	JVP2(c *ast.Call, s [2]ast.Shape, j [2]ast.Expr) ast.Expr
+	// Gate2 is the backprop gate: the gradients passed down to x and y.
+	Gate2(x, y, G *mat.Dense) (dx, dy *mat.Dense, rule, label string)
+	// Flops2 counts the arithmetic operations for arguments of the given
+	// shapes (rows, cols each).
+	Flops2(xr, xc, yr, yc int) int
+}
+
+// NoVJP is implemented by a structural function whose gradient rule covers
+// only some argument shapes (vec of a matrix would need the inverse of
+// vec): it returns why there is none for sx, or "".
+type NoVJP interface {
+	NoVJP(c *ast.Call, sx ast.Shape) string
+}
+
 // Columns lets a forward rule view its argument as a column vector: a row
 // vector xᵀ becomes x.
 type Columns interface {
@@ -115,6 +145,12 @@ type LogJacobian interface {
 type PyFunc interface {
 	PyCall(x string, sx ast.Shape) string
 	TorchCall(x string, sx ast.Shape) string
+}
+
+// A PyPair is a Pair that Python output computes: its NumPy or PyTorch
+// expression given the arguments and their shapes.
+type PyPair interface {
+	PyCall2(x, y string, sx, sy ast.Shape, torch bool) string
 }
 
 // all lists every built-in, in the order of registration: each entry's

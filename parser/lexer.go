@@ -28,7 +28,7 @@ var lexDef = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "Transpose", Pattern: `ᵀ|⊤|\.T`},
 	{Name: "Prime", Pattern: `[′″‴]`},
 	{Name: "Quote", Pattern: `'`},
-	{Name: "Op", Pattern: `\.\*|\./|\.\^|\|\||>=|<=|[-−+*/^∘⊙·⋅()\[\],‖≥≤><:;=]`},
+	{Name: "Op", Pattern: `\.\*|\./|\.\^|\|\||>=|<=|[-−+*/^∘⊙⊗·⋅()\[\],‖≥≤><:;=]`},
 	{Name: "Sub", Pattern: `[₀-₉]+|_[0-9A-Za-z]+`},
 	{Name: "Invalid", Pattern: `(?s:.)`},
 })

@@ -290,7 +290,10 @@ func (p *parser) sum() (ast.Expr, error) {
 	}
 }
 
-// hadamard = product { ("∘" | "⊙" | ".*" | "./") product } .
+// hadamard = product { ("∘" | "⊙" | ".*" | "./" | "⊗") product } .
+//
+// An infix built-in (⊗) binds as ∘ does and builds its call: A ⊗ B is
+// kron(A, B).
 func (p *parser) hadamard() (ast.Expr, error) {
 	x, err := p.product()
 	if err != nil {
@@ -299,11 +302,14 @@ func (p *parser) hadamard() (ast.Expr, error) {
 	for {
 		t := p.peek()
 		var op ast.Op
+		var infix ast.Func
 		switch {
 		case p.isOp(t, "∘", "⊙", ".*"):
 			op = ast.Hadamard
 		case p.isOp(t, "./"):
 			op = ast.ElemDiv
+		case t.kind == tOp && ast.LookupInfix(t.text) != nil:
+			infix = ast.LookupInfix(t.text)
 		default:
 			return x, nil
 		}
@@ -311,6 +317,10 @@ func (p *parser) hadamard() (ast.Expr, error) {
 		y, err := p.product()
 		if err != nil {
 			return nil, err
+		}
+		if infix != nil {
+			x = &ast.Call{FunPos: t.pos, Fun: infix.Name(), Args: []ast.Expr{x, y}, Rparen: ast.NoPos}
+			continue
 		}
 		x = &ast.Binary{X: x, OpPos: t.pos, Op: op, Y: y}
 	}

@@ -302,7 +302,7 @@ func (w *latexWriter) takesPostfix(e ast.Expr) bool {
 		s := Number(e.Value)
 		return !strings.ContainsAny(s, "-^")
 	case *ast.Call:
-		if e.Primes == 0 && len(e.Args) == 1 && (e.Fun == "inv" || e.Fun == "logdet") {
+		if e.Primes == 0 && len(e.Args) == 1 && (e.Fun == "inv" || e.Fun == "logdet") || e.IsInfix() {
 			return false
 		}
 		return true
@@ -525,6 +525,12 @@ func funcName(fun string) string {
 func (w *latexWriter) call(c *ast.Call) string {
 	if c.Primes == 0 && len(c.Args) == 1 && op.Is(c, op.Inv) {
 		return w.base(c.Args[0]) + "^{-1}"
+	}
+	if c.IsInfix() {
+		x, y := c.Args[0], c.Args[1]
+		left := w.child(x, w.prec(x) < ast.PrecHadamard)
+		right := w.child(y, w.prec(y) <= ast.PrecHadamard || w.startsWithMinus(y))
+		return left + ` ` + op.Of(c).LaTeX() + ` ` + right
 	}
 	// Each argument is rendered once: rendering it again for each case
 	// would take time exponential in the depth of nested calls.

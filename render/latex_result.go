@@ -85,7 +85,7 @@ func kroneckerLaTeX(fn string, d derive.Deriv, terms []derive.KronTerm, env map[
 	w := latexKron{o}
 	fi, fj, xk, xl := derive.TensorIndices(d.Shape, env[d.By()])
 	return []string{
-		`\frac{\partial \operatorname{vec}(` + of + `)}{\partial \operatorname{vec}(` + x + `)^\top} &= ` + derive.KroneckerWith(terms, env, w),
+		`\frac{\partial \operatorname{vec}(` + of + `)}{\partial \operatorname{vec}(` + x + `)^\top} &= ` + LaTeX(derive.KroneckerExpr(terms, d.Shape, env[d.By()], d.By(), env), o),
 		`\frac{\partial (` + of + `)_{` + fi + fj + `}}{\partial {` + x + `}_{` + xk + xl + `}} &= ` + derive.IndexWith(terms, d.Shape, env[d.By()], env, w),
 	}
 }
@@ -117,16 +117,6 @@ func (w latexKron) Factor(e ast.Expr) string {
 	}
 	return `\left(` + LaTeX(e, w.o) + `\right)`
 }
-
-func (w latexKron) Diag(v ast.Expr, vec bool) string {
-	if vec {
-		return `\operatorname{diag}(` + LaTeX(v, w.o) + `)`
-	}
-	return `\operatorname{diag}(\operatorname{vec}(` + LaTeX(v, w.o) + `))`
-}
-
-func (latexKron) Kron(r, l string) string { return `\left(` + r + ` \otimes ` + l + `\right)` }
-func (latexKron) Commutation() string     { return "K" }
 
 func (w latexKron) Sub(e ast.Expr, a, b string) string {
 	return "{" + w.Factor(e) + "}_{" + a + b + "}"

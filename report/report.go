@@ -143,7 +143,7 @@ func Text(res *derive.Result, o Options) (string, error) {
 			fmt.Fprintf(&b, "%s = %s   (%s, %v)\n", d.DiffLabel(res.FuncName), ast.String(d.Expr), d.Label(res.FuncName), d.Tensor)
 			if k, ok := derive.Kronecker(d, res.Env()); ok {
 				env := res.Env()
-				fmt.Fprintf(&b, "  %s = %s\n", VecLabel(res.FuncName, d), derive.KroneckerString(k, env))
+				fmt.Fprintf(&b, "  %s = %s\n", VecLabel(res.FuncName, d), derive.KroneckerString(d, k, env))
 				fmt.Fprintf(&b, "  %s = %s\n", IndexLabel(res.FuncName, d, env), derive.IndexString(k, d.Shape, env[d.By()], env))
 			}
 			tensors = true
@@ -322,7 +322,7 @@ func JSON(res *derive.Result, o Options) ([]byte, error) {
 		if d.Kind == derive.Differential {
 			dj.Direction = d.Dir
 			if k, ok := derive.Kronecker(d, res.Env()); ok {
-				dj.Kronecker = derive.KroneckerString(k, res.Env())
+				dj.Kronecker = derive.KroneckerString(d, k, res.Env())
 				dj.Index = derive.IndexString(k, d.Shape, res.Env()[d.By()], res.Env())
 			}
 			dj.Tensor = tensorJSON(d.Tensor)

@@ -1,8 +1,10 @@
 package gocode
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -200,7 +202,11 @@ func (f *fnGen) inputs() error {
 		}
 	}
 	f.rowsName, f.colsName = f.names.fresh("r"), f.names.fresh("c")
-	for _, p := range f.g.params {
+	// Inputs whose dimension is a product (vec(X) has n·m entries) come
+	// last, so that it is checked against its factors.
+	params := slices.Clone(f.g.params)
+	slices.SortStableFunc(params, func(a, b goParam) int { return cmp.Compare(productDims(a.v.Shape), productDims(b.v.Shape)) })
+	for _, p := range params {
 		s := p.v.Shape
 		switch p.typ {
 		case "float64":
@@ -244,11 +250,47 @@ func (f *fnGen) inputs() error {
 	return nil
 }
 
+// productDims counts the dimensions of s that are products.
+func productDims(s ast.Shape) int {
+	n := 0
+	for _, d := range []ast.Dim{s.Rows, s.Cols} {
+		if len(d.Factors()) > 1 {
+			n++
+		}
+	}
+	return n
+}
+
+// dimProduct returns the Go expression of a product dimension whose
+// factors are bound (n*m), or false.
+func (f *fnGen) dimProduct(d ast.Dim) (string, bool) {
+	fs := d.Factors()
+	if len(fs) < 2 {
+		return "", false
+	}
+	parts := make([]string, len(fs))
+	for i, x := range fs {
+		if x.N > 0 {
+			parts[i] = strconv.Itoa(x.N)
+			continue
+		}
+		n, ok := f.dims[x.Name]
+		if !ok {
+			return "", false
+		}
+		parts[i] = n
+	}
+	return "(" + strings.Join(parts, "*") + ")", true
+}
+
 // bindDim returns the Go expression of d, and whether it is a new local
 // the caller must declare.
 func (f *fnGen) bindDim(d ast.Dim) (string, bool) {
 	if d.N > 0 {
 		return strconv.Itoa(d.N), false
+	}
+	if n, ok := f.dimProduct(d); ok {
+		return n, false
 	}
 	if !d.Known() {
 		panic("render: an input has an unknown dimension")
@@ -266,6 +308,9 @@ func (f *fnGen) dim(d ast.Dim) string {
 		return strconv.Itoa(d.N)
 	}
 	if n, ok := f.dims[d.Name]; ok {
+		return n
+	}
+	if n, ok := f.dimProduct(d); ok {
 		return n
 	}
 	panic(fmt.Sprintf("render: cannot size a value: dimension %v is not the size of any input", d))
@@ -558,6 +603,20 @@ func (f *fnGen) materialize(e ast.Expr, dst *operand) error {
 		if !x.IsElementwise() {
 			w := &goWriter{f: f}
 			switch g := op.Of(x).(type) {
+			case op.GoInto:
+				args := make([]op.GoArg, len(x.Args))
+				for i, a := range x.Args {
+					o, err := f.operandOf(a)
+					if err != nil {
+						return err
+					}
+					args[i] = op.GoArg{Expr: o.expr, Scalar: o.scalar}
+					if !o.scalar {
+						args[i].Expr = f.matArg(o)
+					}
+				}
+				g.GoInto(w, dst.expr, dst.vec, args)
+				return nil
 			case op.GoMatrixInto:
 				a, err := f.operandOf(x.Args[0])
 				if err != nil {

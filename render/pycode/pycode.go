@@ -139,7 +139,32 @@ func (g *gen) dim(d ast.Dim, dims map[string]string) (string, error) {
 	if v, ok := dims[d.Name]; ok {
 		return v, nil
 	}
+	if v, ok := product(d, dims); ok {
+		return v, nil
+	}
 	return "", fmt.Errorf("python: the dimension %s is not the size of any input", d)
+}
+
+// product writes a product dimension (vec(X) has n·m entries) whose factors
+// are bound: (dim_n * dim_m).
+func product(d ast.Dim, dims map[string]string) (string, bool) {
+	fs := d.Factors()
+	if len(fs) < 2 {
+		return "", false
+	}
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		if f.N > 0 {
+			parts[i] = fmt.Sprint(f.N)
+			continue
+		}
+		v, ok := dims[f.Name]
+		if !ok {
+			return "", false
+		}
+		parts[i] = v
+	}
+	return "(" + strings.Join(parts, " * ") + ")", true
 }
 
 // lib is the module's name for the array library: np or torch.
@@ -395,10 +420,14 @@ func (g *gen) bindDim(d ast.Dim, expr, param string, dims map[string]string) []s
 	if d.N > 0 {
 		return []string{fmt.Sprintf("if %s != %d:\n        raise ValueError(\"%s has %%d entries along a dimension of size %d\" %% %s)", expr, d.N, param, d.N, expr)}
 	}
-	if v, ok := dims[d.Name]; ok {
+	v, ok := dims[d.Name]
+	if !ok {
+		v, ok = product(d, dims)
+	}
+	if ok {
 		return []string{fmt.Sprintf("if %s != %s:\n        raise ValueError(\"%s: dimension %s is %%d here but %%d before\" %% (%s, %s))", expr, v, param, d.Name, expr, v)}
 	}
-	v := g.ident("dim " + d.Name)
+	v = g.ident("dim " + d.Name)
 	g.names["dim "+d.Name] = v
 	dims[d.Name] = v
 	return []string{fmt.Sprintf("%s = %s", v, expr)}
@@ -767,6 +796,8 @@ func (g *gen) call(c *ast.Call, dims map[string]string) (string, error) {
 			return o.TorchCall(args[0], args[1]), nil
 		}
 		return o.PyCall(args[0], args[1]), nil
+	case op.PyPair:
+		return "(" + o.PyCall2(args[0], args[1], g.shapes[c.Args[0]], g.shapes[c.Args[1]], g.torch) + ")", nil
 	case op.PyFunc:
 		if g.torch {
 			return "(" + o.TorchCall(args[0], g.shapes[c.Args[0]]) + ")", nil
