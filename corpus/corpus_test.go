@@ -404,6 +404,7 @@ type stats struct {
 func TestFormulas(t *testing.T) {
 	cases := load(t, "formulas.txt")
 	var st stats
+	var vst viewStats
 	var texs []string
 	var texOwner []string
 	for _, c := range cases {
@@ -445,10 +446,12 @@ func TestFormulas(t *testing.T) {
 			}
 			checkNumbers(t, c, p, &st)
 			checkKronecker(t, c, p)
+			checkPrintedViews(t, c, p, &vst)
 		})
 	}
 	t.Logf("%d formulas, %d derivatives, each at 3 points (%d evaluations); worst rel. error %.2g (%s)",
 		st.formulas, st.derivs, st.points, st.worst, st.worstAt)
+	t.Logf("printed tensor derivatives read back and evaluated: %d differentials, %d index views", vst.differentials, vst.indexViews)
 	if err := katex.Render(texs); err != nil {
 		if errors.Is(err, katex.ErrMissing) {
 			katex.Missing(t, "%v", err)
