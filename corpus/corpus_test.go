@@ -4,7 +4,9 @@
 //
 //   - testdata/formulas.txt: every derivative of every formula is compared
 //     with central finite differences at 3 random points, every printed
-//     formula must parse back to the same tree (docs/conventions.md), and all the LaTeX
+//     formula must parse back to the same tree (docs/conventions.md), the
+//     printed differential and index view of every tensor derivative must
+//     read back and evaluate to the tensor, and all the LaTeX
 //     (results and step-by-step derivations) must render with KaTeX.
 //   - testdata/unsupported.txt: formulas the engine declines ("not supported
 //     yet", higher-order tensors, no rule). The test fails when one of them
