@@ -154,8 +154,12 @@ func checkPrintedViews(t *testing.T, c *testCase, p *prepared, st *viewStats) {
 			t.Errorf("%s\nthe index view of %s does not parse back:\n%s\nrepro: %s", c, what, ast.FormatError(idx, err), c.repro("derive"))
 			continue
 		}
-		if form.Var != d.By() {
-			t.Errorf("%s\nthe index view %s is by %s, not %s", c, idx, form.Var, d.By())
+		of := fn
+		if d.Order == 2 {
+			of = report.Partial(fn, d.Wrt, 1)
+		}
+		if form.Var != d.By() || form.Func != of {
+			t.Errorf("%s\nthe index view %s is of %s by %s, not of %s by %s", c, idx, form.Func, form.Var, of, d.By())
 		}
 		got, err = form.Expand(inline).Eval(env)
 		if err != nil {
