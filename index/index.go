@@ -121,15 +121,15 @@ func Parse(src string, decls []ast.Decl) (*Form, error) {
 	if len(src) > parser.MaxSourceBytes {
 		return nil, ast.Errorf(0, "input too large: %d bytes, the limit is %d", len(src), parser.MaxSourceBytes)
 	}
-	if !utf8.ValidString(src) {
-		return nil, ast.Errorf(ast.Pos(strings.IndexRune(strings.ToValidUTF8(src, "\uFFFD"), '\uFFFD')), "invalid UTF-8")
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRuneInString(src[i:])
+		if r == utf8.RuneError && size == 1 {
+			return nil, ast.Errorf(ast.Pos(i), "invalid UTF-8 byte %#02x", src[i])
+		}
+		i += size
 	}
 	p := &formParser{src: src, cfg: &parser.Config{Decls: decls}}
-	f, err := p.form()
-	if err != nil {
-		return nil, err
-	}
-	return f, nil
+	return p.form()
 }
 
 type formParser struct {
