@@ -4,7 +4,9 @@
 //
 //   - testdata/formulas.txt: every derivative of every formula is compared
 //     with central finite differences at 3 random points, every printed
-//     formula must parse back to the same tree (docs/conventions.md), and all the LaTeX
+//     formula must parse back to the same tree (docs/conventions.md), the
+//     printed differential and index view of every tensor derivative must
+//     read back and evaluate to the tensor, and all the LaTeX
 //     (results and step-by-step derivations) must render with KaTeX.
 //   - testdata/unsupported.txt: formulas the engine declines ("not supported
 //     yet", higher-order tensors, no rule). The test fails when one of them
@@ -404,6 +406,7 @@ type stats struct {
 func TestFormulas(t *testing.T) {
 	cases := load(t, "formulas.txt")
 	var st stats
+	var vst viewStats
 	var texs []string
 	var texOwner []string
 	for _, c := range cases {
@@ -445,11 +448,13 @@ func TestFormulas(t *testing.T) {
 			}
 			checkNumbers(t, c, p, &st)
 			checkKronecker(t, c, p)
+			checkPrintedViews(t, c, p, &vst)
 		})
 	}
 	t.Logf("%d Kronecker forms parsed back and evaluated against their tensors", kronParsed)
 	t.Logf("%d formulas, %d derivatives, each at 3 points (%d evaluations); worst rel. error %.2g (%s)",
 		st.formulas, st.derivs, st.points, st.worst, st.worstAt)
+	t.Logf("printed tensor derivatives read back and evaluated: %d differentials, %d index views", vst.differentials, vst.indexViews)
 	if err := katex.Render(texs); err != nil {
 		if errors.Is(err, katex.ErrMissing) {
 			katex.Missing(t, "%v", err)
