@@ -619,7 +619,7 @@ func rowsOf(s ast.Shape) ast.Dim {
 func ruleOf(parent, child ast.Expr) string {
 	switch p := parent.(type) {
 	case *ast.Call:
-		if f, ok := op.Of(p).(op.Structural); ok {
+		if f, ok := op.Of(p).(interface{ StepRule() string }); ok {
 			return f.StepRule()
 		}
 		switch {
