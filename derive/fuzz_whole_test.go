@@ -24,7 +24,8 @@ import (
 func FuzzWhole(f *testing.F) {
 	for _, s := range []string{"uᵀf(Wx+b)", "(x+y)*max(y,z)", "xᵀAx", "‖Ax−b‖² + λ‖x‖²",
 		"-yᵀlog(softmax(U tanh(Wx+b₁)+b₂))", "tr(AXB) + logdet(X)", "sum(exp(x) ./ y)", "x^3", "softmax(θ)",
-		"(A ∘ (xxᵀ)B)y", "‖tanh(A diag(x))b‖²", "sum(A ./ (xxᵀ + 2))", "exp(exp(x))", "x/x", "log(x) + sqrt(y)"} {
+		"(A ∘ (xxᵀ)B)y", "‖tanh(A diag(x))b‖²", "sum(A ./ (xxᵀ + 2))", "exp(exp(x))", "x/x", "log(x) + sqrt(y)",
+		"vec(X)ᵀ(A ⊗ B)vec(X)", "uᵀ(x ⊗ y)", "comm(X)vec(X)", "sum(vec(xyᵀ))"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {

@@ -28,6 +28,8 @@ func FuzzCLI(f *testing.F) {
 	}
 	f.Add("xᵀAx", `{"x":[1,2],"A":[[1,0],[0,2]]}`, "A: symmetric(2)", uint8(3))
 	f.Add("W x", "", "W: matrix(n,m)", uint8(2))
+	f.Add("vec(X)ᵀ(A ⊗ B)vec(X)", "", "", uint8(1))
+	f.Add("uᵀ(x ⊗ y)", `{"u":[1,2,3,4],"x":[1,2],"y":[3,4]}`, "", uint8(4))
 	f.Fuzz(func(t *testing.T, src, at, let string, variant uint8) {
 		if len(src) > 100 || len(at) > 200 || len(let) > 100 {
 			return
