@@ -61,8 +61,14 @@ var goCases = []goCase{
 	{name: "tensor_gram", src: "XᵀX", noAllocs: true}, // dXᵀX: the commutation matrix
 	{name: "tensor_exp", src: "exp(X) + tanh(XA)", opts: derive.Options{Wrt: []string{"X"}}, noAllocs: true},
 	{name: "tensor_row", src: "xᵀW", opts: derive.Options{Wrt: []string{"W"}}, noAllocs: true},
-	{name: "tensor_outer", src: "x yᵀ", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},       // a matrix by a vector
-	{name: "tensor_diag", src: "A diag(x) B", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true}, // no Kronecker form
+	{name: "tensor_outer", src: "x yᵀ", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},         // a matrix by a vector
+	{name: "tensor_diag", src: "A diag(x) B", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},   // no Kronecker form
+	{name: "tensor_commute", src: "Xᵀ + αX", opts: derive.Options{Wrt: []string{"X"}}, noAllocs: true},    // (I ⊗ I)K + α(I ⊗ I)
+	{name: "tensor_hadamard_t", src: "Xᵀ ∘ A", opts: derive.Options{Wrt: []string{"X"}}, noAllocs: true},  // diag(vec(A))K
+	{name: "tensor_outer_sym", src: "x xᵀ", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},     // dxᵀ of a vector
+	{name: "tensor_trace_coef", src: "tr(X)A", opts: derive.Options{Wrt: []string{"X"}}, noAllocs: true},  // no Kronecker form
+	{name: "tensor_diag_fn", src: "diag(x)", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},    // no Kronecker form
+	{name: "tensor_hidden_dir", src: "Wx ∘ Wx", opts: derive.Options{Wrt: []string{"W"}}, noAllocs: true}, // t = dW x, expanded for the Kronecker form
 	{name: "hvp_trace", src: "tr(XᵀAX)", opts: derive.Options{Wrt: []string{"X"}, Order: 2}, noAllocs: true},
 	{name: "hvp_mixed", src: "‖T − UVᵀ‖²", opts: derive.Options{Block: []string{"U", "V"}}, noAllocs: true},
 	{name: "hvp_vec_softmax", src: "softmax(x)", opts: derive.Options{Order: 2}, noAllocs: true}, // definitions that depend on dx
