@@ -70,3 +70,22 @@ func BenchmarkHVP(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHessianVec times F, which also forms the (nk)×(nk) Hessian in vec
+// layout, 2(VᵀV ⊗ I), from its Kronecker form (workspace form): the
+// matrix has (nk)² entries, 16× more per doubling of n and k.
+func BenchmarkHessianVec(b *testing.B) {
+	for _, n := range []int{50, 100, 200} {
+		k := n / 10
+		rng := rand.New(rand.NewPCG(uint64(n), 4))
+		T, U, V := random(rng, n, n), random(rng, n, k), random(rng, n, k)
+		b.Run(fmt.Sprintf("n=%d,k=%d", n, k), func(b *testing.B) {
+			var w lowrank.FWorkspace
+			w.F(T, U, V)
+			b.ReportAllocs()
+			for b.Loop() {
+				w.F(T, U, V)
+			}
+		})
+	}
+}
