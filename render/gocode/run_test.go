@@ -61,14 +61,16 @@ var goCases = []goCase{
 	{name: "tensor_gram", src: "XᵀX", noAllocs: true}, // dXᵀX: the commutation matrix
 	{name: "tensor_exp", src: "exp(X) + tanh(XA)", opts: derive.Options{Wrt: []string{"X"}}, noAllocs: true},
 	{name: "tensor_row", src: "xᵀW", opts: derive.Options{Wrt: []string{"W"}}, noAllocs: true},
-	{name: "tensor_outer", src: "x yᵀ", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},         // a matrix by a vector
-	{name: "tensor_diag", src: "A diag(x) B", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},   // no Kronecker form
-	{name: "tensor_commute", src: "Xᵀ + αX", opts: derive.Options{Wrt: []string{"X"}}, noAllocs: true},    // (I ⊗ I)K + α(I ⊗ I)
-	{name: "tensor_hadamard_t", src: "Xᵀ ∘ A", opts: derive.Options{Wrt: []string{"X"}}, noAllocs: true},  // diag(vec(A))K
-	{name: "tensor_outer_sym", src: "x xᵀ", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},     // dxᵀ of a vector
-	{name: "tensor_trace_coef", src: "tr(X)A", opts: derive.Options{Wrt: []string{"X"}}, noAllocs: true},  // no Kronecker form
-	{name: "tensor_diag_fn", src: "diag(x)", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},    // no Kronecker form
-	{name: "tensor_hidden_dir", src: "Wx ∘ Wx", opts: derive.Options{Wrt: []string{"W"}}, noAllocs: true}, // t = dW x, expanded for the Kronecker form
+	{name: "tensor_outer", src: "x yᵀ", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},                    // a matrix by a vector
+	{name: "tensor_diag", src: "A diag(x) B", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},              // no Kronecker form
+	{name: "tensor_commute", src: "Xᵀ + αX", opts: derive.Options{Wrt: []string{"X"}}, noAllocs: true},               // (I ⊗ I)K + α(I ⊗ I)
+	{name: "tensor_hadamard_t", src: "Xᵀ ∘ A", opts: derive.Options{Wrt: []string{"X"}}, noAllocs: true},             // diag(vec(A))K
+	{name: "tensor_outer_sym", src: "x xᵀ", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},                // dxᵀ of a vector
+	{name: "tensor_trace_coef", src: "tr(X)A", opts: derive.Options{Wrt: []string{"X"}}, noAllocs: true},             // no Kronecker form
+	{name: "tensor_diag_fn", src: "diag(x)", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},               // no Kronecker form
+	{name: "tensor_hidden_dir", src: "Wx ∘ Wx", opts: derive.Options{Wrt: []string{"W"}}, noAllocs: true},            // t = dW x, expanded for the Kronecker form
+	{name: "block_jacobian", src: "uᵀtanh(Wx + b)", opts: derive.Options{Block: []string{"x", "b"}}, noAllocs: true}, // a mixed block that is no tensor
+	{name: "block_scalar", src: "α xᵀAx", opts: derive.Options{Block: []string{"x", "α"}}, noAllocs: true},
 	{name: "hvp_trace", src: "tr(XᵀAX)", opts: derive.Options{Wrt: []string{"X"}, Order: 2}, noAllocs: true},
 	{name: "hvp_mixed", src: "‖T − UVᵀ‖²", opts: derive.Options{Block: []string{"U", "V"}}, noAllocs: true},
 	{name: "hvp_vec_softmax", src: "softmax(x)", opts: derive.Options{Order: 2}, noAllocs: true}, // definitions that depend on dx
@@ -657,8 +659,24 @@ func TestGoCompileRun(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: eval ∂/∂%s: %v", b.c.name, d.Wrt, err)
 				}
+				// Central differences: of the function for a first
+				// derivative, of the symbolic gradient ∂s/∂Wrt by the
+				// second variable for a second derivative that is a tensor
+				// or a mixed block.
+				var fdBy *mat.Dense
+				if b.c.sizes == nil && (d.Kind == derive.Differential || d.Wrt2 != "") {
+					e := b.fn
+					if d.Order == 2 {
+						if e, err = b.c.gradient(d.Wrt); err != nil {
+							t.Fatalf("%s: the gradient by %s: %v", b.c.name, d.Wrt, err)
+						}
+					}
+					if fdBy, err = eval.CentralDiff(e, env, d.By()); err != nil {
+						t.Fatalf("%s: finite differences by %s: %v", b.c.name, d.By(), err)
+					}
+				}
 				if d.Kind == derive.Differential {
-					checkTensor(t, b.c.name, b.fn, r, d, env, sym, b.c.sizes == nil, func(what string, want *mat.Dense, tol float64) {
+					checkTensor(t, b.c.name, r, d, env, sym, fdBy, func(what string, want *mat.Dense, tol float64) {
 						t.Helper()
 						check(what, k+1, want, tol)
 					}, func(what string, want *mat.Dense, tol float64) {
@@ -671,6 +689,10 @@ func TestGoCompileRun(t *testing.T) {
 				check("∂/∂"+d.Wrt+" = "+ast.String(d.Expr)+" vs eval", k+1, sym, 1e-9)
 				if b.c.sizes != nil {
 					continue // too large for differences: eval is the reference
+				}
+				if d.Wrt2 != "" {
+					check(d.Label(r.FuncName)+" vs central differences of the gradient", k+1, fdBy, 1e-6)
+					continue
 				}
 				var fd *mat.Dense
 				tol := 1e-6
@@ -714,12 +736,13 @@ func withDirs(r *derive.Result) []ast.VarInfo {
 }
 
 // checkTensor checks a tensor derivative d: the vec-layout matrix (mat)
-// against eval.Differential of the symbolic differential, and for a first
-// derivative against central differences of the function fn (when fd);
-// the directional derivative (dir) against eval of the differential at
-// the direction and against the matrix times vec(direction). sym is the
+// against eval.Differential of the symbolic differential and against the
+// central differences fd (of the function, or for a second derivative of
+// the gradient; nil for none), both laid out as eval lays out tensors;
+// the directional derivative (dir) against eval of the differential at the
+// direction and against the matrix times vec(direction). sym is the
 // differential evaluated at env; got returns the matrix the code gave.
-func checkTensor(t *testing.T, name string, fn ast.Expr, r *derive.Result, d derive.Deriv, env *eval.Env, sym *mat.Dense, fd bool,
+func checkTensor(t *testing.T, name string, r *derive.Result, d derive.Deriv, env *eval.Env, sym, fd *mat.Dense,
 	mat_, dir func(what string, want *mat.Dense, tol float64), got func() *mat.Dense) {
 	t.Helper()
 	x := env.Vars[d.By()]
@@ -731,15 +754,42 @@ func checkTensor(t *testing.T, name string, fn ast.Expr, r *derive.Result, d der
 	xr, xc := x.Dims()
 	want := vecLayout(tensor, fr, fc, xr, xc)
 	mat_(d.Label(r.FuncName)+" in vec layout vs eval.Differential of "+ast.String(d.Expr), want, 1e-9)
-	if fd && d.Order == 1 {
-		c, err := eval.CentralDiff(fn, env, d.Wrt)
-		if err != nil {
-			t.Fatalf("%s: finite differences by %s: %v", name, d.Wrt, err)
-		}
-		mat_(d.Label(r.FuncName)+" in vec layout vs central differences", vecLayout(c, fr, fc, xr, xc), 1e-6)
+	if fd != nil {
+		mat_(d.Label(r.FuncName)+" in vec layout vs central differences", vecLayout(fd, fr, fc, xr, xc), 1e-6)
 	}
 	dir(d.DiffLabel(r.FuncName)+" along "+d.Dir+" vs eval", sym, 1e-9)
 	dir(d.DiffLabel(r.FuncName)+" along "+d.Dir+" vs the emitted matrix times vec("+d.Dir+")", unvec(mulVec(got(), env.Vars[d.Dir]), fr, fc), 1e-9)
+}
+
+// gradient returns the case's gradient (or Jacobian) ∂s/∂wrt, over the
+// inputs only.
+func (c *goCase) gradient(wrt string) (ast.Expr, error) {
+	if c.src == "" {
+		return nil, fmt.Errorf("no formula")
+	}
+	var decls []ast.Decl
+	if c.lets != "" {
+		var err error
+		if decls, err = parser.ParseDecls(c.lets); err != nil {
+			return nil, err
+		}
+	}
+	e, err := (&parser.Config{Decls: decls}).ParseExpr(c.src)
+	if err != nil {
+		return nil, err
+	}
+	info, err := ast.Infer(e, decls, nil)
+	if err != nil {
+		return nil, err
+	}
+	r, err := derive.Derive(e, info, derive.Options{Wrt: []string{wrt}, Order: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(r.Derivs) != 1 || r.Derivs[0].Kind == derive.Differential {
+		return nil, fmt.Errorf("∂s/∂%s is a tensor", wrt)
+	}
+	return r.Expand(r.Derivs[0].Expr), nil
 }
 
 // vecLayout turns a tensor laid out as eval lays it out (rows the
