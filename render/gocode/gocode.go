@@ -515,9 +515,16 @@ func (g *goGen) file() ([]byte, error) {
 		var fields []string
 		var methods strings.Builder
 		for _, c := range gens {
+			// Locals become fields: none may take the name of an earlier
+			// method's field or of any method's result.
 			var taken []string
 			for _, fl := range fields {
 				taken = append(taken, strings.Fields(fl)[0])
+			}
+			for _, o := range gens {
+				for _, r := range o.results {
+					taken = append(taken, r.name)
+				}
 			}
 			m, fl, err := c.body(true, taken)
 			if err != nil {

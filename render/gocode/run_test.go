@@ -544,7 +544,7 @@ func TestGoCompileRun(t *testing.T) {
 	var cases []*built
 	var imports, calls strings.Builder
 	input := map[string][]map[string]wireVal{}
-	all := append(append(append([]goCase(nil), goCases...), fileCases(t)...), registryCases()...)
+	all := append(append(append(append([]goCase(nil), goCases...), fileCases(t)...), registryCases()...), corpusTensorCases(t)...)
 	for k, c := range all {
 		r, fn, err := c.build()
 		if err != nil {
@@ -696,10 +696,19 @@ func TestGoCompileRun(t *testing.T) {
 				}
 				var fd *mat.Dense
 				tol := 1e-6
-				if d.Order == 2 {
+				switch {
+				case d.Order == 2 && !r.FuncShape.IsScalar():
+					// Of a vector function: differences of its first
+					// derivative.
+					var first ast.Expr
+					if first, err = b.c.gradient(d.Wrt); err != nil {
+						t.Fatalf("%s: the first derivative by %s: %v", b.c.name, d.Wrt, err)
+					}
+					fd, err = eval.CentralDiff(first, env, d.Wrt)
+				case d.Order == 2:
 					fd, err = eval.CentralDiff2(b.fn, env, d.Wrt)
 					tol = 1e-4
-				} else {
+				default:
 					fd, err = eval.CentralDiff(b.fn, env, d.Wrt)
 				}
 				if err != nil {

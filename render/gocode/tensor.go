@@ -54,6 +54,15 @@ func (g *goGen) dirGen(k int, name string) (*goGen, error) {
 	for _, v := range vars {
 		c.params = append(c.params, goParam{v: v, name: c.local.fresh(goIdent(v.Name)), typ: goType(v.Shape, false)})
 	}
+	// The results of all the functions are fields of one workspace: this
+	// one's must differ from the main function's and the earlier ones'.
+	for _, o := range append([]*goGen{g}, g.dirs...) {
+		if o != nil {
+			for _, r := range o.results {
+				c.local.reserve(r.name)
+			}
+		}
+	}
 	fname := g.r.FuncName
 	if fname == "" {
 		fname = "s"
