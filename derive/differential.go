@@ -35,9 +35,10 @@ func differential(e ast.Expr, env map[string]ast.Shape, v, dir string, shapes *a
 }
 
 // WithoutTensors returns res derived again by its variables whose
-// derivatives are no tensors, for the outputs that do not write tensor
-// derivatives yet (Go, NumPy, PyTorch), and the tensor derivatives left
-// out; res itself when it has none, nil when it has nothing else.
+// derivatives are no tensors, for code output without --wrt (Go writes a
+// tensor derivative asked for by name, NumPy and PyTorch none yet), and
+// the tensor derivatives left out; res itself when it has none, nil when
+// it has nothing else.
 func WithoutTensors(e ast.Expr, info *ast.Info, res *Result, opts Options) (*Result, []Deriv, error) {
 	var keep []string
 	var left []Deriv

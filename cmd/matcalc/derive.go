@@ -164,9 +164,10 @@ func (o *deriveOptions) deriveOne(cmd *cobra.Command, f *formula) ([]byte, error
 	if err != nil {
 		return nil, o.timeoutErr(err)
 	}
-	if code && len(f.wrt) == 0 {
-		// Code output leaves out the tensor derivatives it does not write
-		// yet, with a word, unless they were asked for by name.
+	if code && len(f.wrt) == 0 && len(opts.Block) == 0 {
+		// Code output leaves out the tensor derivatives, with a word,
+		// unless they were asked for by name: a tensor's matrix may be
+		// large (Go writes it), or not written yet (Python).
 		opts.Context = ctx
 		kept, left, err := derive.WithoutTensors(f.expr, f.info, res, opts)
 		if err != nil {
@@ -175,7 +176,7 @@ func (o *deriveOptions) deriveOne(cmd *cobra.Command, f *formula) ([]byte, error
 		for _, d := range left {
 			hint := "text, latex and json give its differential"
 			if o.format == "go" {
-				hint = fmt.Sprintf("with --wrt %s, Go output writes its directional derivative along an input %s", d.Wrt, d.Dir)
+				hint = fmt.Sprintf("with --wrt %s, Go output writes it in vec layout, and a function of its directional derivative along %s", d.Wrt, d.Dir)
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "matcalc: ∂%s/∂%s is a tensor (%v): --format %s leaves it out (%s)\n", res.FuncName, d.Wrt, d.Tensor, o.format, hint)
 		}

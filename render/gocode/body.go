@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/derive"
 	"github.com/matcalc/matcalc/op"
 )
 
@@ -37,6 +38,7 @@ type fnGen struct {
 	dims   map[string]string   // symbolic dimension → Go expression
 	vdata  map[string]string   // vector variable → its data slice
 	mraw   map[string]string   // matrix variable → its blas64.General
+	vraw   map[string]string   // vector variable → its blas64.Vector
 	fields []string            // workspace fields, "name type"
 	i, j   string              // loop indices
 	given  map[string]bool     // results handed out already (no aliasing)
@@ -105,8 +107,10 @@ func key(e ast.Expr, s ast.Shape) string {
 }
 
 // body returns the source of the plain function (ws false) or of the
-// workspace type and its method (ws true).
-func (g *goGen) body(ws bool) (code string, err error) {
+// workspace method (ws true), with the workspace fields the method uses.
+// taken lists the fields of the methods written before, which the
+// method's locals (and so its fields) must not reuse.
+func (g *goGen) body(ws bool, taken []string) (code string, fields []string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			if s, ok := p.(string); ok && strings.HasPrefix(s, "render: ") {
@@ -116,35 +120,32 @@ func (g *goGen) body(ws bool) (code string, err error) {
 			panic(p)
 		}
 	}()
-	f := &fnGen{g: g, ws: ws, names: g.pkg.clone(), vals: map[string]*operand{}, cse: map[string]*operand{},
-		dims: map[string]string{}, vdata: map[string]string{}, mraw: map[string]string{}, given: map[string]bool{}, busy: map[string]bool{}, dimName: map[string]string{}}
-	for _, p := range g.params {
-		f.names.reserve(p.name)
-	}
-	for _, r := range g.results {
-		f.names.reserve(r.name)
+	f := &fnGen{g: g, ws: ws, names: g.local.clone(), vals: map[string]*operand{}, cse: map[string]*operand{},
+		dims: map[string]string{}, vdata: map[string]string{}, mraw: map[string]string{}, vraw: map[string]string{}, given: map[string]bool{}, busy: map[string]bool{}, dimName: map[string]string{}}
+	for _, t := range taken {
+		f.names.reserve(t)
 	}
 	if ws {
 		f.recv = f.names.fresh("w")
 	}
 	f.i, f.j = f.names.fresh("i"), f.names.fresh("j")
 	if err := f.inputs(); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	r, ex := g.r, g.exprs
 	for k, d := range r.Defs {
 		e := ex.defs[k]
-		if e == nil {
+		if e == nil || !ex.inF[k] {
 			continue
 		}
 		op, err := f.define(e, goIdent(d.Name))
 		if err != nil {
-			return "", fmt.Errorf("go: definition %s: %w", d.Name, err)
+			return "", nil, fmt.Errorf("go: definition %s: %w", d.Name, err)
 		}
 		f.vals[d.Name] = op
 	}
 	if err := f.result(ex.fn, r.FuncShape, g.results[0], false); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	// Matrix-shaped results (outer products such as δxᵀ) only write: they
 	// come last, so that the matrices the other results read (Wᵀδ) are
@@ -159,9 +160,15 @@ func (g *goGen) body(ws bool) (code string, err error) {
 	}
 	for _, k := range order {
 		d := r.Derivs[k]
+		if d.Kind == derive.Differential {
+			if err := f.tensorResult(k, g.results[k+1]); err != nil {
+				return "", nil, fmt.Errorf("go: derivative by %s: %w", d.By(), err)
+			}
+			continue
+		}
 		force := goType(d.Shape, true) != goType(d.Shape, false) && g.results[k+1].typ == "*mat.Dense"
 		if err := f.result(ex.derivs[k], d.Shape, g.results[k+1], force); err != nil {
-			return "", fmt.Errorf("go: derivative by %s: %w", d.Wrt, err)
+			return "", nil, fmt.Errorf("go: derivative by %s: %w", d.Wrt, err)
 		}
 	}
 	var rets []string
@@ -172,22 +179,14 @@ func (g *goGen) body(ws bool) (code string, err error) {
 
 	var out strings.Builder
 	if ws {
-		fmt.Fprintf(&out, "// %sWorkspace holds the buffers of %s, so that repeated calls of its\n", g.o.Func, g.o.Func)
-		fmt.Fprintf(&out, "// method %s allocate nothing. The zero value is ready to use. A workspace\n", g.o.Func)
-		out.WriteString("// must not be used by two goroutines at once.\n")
-		fmt.Fprintf(&out, "type %sWorkspace struct {\n", g.o.Func)
-		for _, fl := range f.fields {
-			out.WriteString("\t" + fl + "\n")
-		}
-		out.WriteString("}\n\n")
-		out.WriteString(g.doc(g.o.Func, true))
-		fmt.Fprintf(&out, "func (%s *%sWorkspace) %s {\n", f.recv, g.o.Func, g.signature(g.o.Func))
+		out.WriteString(g.doc(g.name, true))
+		fmt.Fprintf(&out, "func (%s *%s) %s {\n", f.recv, g.wsType, g.signature(g.name))
 	} else {
-		fmt.Fprintf(&out, "func %s {\n", g.signature(g.o.Func))
+		fmt.Fprintf(&out, "func %s {\n", g.signature(g.name))
 	}
 	out.WriteString(pruneUnused(f.b.String(), f.rm))
 	out.WriteString("}\n\n")
-	return out.String(), nil
+	return out.String(), f.fields, nil
 }
 
 // inputs binds the symbolic dimensions to the sizes of the inputs and
@@ -218,7 +217,7 @@ func (f *fnGen) inputs() error {
 				f.line("%s := %s.Len()", n, p.name)
 			} else {
 				f.line("if %s.Len() != %s {", p.name, n)
-				f.line("panic(%q)", fmt.Sprintf("%s: %s must have length %v", f.g.o.Func, p.name, s.Rows))
+				f.line("panic(%q)", fmt.Sprintf("%s: %s must have length %v", f.g.name, p.name, s.Rows))
 				f.line("}")
 			}
 			f.vals[p.v.Name] = &operand{vec: true, expr: p.name, rows: n, cols: "1", input: true}
@@ -241,7 +240,7 @@ func (f *fnGen) inputs() error {
 			}
 			if !(freshR && freshC) {
 				f.line("if %s, %s := %s.Dims(); %s != %s || %s != %s {", f.rowsName, f.colsName, p.name, f.rowsName, r, f.colsName, c)
-				f.line("panic(%q)", fmt.Sprintf("%s: %s must be %v×%v", f.g.o.Func, p.name, s.Rows, s.Cols))
+				f.line("panic(%q)", fmt.Sprintf("%s: %s must be %v×%v", f.g.name, p.name, s.Rows, s.Cols))
 				f.line("}")
 			}
 			f.vals[p.v.Name] = &operand{expr: p.name, rows: r, cols: c, input: true}

@@ -47,17 +47,19 @@ type Options struct {
 // flag in the workspace form) and never copy the transpose. Generic functions
 // f become stubs f, fPrime that panic until filled in.
 //
-// With o.Workspace the file also declares FWorkspace, whose method F reuses
-// its buffers: after the first call with given sizes it does not allocate.
+// A tensor derivative (a Differential, mixed blocks included) is a
+// *mat.Dense in vec layout, ∂vec(F)/∂vec(X)ᵀ with column-major vec: entry
+// (i + j·rows(F), k + l·rows(X)) is ∂Fᵢⱼ/∂Xₖₗ. It is built from the
+// Kronecker form where derive gives one, else column by column from the
+// directional derivative at unit directions. The directional derivative
+// itself is a function of its own, FJVPX(<inputs>, dX) for ∂F/∂X or
+// FHVPX(<inputs>, dX) for the Hessian by X (FHVPXY for the mixed block
+// ∂²s/∂X∂Y, along dY), which never forms the matrix.
+//
+// With o.Workspace the file also declares FWorkspace, whose methods F
+// (and FJVPX, …) reuse its buffers: after the first call with given sizes
+// they do not allocate.
 func Generate(r *derive.Result, o Options) ([]byte, error) {
-	for _, d := range r.Derivs {
-		if d.Kind == derive.Differential && d.Wrt2 == "" {
-			continue // written as its directional derivative: dir is an input
-		}
-		if err := derive.TensorError(r, d, "Go"); err != nil {
-			return nil, err
-		}
-	}
 	if o.Package == "" {
 		o.Package = "grad"
 	}
@@ -78,11 +80,16 @@ func Generate(r *derive.Result, o Options) ([]byte, error) {
 }
 
 // goGen holds what is shared by the plain function and the workspace method:
-// package-level names, parameter and result names, stubs and helpers.
+// package-level names, parameter and result names, stubs and helpers. A
+// directional-derivative function (FJVPX) has a goGen of its own, which
+// shares the package-level state of the main one.
 type goGen struct {
 	r       *derive.Result
 	o       Options
+	name    string // the function (and method) this goGen writes
+	wsType  string // the workspace type, o.Func + "Workspace"
 	pkg     *namer // package-level names (and everything a body must not shadow)
+	local   *namer // pkg with the parameters and results of this function
 	params  []goParam
 	results []goResult
 	exprs   prepared
@@ -92,6 +99,13 @@ type goGen struct {
 	helper  map[string]string  // helper key → Go name (allocated on first use)
 	used    map[string]bool    // helper keys used by some body
 	shared  map[string]bool    // keys of costly subexpressions used more than once
+
+	// dirs are the directional-derivative functions, one per tensor
+	// derivative (nil where r.Derivs[k] is none), and dirOf the main
+	// goGen of such a function.
+	dirs  []*goGen
+	dirOf *goGen
+	deriv derive.Deriv // for a directional-derivative function: its derivative
 }
 
 type goParam struct {
@@ -122,6 +136,12 @@ type prepared struct {
 	fn     ast.Expr
 	derivs []ast.Expr
 	shapes map[ast.Expr]ast.Shape
+	// kron holds, per tensor derivative with a Kronecker form, its terms
+	// with normalised factors; nil elsewhere.
+	kron [][]derive.KronTerm
+	// inF marks the definitions the main function computes: not those
+	// only a directional derivative needs (they may depend on dX).
+	inF []bool
 }
 
 func newGoGen(r *derive.Result, o Options) (*goGen, error) {
@@ -131,12 +151,28 @@ func newGoGen(r *derive.Result, o Options) (*goGen, error) {
 	if o.Func == "" {
 		o.Func = "F"
 	}
-	g := &goGen{r: r, o: o, pkg: newNamer(), stubFor: map[stubKey]string{}, helper: map[string]string{}, used: map[string]bool{}}
+	g := &goGen{r: r, o: o, name: o.Func, wsType: o.Func + "Workspace", pkg: newNamer(), stubFor: map[stubKey]string{}, helper: map[string]string{}, used: map[string]bool{}}
 	g.pkg.reserve(o.Func)
 	if o.Workspace {
-		if !g.pkg.reserve(o.Func + "Workspace") {
-			return nil, fmt.Errorf("go: %sWorkspace clashes with another name", o.Func)
+		if !g.pkg.reserve(g.wsType) {
+			return nil, fmt.Errorf("go: %s clashes with another name", g.wsType)
 		}
+	}
+	// The directional-derivative functions: FJVPX, FHVPX, FHVPXY.
+	dirNames := make([]string, len(r.Derivs))
+	for k, d := range r.Derivs {
+		if d.Kind != derive.Differential {
+			continue
+		}
+		kind := "JVP"
+		if d.Order == 2 {
+			kind = "HVP"
+		}
+		want := o.Func + kind + goIdent(d.Wrt)
+		if d.Wrt2 != "" {
+			want += goIdent(d.Wrt2)
+		}
+		dirNames[k] = g.pkg.fresh(want)
 	}
 	if err := g.prepare(); err != nil {
 		return nil, err
@@ -184,59 +220,73 @@ func newGoGen(r *derive.Result, o Options) (*goGen, error) {
 		g.helper[h] = g.pkg.fresh(h)
 	}
 	// Parameters and results.
+	g.local = g.pkg.clone()
 	for _, v := range r.Vars {
 		typ := goType(v.Shape, false)
-		g.params = append(g.params, goParam{v: v, name: g.pkg.fresh(goIdent(v.Name)), typ: typ})
-	}
-	// A tensor derivative is written as its directional derivative: its
-	// direction (dW, of W's shape) is an input after the variables, and the
-	// result is dF along it, the Jacobian-vector product, or for the
-	// Hessian by a matrix the Hessian-vector product, never the tensor.
-	env := r.Env()
-	for _, d := range r.Derivs {
-		if d.Dir != "" && !slices.ContainsFunc(g.params, func(p goParam) bool { return p.v.Name == d.Dir }) {
-			v := ast.VarInfo{Name: d.Dir, Shape: env[d.Dir]}
-			g.params = append(g.params, goParam{v: v, name: g.pkg.fresh(goIdent(d.Dir)), typ: goType(v.Shape, false)})
-		}
+		g.params = append(g.params, goParam{v: v, name: g.local.fresh(goIdent(v.Name)), typ: typ})
 	}
 	fname := r.FuncName
 	if fname == "" {
 		fname = "s"
 	}
 	g.results = append(g.results, goResult{
-		name: g.pkg.fresh(goIdent(fname)),
+		name: g.local.fresh(goIdent(fname)),
 		typ:  goType(r.FuncShape, false),
 		doc:  fmt.Sprintf("the value of %s (%s)", fname, r.FuncShape),
 	})
-	for _, d := range r.Derivs {
+	env := r.Env()
+	for k, d := range r.Derivs {
 		prefix := "d"
 		if d.Order == 2 || d.Kind == derive.Hessian {
 			prefix = "d2"
 		}
-		forceDense := d.Kind == derive.Jacobian || d.Kind == derive.Hessian
-		sym := "∂" + fname + "/∂" + d.Wrt
-		if d.Order == 2 || d.Kind == derive.Hessian {
-			sym = "∂²" + fname + "/∂" + d.Wrt + "²"
+		name := prefix + goIdent(d.Wrt)
+		if d.Wrt2 != "" {
+			name += goIdent(d.Wrt2)
 		}
+		forceDense := d.Kind == derive.Jacobian || d.Kind == derive.Hessian
+		sym := d.Label(fname)
 		if d.Kind == derive.Differential {
-			what := fmt.Sprintf("d%s along %s = %s: the Jacobian-vector product of %s (%v)", fname, d.Dir, ast.String(d.Expr), sym, d.Tensor)
+			fs, xs := d.Shape, env[d.By()]
+			what := fmt.Sprintf("%s (%v) in vec layout, the %v×%v matrix ∂vec(%s)/∂vec(%s)ᵀ, vec column-major: entry (i + j·rows(%s), k + l·rows(%s)) is ∂%sᵢⱼ/∂%sₖₗ; %s gives its product with a direction",
+				sym, d.Tensor, dimProduct(fs), dimProduct(xs), fname, d.By(), fname, d.By(), fname, d.By(), dirNames[k])
 			if d.Order == 2 {
-				what = fmt.Sprintf("d(∂%s/∂%s) along %s = %s: the Hessian-vector product of %s (%v)", fname, d.Wrt, d.Dir, ast.String(d.Expr), sym, d.Tensor)
+				grad := derive.Deriv{Wrt: d.Wrt, Order: 1}.Label(fname)
+				what = fmt.Sprintf("%s (%v) in vec layout, the %v×%v matrix ∂vec(%s)/∂vec(%s)ᵀ, vec column-major: entry (i + j·rows(%s), k + l·rows(%s)) is ∂(%s)ᵢⱼ/∂%sₖₗ; %s gives its product with a direction",
+					sym, d.Tensor, dimProduct(fs), dimProduct(xs), grad, d.By(), grad, d.By(), grad, d.By(), dirNames[k])
 			}
-			g.results = append(g.results, goResult{
-				name: g.pkg.fresh(prefix + goIdent(d.Wrt) + "V"),
-				typ:  goType(d.Shape, false),
-				doc:  what,
-			})
+			g.results = append(g.results, goResult{name: g.local.fresh(name), typ: "*mat.Dense", doc: what})
 			continue
 		}
 		g.results = append(g.results, goResult{
-			name: g.pkg.fresh(prefix + goIdent(d.Wrt)),
+			name: g.local.fresh(name),
 			typ:  goType(d.Shape, forceDense),
 			doc:  fmt.Sprintf("%s = %s, %s (%s)", sym, ast.String(d.Expr), d.Kind, d.Shape),
 		})
 	}
+	g.dirs = make([]*goGen, len(r.Derivs))
+	for k, name := range dirNames {
+		if name == "" {
+			continue
+		}
+		c, err := g.dirGen(k, name)
+		if err != nil {
+			return nil, err
+		}
+		g.dirs[k] = c
+	}
 	return g, nil
+}
+
+// dimProduct writes the number of entries of a value of shape s: n·m.
+func dimProduct(s ast.Shape) string {
+	switch {
+	case s.Rows.IsOne():
+		return s.Cols.String()
+	case s.Cols.IsOne():
+		return s.Rows.String()
+	}
+	return s.Rows.String() + "·" + s.Cols.String()
 }
 
 // bindGeneric replaces every call of a generic function that funcs binds
@@ -309,19 +359,56 @@ func (g *goGen) prepare() error {
 		}
 		p.derivs = append(p.derivs, e)
 	}
+	// The Kronecker forms of the tensor derivatives, with their factors
+	// normalised: what the main function builds their matrices from.
+	p.kron = make([][]derive.KronTerm, len(r.Derivs))
+	for k, d := range r.Derivs {
+		if d.Kind != derive.Differential || g.dirOf != nil {
+			continue
+		}
+		terms, ok := derive.Kronecker(derive.Deriv{Kind: d.Kind, Dir: d.Dir, Expr: expandDirDefs(r, d.Expr, d.Dir)}, env)
+		if !ok {
+			continue
+		}
+		for i, t := range terms {
+			for _, x := range []*ast.Expr{&t.Coef, &t.Diag, &t.Left, &t.Right} {
+				if *x != nil {
+					if *x, err = norm(*x); err != nil {
+						return fmt.Errorf("go: derivative by %s: %w", d.Wrt, err)
+					}
+				}
+			}
+			terms[i] = t
+		}
+		p.kron[k] = terms
+	}
 	// Which definitions are needed: walk back from the function and the
-	// derivatives.
-	need := map[string]bool{}
-	mark := func(e ast.Expr) {
+	// derivatives; the main function needs those of the value, of the
+	// derivatives that are no tensors, and of the Kronecker factors.
+	need, needF := map[string]bool{}, map[string]bool{}
+	mark := func(e ast.Expr, inF bool) {
 		for _, n := range ast.Vars(e) {
 			need[n] = true
+			if inF {
+				needF[n] = true
+			}
 		}
 	}
-	mark(p.fn)
-	for _, e := range p.derivs {
-		mark(e)
+	mark(p.fn, true)
+	for k, e := range p.derivs {
+		mark(e, r.Derivs[k].Kind != derive.Differential || g.dirOf != nil)
+	}
+	for _, terms := range p.kron {
+		for _, t := range terms {
+			for _, x := range []ast.Expr{t.Coef, t.Diag, t.Left, t.Right} {
+				if x != nil {
+					mark(x, true)
+				}
+			}
+		}
 	}
 	p.defs = make([]ast.Expr, len(r.Defs))
+	p.inF = make([]bool, len(r.Defs))
 	for i := len(r.Defs) - 1; i >= 0; i-- {
 		d := r.Defs[i]
 		if !need[d.Name] {
@@ -330,9 +417,15 @@ func (g *goGen) prepare() error {
 		if p.defs[i], err = norm(d.Expr); err != nil {
 			return fmt.Errorf("go: definition %s: %w", d.Name, err)
 		}
-		mark(p.defs[i])
+		p.inF[i] = needF[d.Name]
+		mark(p.defs[i], p.inF[i])
 	}
 	all := append(append([]ast.Expr{p.fn}, p.derivs...), p.defs...)
+	for _, terms := range p.kron {
+		for _, t := range terms {
+			all = append(all, t.Coef, t.Diag, t.Left, t.Right)
+		}
+	}
 	for _, e := range all {
 		if e == nil {
 			continue
@@ -397,21 +490,67 @@ func reusesBase(fun string) bool {
 
 // file assembles the source and formats it.
 func (g *goGen) file() ([]byte, error) {
-	plain, err := g.body(false)
-	if err != nil {
-		return nil, err
-	}
-	var ws string
-	if g.o.Workspace {
-		if ws, err = g.body(true); err != nil {
-			return nil, err
+	var code bytes.Buffer // everything but the header and imports
+	gens := []*goGen{g}
+	for _, c := range g.dirs {
+		if c != nil {
+			gens = append(gens, c)
 		}
 	}
-	var code bytes.Buffer // everything but the header and imports
-	code.WriteString(g.doc(g.o.Func, false))
-	code.WriteString(plain)
+	for _, c := range gens {
+		plain, _, err := c.body(false, nil)
+		if err != nil {
+			return nil, err
+		}
+		if c == g {
+			code.WriteString(g.doc(g.name, false))
+		} else {
+			code.WriteString(c.dirDoc())
+		}
+		code.WriteString(plain)
+	}
 	if g.o.Workspace {
-		code.WriteString(ws)
+		// One workspace for the function and its directional derivatives,
+		// each method with fields of its own.
+		var fields []string
+		var methods strings.Builder
+		for _, c := range gens {
+			// Locals become fields: none may take the name of an earlier
+			// method's field or of any method's result.
+			var taken []string
+			for _, fl := range fields {
+				taken = append(taken, strings.Fields(fl)[0])
+			}
+			for _, o := range gens {
+				for _, r := range o.results {
+					taken = append(taken, r.name)
+				}
+			}
+			m, fl, err := c.body(true, taken)
+			if err != nil {
+				return nil, err
+			}
+			fields = append(fields, fl...)
+			methods.WriteString(m)
+		}
+		if len(gens) == 1 {
+			fmt.Fprintf(&code, "// %s holds the buffers of %s, so that repeated calls of its\n", g.wsType, g.name)
+			fmt.Fprintf(&code, "// method %s allocate nothing. The zero value is ready to use. A workspace\n", g.name)
+			code.WriteString("// must not be used by two goroutines at once.\n")
+		} else {
+			var names []string
+			for _, c := range gens {
+				names = append(names, c.name)
+			}
+			all := strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+			code.WriteString(wrapComment(fmt.Sprintf("%s holds the buffers of %s, so that repeated calls of its methods of these names allocate nothing. The zero value is ready to use. A workspace must not be used by two goroutines at once.", g.wsType, all)))
+		}
+		fmt.Fprintf(&code, "type %s struct {\n", g.wsType)
+		for _, fl := range fields {
+			code.WriteString("\t" + fl + "\n")
+		}
+		code.WriteString("}\n\n")
+		code.WriteString(methods.String())
 	}
 	for _, s := range g.stubs {
 		code.WriteString(g.stubSource(s))
@@ -511,7 +650,11 @@ func (g *goGen) doc(name string, ws bool) string {
 	if ws {
 		fmt.Fprintf(&b, "// %s is %s with the buffers of w: it allocates only on its first call\n", name, name)
 		b.WriteString("// or when the sizes of the inputs change. The results belong to w and are\n")
-		b.WriteString("// overwritten by the next call.\n")
+		if g.dirOf == nil && !slices.ContainsFunc(g.dirs, func(c *goGen) bool { return c != nil }) {
+			b.WriteString("// overwritten by the next call.\n")
+		} else {
+			fmt.Fprintf(&b, "// overwritten by the next call of %s.\n", name)
+		}
 		return b.String()
 	}
 	formula := ast.String(g.r.Func)

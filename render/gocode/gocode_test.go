@@ -32,6 +32,11 @@ func TestGoGolden(t *testing.T) {
 		{"keywords", "keywords", Options{}},
 		{"logreg", "logreg", Options{Workspace: true}},
 		{"scalars", "scalars", Options{}},
+		// Tensor derivatives: the vec matrix from a Kronecker form, and
+		// column by column; the directional-derivative functions.
+		{"tensor_gram", "tensor_gram", Options{Workspace: true}},
+		{"tensor_columns", "tensor_trace_coef", Options{Workspace: true}},
+		{"hvp_mixed", "hvp_mixed", Options{}},
 	}
 	for _, gc := range golden {
 		t.Run(gc.name, func(t *testing.T) {

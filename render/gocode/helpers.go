@@ -13,12 +13,15 @@ import (
 // The built-in functions bring helpers of their own (op.GoHelpers); these
 // are the emitter's, listed first.
 var helperOrder, helperSrc = func() ([]string, map[string]string) {
-	order := []string{"boolToFloat", "vecData", "reuseVec", "reuseDense", "packRows", "symMul"}
+	order := []string{"boolToFloat", "vecData", "reuseVec", "reuseDense", "packRows", "symMul", "kronAdd"}
 	src := map[string]string{}
 	for k, v := range baseHelperSrc {
 		src[k] = v
 	}
 	for k, v := range symHelperSrc {
+		src[k] = v
+	}
+	for k, v := range tensorHelperSrc {
 		src[k] = v
 	}
 	for _, h := range op.GoHelpers() {

@@ -48,13 +48,34 @@ var goCases = []goCase{
 	{name: "generic", src: "uᵀf(Wx+b)", noAllocs: true},
 	{name: "generic_bound", src: "uᵀf(Wx+b) + sum(g(x))", opts: derive.Options{Order: 1}, noAllocs: true, bind: true},
 	{name: "quad", src: "xᵀAx", noAllocs: true},
-	// Tensor derivatives, as directional derivatives along an input dW.
+	// Tensor derivatives: the vec-layout matrix in F (from the Kronecker
+	// form, or column by column where there is none) and the directional
+	// derivative along an input dW in FJVPW / FHVPW.
 	{name: "jvp_axb", src: "AXB", opts: derive.Options{Wrt: []string{"X"}}, noAllocs: true},
 	{name: "jvp_layer", src: "σ(Wx + b)", noAllocs: true},
 	{name: "jvp_inv", src: "X⁻¹ + XᵀX", opts: derive.Options{Wrt: []string{"X"}}},
 	{name: "jvp_softmax", src: "softmax(Kq)", opts: derive.Options{Wrt: []string{"K", "q"}}, noAllocs: true},
 	{name: "hvp_lowrank", src: "‖T − UVᵀ‖²", opts: derive.Options{Wrt: []string{"U", "V"}, Order: 2, NoMixed: true}, noAllocs: true},
 	{name: "hvp_softmax", src: "-yᵀlog(softmax(Wx))", opts: derive.Options{Wrt: []string{"W"}, Order: 2}, noAllocs: true},
+	{name: "tensor_inv", src: "X⁻¹"},                  // gonum's Inverse allocates
+	{name: "tensor_gram", src: "XᵀX", noAllocs: true}, // dXᵀX: the commutation matrix
+	{name: "tensor_exp", src: "exp(X) + tanh(XA)", opts: derive.Options{Wrt: []string{"X"}}, noAllocs: true},
+	{name: "tensor_row", src: "xᵀW", opts: derive.Options{Wrt: []string{"W"}}, noAllocs: true},
+	{name: "tensor_outer", src: "x yᵀ", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},                    // a matrix by a vector
+	{name: "tensor_diag", src: "A diag(x) B", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},              // no Kronecker form
+	{name: "tensor_commute", src: "Xᵀ + αX", opts: derive.Options{Wrt: []string{"X"}}, noAllocs: true},               // (I ⊗ I)K + α(I ⊗ I)
+	{name: "tensor_hadamard_t", src: "Xᵀ ∘ A", opts: derive.Options{Wrt: []string{"X"}}, noAllocs: true},             // diag(vec(A))K
+	{name: "tensor_outer_sym", src: "x xᵀ", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},                // dxᵀ of a vector
+	{name: "tensor_trace_coef", src: "tr(X)A", opts: derive.Options{Wrt: []string{"X"}}, noAllocs: true},             // no Kronecker form
+	{name: "tensor_diag_fn", src: "diag(x)", opts: derive.Options{Wrt: []string{"x"}}, noAllocs: true},               // no Kronecker form
+	{name: "tensor_hidden_dir", src: "Wx ∘ Wx", opts: derive.Options{Wrt: []string{"W"}}, noAllocs: true},            // t = dW x, expanded for the Kronecker form
+	{name: "block_jacobian", src: "uᵀtanh(Wx + b)", opts: derive.Options{Block: []string{"x", "b"}}, noAllocs: true}, // a mixed block that is no tensor
+	{name: "block_scalar", src: "α xᵀAx", opts: derive.Options{Block: []string{"x", "α"}}, noAllocs: true},
+	{name: "hvp_trace", src: "tr(XᵀAX)", opts: derive.Options{Wrt: []string{"X"}, Order: 2}, noAllocs: true},
+	{name: "hvp_mixed", src: "‖T − UVᵀ‖²", opts: derive.Options{Block: []string{"U", "V"}}, noAllocs: true},
+	{name: "hvp_vec_softmax", src: "softmax(x)", opts: derive.Options{Order: 2}, noAllocs: true}, // definitions that depend on dx
+	{name: "hvp_vec_tanh", src: "tanh(Wx + b)", opts: derive.Options{Wrt: []string{"x"}, Order: 2}, noAllocs: true},
+	{name: "hvp_vec_cubic", src: "(xᵀx) x", opts: derive.Options{Order: 2}, noAllocs: true},
 	{name: "quad_hessian", src: "xᵀAx", opts: derive.Options{Wrt: []string{"x"}, Order: 2}, noAllocs: true},
 	{name: "logreg_hessian", src: "sum(log(1 + exp(−y ∘ (Xw))))", opts: derive.Options{Wrt: []string{"w"}, Order: 2}, noAllocs: true}, // (Xᵀdiag(v))X as Xᵀ(diag(v)X)
 	{name: "scaled_product", src: "sum(Aᵀdiag(v)B)", opts: derive.Options{Order: 1}, noAllocs: true},
@@ -409,11 +430,19 @@ func main() {
 }
 `
 
-// callCode returns the main's loop over the points of one case.
+// callCode returns the main's loop over the points of one case: F, then
+// the directional-derivative functions (FJVPX, …), whose results follow
+// F's in the output.
 func callCode(pkg string, g *goGen) string {
-	args := func(strided bool) string {
+	gens := []*goGen{g}
+	for _, c := range g.dirs {
+		if c != nil {
+			gens = append(gens, c)
+		}
+	}
+	args := func(c *goGen, strided bool) string {
 		var as []string
-		for _, p := range g.params {
+		for _, p := range c.params {
 			key := strconv.Quote(p.v.Name)
 			switch p.typ {
 			case "float64":
@@ -426,46 +455,62 @@ func callCode(pkg string, g *goGen) string {
 		}
 		return strings.Join(as, ", ")
 	}
-	var rs, qs, encR, encQ []string
-	for k := range g.results {
-		rs = append(rs, fmt.Sprintf("r%d", k))
-		qs = append(qs, fmt.Sprintf("q%d", k))
-		encR = append(encR, fmt.Sprintf("enc(r%d)", k))
-		encQ = append(encQ, fmt.Sprintf("enc(q%d)", k))
-	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\t{\n\tvar w %s.FWorkspace // shared by points of different sizes\n", pkg)
+	fmt.Fprintf(&b, "\t{\n\tvar w %s.%s // shared by points of different sizes\n", pkg, g.wsType)
 	fmt.Fprintf(&b, "\tfor _, p := range in[%q] {\n", pkg)
-	fmt.Fprintf(&b, "\t\t%s := %s.F(%s)\n", strings.Join(rs, ", "), pkg, args(false))
-	fmt.Fprintf(&b, "\t\tcontig := []any{%s}\n", args(false))
-	b.WriteString("\t\t_ = contig\n")
-	fmt.Fprintf(&b, "\t\tw.F(%s)\n", args(false))
-	// Allocation count: inputs built once, outside the measured calls.
-	var pre []string
-	var names []string
-	for k, p := range g.params {
-		n := fmt.Sprintf("a%d", k)
-		names = append(names, n)
-		key := strconv.Quote(p.v.Name)
-		switch p.typ {
-		case "float64":
-			pre = append(pre, fmt.Sprintf("%s := scalar(p[%s])", n, key))
-		case "*mat.VecDense":
-			pre = append(pre, fmt.Sprintf("%s := vec(p[%s], false)", n, key))
-		default:
-			pre = append(pre, fmt.Sprintf("%s := dense(p[%s], false)", n, key))
+	var encR, encQ []string
+	for n, c := range gens {
+		var rs []string
+		for k := range c.results {
+			rs = append(rs, fmt.Sprintf("r%d_%d", n, k))
+			encR = append(encR, fmt.Sprintf("enc(r%d_%d)", n, k))
+			encQ = append(encQ, fmt.Sprintf("enc(q%d_%d)", n, k))
 		}
+		fmt.Fprintf(&b, "\t\t%s := %s.%s(%s)\n", strings.Join(rs, ", "), pkg, c.name, args(c, false))
+		fmt.Fprintf(&b, "\t\tw.%s(%s)\n", c.name, args(c, false))
 	}
-	for _, s := range pre {
-		b.WriteString("\t\t" + s + "\n")
+	// Allocation count: inputs built once, outside the measured calls.
+	seen := map[string]bool{}
+	var calls []string
+	for _, c := range gens {
+		var names []string
+		for _, p := range c.params {
+			n := "a_" + p.name
+			names = append(names, n)
+			if seen[n] {
+				continue
+			}
+			seen[n] = true
+			key := strconv.Quote(p.v.Name)
+			switch p.typ {
+			case "float64":
+				fmt.Fprintf(&b, "\t\t%s := scalar(p[%s])\n", n, key)
+			case "*mat.VecDense":
+				fmt.Fprintf(&b, "\t\t%s := vec(p[%s], false)\n", n, key)
+			default:
+				fmt.Fprintf(&b, "\t\t%s := dense(p[%s], false)\n", n, key)
+			}
+		}
+		calls = append(calls, fmt.Sprintf("w.%s(%s)", c.name, strings.Join(names, ", ")))
 	}
-	fmt.Fprintf(&b, "\t\tw.F(%s)\n", strings.Join(names, ", "))
+	for _, call := range calls {
+		b.WriteString("\t\t" + call + "\n")
+	}
 	// The least of three rounds: the runtime itself allocates now and then.
 	b.WriteString("\t\tallocs := ^uint64(0)\n\t\tfor range 3 {\n\t\t\tm0 := mallocs()\n")
-	fmt.Fprintf(&b, "\t\t\tfor range 10 {\n\t\t\t\tw.F(%s)\n\t\t\t}\n", strings.Join(names, ", "))
-	b.WriteString("\t\t\tallocs = min(allocs, mallocs()-m0)\n\t\t}\n")
-	fmt.Fprintf(&b, "\t\tw.F(%s)\n", args(true))
-	fmt.Fprintf(&b, "\t\t%s := w.F(%s)\n", strings.Join(qs, ", "), args(true))
+	b.WriteString("\t\t\tfor range 10 {\n")
+	for _, call := range calls {
+		b.WriteString("\t\t\t\t" + call + "\n")
+	}
+	b.WriteString("\t\t\t}\n\t\t\tallocs = min(allocs, mallocs()-m0)\n\t\t}\n")
+	for n, c := range gens {
+		var qs []string
+		for k := range c.results {
+			qs = append(qs, fmt.Sprintf("q%d_%d", n, k))
+		}
+		fmt.Fprintf(&b, "\t\tw.%s(%s)\n", c.name, args(c, true))
+		fmt.Fprintf(&b, "\t\t%s := w.%s(%s)\n", strings.Join(qs, ", "), c.name, args(c, true))
+	}
 	fmt.Fprintf(&b, "\t\tout[%q] = append(out[%q], output{Plain: []wireVal{%s}, Work: []wireVal{%s}, Allocs: allocs})\n",
 		pkg, pkg, strings.Join(encR, ", "), strings.Join(encQ, ", "))
 	b.WriteString("\t}\n\t}\n")
@@ -499,7 +544,7 @@ func TestGoCompileRun(t *testing.T) {
 	var cases []*built
 	var imports, calls strings.Builder
 	input := map[string][]map[string]wireVal{}
-	all := append(append(append([]goCase(nil), goCases...), fileCases(t)...), registryCases()...)
+	all := append(append(append(append([]goCase(nil), goCases...), fileCases(t)...), registryCases()...), corpusTensorCases(t)...)
 	for k, c := range all {
 		r, fn, err := c.build()
 		if err != nil {
@@ -608,34 +653,62 @@ func TestGoCompileRun(t *testing.T) {
 				t.Fatalf("%s: eval: %v", b.c.name, err)
 			}
 			check("value", 0, v, 1e-10)
+			dirAt := len(b.g.results) // index of the next directional derivative's result
 			for k, d := range r.Derivs {
 				sym, err := evalAs(r.Expand(d.Expr), env, d.Shape)
 				if err != nil {
 					t.Fatalf("%s: eval ∂/∂%s: %v", b.c.name, d.Wrt, err)
 				}
+				// Central differences: of the function for a first
+				// derivative, of the symbolic gradient ∂s/∂Wrt by the
+				// second variable for a second derivative that is a tensor
+				// or a mixed block.
+				var fdBy *mat.Dense
+				if b.c.sizes == nil && (d.Kind == derive.Differential || d.Wrt2 != "") {
+					e := b.fn
+					if d.Order == 2 {
+						if e, err = b.c.gradient(d.Wrt); err != nil {
+							t.Fatalf("%s: the gradient by %s: %v", b.c.name, d.Wrt, err)
+						}
+					}
+					if fdBy, err = eval.CentralDiff(e, env, d.By()); err != nil {
+						t.Fatalf("%s: finite differences by %s: %v", b.c.name, d.By(), err)
+					}
+				}
+				if d.Kind == derive.Differential {
+					checkTensor(t, b.c.name, r, d, env, sym, fdBy, func(what string, want *mat.Dense, tol float64) {
+						t.Helper()
+						check(what, k+1, want, tol)
+					}, func(what string, want *mat.Dense, tol float64) {
+						t.Helper()
+						check(what, dirAt, want, tol)
+					}, func() *mat.Dense { return fromWire(o.Plain[k+1]) })
+					dirAt++
+					continue
+				}
 				check("∂/∂"+d.Wrt+" = "+ast.String(d.Expr)+" vs eval", k+1, sym, 1e-9)
 				if b.c.sizes != nil {
 					continue // too large for differences: eval is the reference
 				}
-				var fd *mat.Dense
-				tol := 1e-6
-				if d.Kind == derive.Differential {
-					// The directional derivative: the tensor of central
-					// differences applied to the direction.
-					if d.Order == 2 {
-						continue // eval of d(∂s/∂X) is the reference; derive's tests check it
-					}
-					fdT, err := eval.CentralDiff(b.fn, env, d.Wrt)
-					if err != nil {
-						t.Fatalf("%s: finite differences by %s: %v", b.c.name, d.Wrt, err)
-					}
-					check("∂/∂"+d.Wrt+" along "+d.Dir+" vs central differences", k+1, along(fdT, env.Vars[d.Dir], sym), tol)
+				if d.Wrt2 != "" {
+					check(d.Label(r.FuncName)+" vs central differences of the gradient", k+1, fdBy, 1e-6)
 					continue
 				}
-				if d.Order == 2 {
+				var fd *mat.Dense
+				tol := 1e-6
+				switch {
+				case d.Order == 2 && !r.FuncShape.IsScalar():
+					// Of a vector function: differences of its first
+					// derivative.
+					var first ast.Expr
+					if first, err = b.c.gradient(d.Wrt); err != nil {
+						t.Fatalf("%s: the first derivative by %s: %v", b.c.name, d.Wrt, err)
+					}
+					fd, err = eval.CentralDiff(first, env, d.Wrt)
+				case d.Order == 2:
 					fd, err = eval.CentralDiff2(b.fn, env, d.Wrt)
 					tol = 1e-4
-				} else {
+				default:
 					fd, err = eval.CentralDiff(b.fn, env, d.Wrt)
 				}
 				if err != nil {
@@ -657,8 +730,9 @@ func TestGoCompileRun(t *testing.T) {
 	t.Logf("compiled, vetted and ran %d cases (plain and workspace forms) at 3 points each", len(cases))
 }
 
-// withDirs returns the inputs of r's Go function: its variables, then the
-// directions of its tensor derivatives (dW, of W's shape).
+// withDirs returns the inputs of r's Go functions: its variables, then the
+// directions of its tensor derivatives (dW, of W's shape), which the
+// directional-derivative functions take.
 func withDirs(r *derive.Result) []ast.VarInfo {
 	vars := append([]ast.VarInfo(nil), r.Vars...)
 	env := r.Env()
@@ -670,23 +744,101 @@ func withDirs(r *derive.Result) []ast.VarInfo {
 	return vars
 }
 
-// along applies the tensor t (rows the function's entries, columns the
-// variable's, row-major) to the direction dir: the directional derivative,
-// in the shape of like.
-func along(t, dir, like *mat.Dense) *mat.Dense {
-	r, c := dir.Dims()
-	flat := make([]float64, 0, r*c)
-	for i := range r {
-		for j := range c {
-			flat = append(flat, dir.At(i, j))
+// checkTensor checks a tensor derivative d: the vec-layout matrix (mat)
+// against eval.Differential of the symbolic differential and against the
+// central differences fd (of the function, or for a second derivative of
+// the gradient; nil for none), both laid out as eval lays out tensors;
+// the directional derivative (dir) against eval of the differential at the
+// direction and against the matrix times vec(direction). sym is the
+// differential evaluated at env; got returns the matrix the code gave.
+func checkTensor(t *testing.T, name string, r *derive.Result, d derive.Deriv, env *eval.Env, sym, fd *mat.Dense,
+	mat_, dir func(what string, want *mat.Dense, tol float64), got func() *mat.Dense) {
+	t.Helper()
+	x := env.Vars[d.By()]
+	tensor, err := eval.Differential(r.Expand(d.Expr), env, d.Dir, d.By(), d.Shape)
+	if err != nil {
+		t.Fatalf("%s: eval.Differential of %s: %v", name, d.Label(r.FuncName), err)
+	}
+	fr, fc := sym.Dims()
+	xr, xc := x.Dims()
+	want := vecLayout(tensor, fr, fc, xr, xc)
+	mat_(d.Label(r.FuncName)+" in vec layout vs eval.Differential of "+ast.String(d.Expr), want, 1e-9)
+	if fd != nil {
+		mat_(d.Label(r.FuncName)+" in vec layout vs central differences", vecLayout(fd, fr, fc, xr, xc), 1e-6)
+	}
+	dir(d.DiffLabel(r.FuncName)+" along "+d.Dir+" vs eval", sym, 1e-9)
+	dir(d.DiffLabel(r.FuncName)+" along "+d.Dir+" vs the emitted matrix times vec("+d.Dir+")", unvec(mulVec(got(), env.Vars[d.Dir]), fr, fc), 1e-9)
+}
+
+// gradient returns the case's gradient (or Jacobian) ∂s/∂wrt, over the
+// inputs only.
+func (c *goCase) gradient(wrt string) (ast.Expr, error) {
+	if c.src == "" {
+		return nil, fmt.Errorf("no formula")
+	}
+	var decls []ast.Decl
+	if c.lets != "" {
+		var err error
+		if decls, err = parser.ParseDecls(c.lets); err != nil {
+			return nil, err
 		}
 	}
-	var v mat.Dense
-	v.Mul(t, mat.NewDense(r*c, 1, flat))
-	lr, lc := like.Dims()
-	out := mat.NewDense(lr, lc, nil)
-	for i := range lr * lc {
-		out.Set(i/lc, i%lc, v.At(i, 0))
+	e, err := (&parser.Config{Decls: decls}).ParseExpr(c.src)
+	if err != nil {
+		return nil, err
+	}
+	info, err := ast.Infer(e, decls, nil)
+	if err != nil {
+		return nil, err
+	}
+	r, err := derive.Derive(e, info, derive.Options{Wrt: []string{wrt}, Order: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(r.Derivs) != 1 || r.Derivs[0].Kind == derive.Differential {
+		return nil, fmt.Errorf("∂s/∂%s is a tensor", wrt)
+	}
+	return r.Expand(r.Derivs[0].Expr), nil
+}
+
+// vecLayout turns a tensor laid out as eval lays it out (rows the
+// function's entries, columns the variable's, both row-major) into the vec
+// layout ∂vec(F)/∂vec(X)ᵀ (both column-major).
+func vecLayout(t *mat.Dense, fr, fc, xr, xc int) *mat.Dense {
+	out := mat.NewDense(fr*fc, xr*xc, nil)
+	for i := range fr {
+		for j := range fc {
+			for k := range xr {
+				for l := range xc {
+					out.Set(i+j*fr, k+l*xr, t.At(i*fc+j, k*xc+l))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// mulVec returns m vec(v), vec column-major.
+func mulVec(m, v *mat.Dense) *mat.Dense {
+	r, c := v.Dims()
+	flat := mat.NewDense(r*c, 1, nil)
+	for i := range r {
+		for j := range c {
+			flat.Set(i+j*r, 0, v.At(i, j))
+		}
+	}
+	var out mat.Dense
+	out.Mul(m, flat)
+	return &out
+}
+
+// unvec reshapes a column vec(F) into F, r×c.
+func unvec(v *mat.Dense, r, c int) *mat.Dense {
+	out := mat.NewDense(r, c, nil)
+	for i := range r {
+		for j := range c {
+			out.Set(i, j, v.At(i+j*r, 0))
+		}
 	}
 	return out
 }

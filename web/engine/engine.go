@@ -416,10 +416,19 @@ func Go(r Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// As the CLI: Go output leaves out the tensors and the mixed blocks
-	// it does not write yet.
-	if kept, _, err := derive.WithoutTensors(f.expr, f.info, res, derive.Options{Wrt: f.wrt, Order: f.order, FuncName: f.name}); err == nil && kept != nil {
-		res = kept
+	// As the CLI: without wrt, Go output leaves out the tensor derivatives
+	// (their vec-layout matrices may be large); by several variables at
+	// order 2 it writes the second derivative by each, not the mixed blocks.
+	switch {
+	case len(f.wrt) == 0:
+		if kept, _, err := derive.WithoutTensors(f.expr, f.info, res, derive.Options{Order: f.order, FuncName: f.name}); err == nil && kept != nil {
+			res = kept
+		}
+	case f.order == 2 && len(f.wrt) > 1:
+		if diag, err := derive.Derive(f.expr, f.info, derive.Options{Wrt: f.wrt, Order: 2, FuncName: f.name, NoMixed: true}); err == nil {
+			diag.Input = res.Input
+			res = diag
+		}
 	}
 	b, err := gocode.Generate(res, gocode.Options{Package: "grad", Func: "F"})
 	if err != nil {

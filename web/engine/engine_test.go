@@ -119,3 +119,34 @@ func TestNoNullLists(t *testing.T) {
 		}
 	}
 }
+
+// TestGoTensors checks the Go tab as the CLI writes it: a tensor
+// derivative asked for by name is its vec-layout matrix with a
+// directional-derivative function; without wrt it is left out; by several
+// variables at order 2 only the blocks by each variable are written.
+func TestGoTensors(t *testing.T) {
+	for _, tc := range []struct {
+		req       Request
+		want, not []string
+	}{
+		{Request{Formula: "AXB", Wrt: "X"}, []string{"func F(A *mat.Dense, X *mat.Dense, B *mat.Dense) (s *mat.Dense, dX *mat.Dense)", "func FJVPX("}, nil},
+		{Request{Formula: "σ(Wx+b)"}, []string{"func F("}, []string{"JVP"}},
+		{Request{Formula: "‖T − UVᵀ‖²", Wrt: "U, V", Order: 2}, []string{"func FHVPU(", "func FHVPV("}, []string{"FHVPUV"}},
+	} {
+		src, err := Go(tc.req)
+		if err != nil {
+			t.Errorf("%s: %v", tc.req.Formula, err)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(src, w) {
+				t.Errorf("%s (wrt %q): no %q in\n%s", tc.req.Formula, tc.req.Wrt, w, src)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(src, w) {
+				t.Errorf("%s (wrt %q): %q in\n%s", tc.req.Formula, tc.req.Wrt, w, src)
+			}
+		}
+	}
+}

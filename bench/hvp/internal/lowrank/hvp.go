@@ -17,15 +17,14 @@ import (
 // Results:
 //
 //	s: the value of s (scalar)
-//	d2UV: d(∂s/∂U) along dU = 2dU VᵀV: the Hessian-vector product of ∂²s/∂U² (n×k×n×k)
+//	d2U: ∂²s/∂U² (n×k×n×k) in vec layout, the n·k×n·k matrix ∂vec(∂s/∂U)/∂vec(U)ᵀ, vec column-major: entry (i + j·rows(∂s/∂U), k + l·rows(U)) is ∂(∂s/∂U)ᵢⱼ/∂Uₖₗ; FHVPU gives its product with a direction
 //
 // Inputs:
 //
 //	T: T (n×m)
 //	U: U (n×k)
 //	V: V (m×k)
-//	dU: dU (n×k)
-func F(T *mat.Dense, U *mat.Dense, V *mat.Dense, dU *mat.Dense) (s float64, d2UV *mat.Dense) {
+func F(T *mat.Dense, U *mat.Dense, V *mat.Dense) (s float64, d2U *mat.Dense) {
 	n, m := T.Dims()
 	_, k := U.Dims()
 	if r, c := U.Dims(); r != n || c != k {
@@ -33,9 +32,6 @@ func F(T *mat.Dense, U *mat.Dense, V *mat.Dense, dU *mat.Dense) (s float64, d2UV
 	}
 	if r, c := V.Dims(); r != m || c != k {
 		panic("F: V must be m×k")
-	}
-	if r, c := dU.Dims(); r != n || c != k {
-		panic("F: dU must be n×k")
 	}
 	Tr := T.RawMatrix()
 	t := mat.NewDense(n, m, nil)
@@ -52,38 +48,74 @@ func F(T *mat.Dense, U *mat.Dense, V *mat.Dense, dU *mat.Dense) (s float64, d2UV
 	}
 	t_2 := math.Sqrt(sumSq)
 	s = t_2 * t_2
+	d2U = mat.NewDense(n*k, n*k, nil)
+	// ∂vec(∂s/∂U)/∂vec(U)ᵀ = 2(VᵀV ⊗ I)
+	t_3 := mat.NewDense(k, k, nil)
+	packed := mat.NewDense(k, m, nil)
+	packRows(packed.RawMatrix(), V.RawMatrix(), true, nil, false)
+	symMul(t_3.RawMatrix(), 1, packed.RawMatrix(), packed.RawMatrix())
+	t_3r := t_3.RawMatrix()
+	kronAdd(d2U.RawMatrix(), n, k, n, k, 2.0, nil, 0, 0, nil, 0, 0, t_3r.Data, t_3r.Stride, 1, false)
+	return s, d2U
+}
+
+// FHVPU returns d(∂s/∂U) along the direction dU, the Hessian-vector product
+// of ∂²s/∂U² (n×k×n×k): d(∂s/∂U) = 2dU VᵀV. It never forms the tensor,
+// which F returns in vec layout; vec(d2UV) is that matrix times vec(dU).
+//
+// Inputs:
+//
+//	T: T (n×m)
+//	U: U (n×k)
+//	V: V (m×k)
+//	dU: dU (n×k)
+func FHVPU(T *mat.Dense, U *mat.Dense, V *mat.Dense, dU *mat.Dense) (d2UV *mat.Dense) {
+	n, m := T.Dims()
+	_, k := U.Dims()
+	if r, c := U.Dims(); r != n || c != k {
+		panic("FHVPU: U must be n×k")
+	}
+	if r, c := V.Dims(); r != m || c != k {
+		panic("FHVPU: V must be m×k")
+	}
+	if r, c := dU.Dims(); r != n || c != k {
+		panic("FHVPU: dU must be n×k")
+	}
 	d2UV = mat.NewDense(n, k, nil)
-	t_3 := mat.NewDense(n, m, nil)
-	t_4 := mat.NewDense(n, k, nil)
-	t_4r := t_4.RawMatrix()
+	t := mat.NewDense(n, m, nil)
+	t_ := mat.NewDense(n, k, nil)
+	t_r := t_.RawMatrix()
 	dUr := dU.RawMatrix()
 	// 2dU
 	for i := range n {
-		t_4Row := t_4r.Data[i*t_4r.Stride:][:k]
-		dURow := dUr.Data[i*dUr.Stride:][:len(t_4Row)]
-		for j := range t_4Row {
-			t_4Row[j] = 2.0 * dURow[j]
+		t_Row := t_r.Data[i*t_r.Stride:][:k]
+		dURow := dUr.Data[i*dUr.Stride:][:len(t_Row)]
+		for j := range t_Row {
+			t_Row[j] = 2.0 * dURow[j]
 		}
 	}
-	t_3.Mul(t_4, V.T())
-	d2UV.Mul(t_3, V)
-	return s, d2UV
+	t.Mul(t_, V.T())
+	d2UV.Mul(t, V)
+	return d2UV
 }
 
-// FWorkspace holds the buffers of F, so that repeated calls of its
-// method F allocate nothing. The zero value is ready to use. A workspace
-// must not be used by two goroutines at once.
+// FWorkspace holds the buffers of F and FHVPU, so that repeated calls of
+// its methods of these names allocate nothing. The zero value is ready to
+// use. A workspace must not be used by two goroutines at once.
 type FWorkspace struct {
-	t    *mat.Dense
-	d2UV *mat.Dense
-	t_3  *mat.Dense
-	t_4  *mat.Dense
+	t      *mat.Dense
+	d2U    *mat.Dense
+	t_3    *mat.Dense
+	packed *mat.Dense
+	d2UV   *mat.Dense
+	t_     *mat.Dense
+	t_2    *mat.Dense
 }
 
 // F is F with the buffers of w: it allocates only on its first call
 // or when the sizes of the inputs change. The results belong to w and are
-// overwritten by the next call.
-func (w *FWorkspace) F(T *mat.Dense, U *mat.Dense, V *mat.Dense, dU *mat.Dense) (s float64, d2UV *mat.Dense) {
+// overwritten by the next call of F.
+func (w *FWorkspace) F(T *mat.Dense, U *mat.Dense, V *mat.Dense) (s float64, d2U *mat.Dense) {
 	n, m := T.Dims()
 	_, k := U.Dims()
 	if r, c := U.Dims(); r != n || c != k {
@@ -91,9 +123,6 @@ func (w *FWorkspace) F(T *mat.Dense, U *mat.Dense, V *mat.Dense, dU *mat.Dense) 
 	}
 	if r, c := V.Dims(); r != m || c != k {
 		panic("F: V must be m×k")
-	}
-	if r, c := dU.Dims(); r != n || c != k {
-		panic("F: dU must be n×k")
 	}
 	Tr := T.RawMatrix()
 	t := reuseDense(&w.t, n, m)
@@ -110,22 +139,49 @@ func (w *FWorkspace) F(T *mat.Dense, U *mat.Dense, V *mat.Dense, dU *mat.Dense) 
 	}
 	t_2 := math.Sqrt(sumSq)
 	s = t_2 * t_2
+	d2U = reuseDense(&w.d2U, n*k, n*k)
+	d2U.Zero()
+	// ∂vec(∂s/∂U)/∂vec(U)ᵀ = 2(VᵀV ⊗ I)
+	t_3 := reuseDense(&w.t_3, k, k)
+	packed := reuseDense(&w.packed, k, m)
+	packRows(packed.RawMatrix(), V.RawMatrix(), true, nil, false)
+	symMul(t_3.RawMatrix(), 1, packed.RawMatrix(), packed.RawMatrix())
+	t_3r := t_3.RawMatrix()
+	kronAdd(d2U.RawMatrix(), n, k, n, k, 2.0, nil, 0, 0, nil, 0, 0, t_3r.Data, t_3r.Stride, 1, false)
+	return s, d2U
+}
+
+// FHVPU is FHVPU with the buffers of w: it allocates only on its first call
+// or when the sizes of the inputs change. The results belong to w and are
+// overwritten by the next call of FHVPU.
+func (w *FWorkspace) FHVPU(T *mat.Dense, U *mat.Dense, V *mat.Dense, dU *mat.Dense) (d2UV *mat.Dense) {
+	n, m := T.Dims()
+	_, k := U.Dims()
+	if r, c := U.Dims(); r != n || c != k {
+		panic("FHVPU: U must be n×k")
+	}
+	if r, c := V.Dims(); r != m || c != k {
+		panic("FHVPU: V must be m×k")
+	}
+	if r, c := dU.Dims(); r != n || c != k {
+		panic("FHVPU: dU must be n×k")
+	}
 	d2UV = reuseDense(&w.d2UV, n, k)
-	t_3 := reuseDense(&w.t_3, n, m)
-	t_4 := reuseDense(&w.t_4, n, k)
-	t_4r := t_4.RawMatrix()
+	t_ := reuseDense(&w.t_, n, m)
+	t_2 := reuseDense(&w.t_2, n, k)
+	t_2r := t_2.RawMatrix()
 	dUr := dU.RawMatrix()
 	// 2dU
 	for i := range n {
-		t_4Row := t_4r.Data[i*t_4r.Stride:][:k]
-		dURow := dUr.Data[i*dUr.Stride:][:len(t_4Row)]
-		for j := range t_4Row {
-			t_4Row[j] = 2.0 * dURow[j]
+		t_2Row := t_2r.Data[i*t_2r.Stride:][:k]
+		dURow := dUr.Data[i*dUr.Stride:][:len(t_2Row)]
+		for j := range t_2Row {
+			t_2Row[j] = 2.0 * dURow[j]
 		}
 	}
-	blas64.Gemm(blas.NoTrans, blas.Trans, 1, t_4.RawMatrix(), V.RawMatrix(), 0, t_3.RawMatrix())
-	d2UV.Mul(t_3, V)
-	return s, d2UV
+	blas64.Gemm(blas.NoTrans, blas.Trans, 1, t_2.RawMatrix(), V.RawMatrix(), 0, t_.RawMatrix())
+	d2UV.Mul(t_, V)
+	return d2UV
 }
 
 // reuseDense returns *p, replaced by a new matrix when it is not r×c.
@@ -137,4 +193,165 @@ func reuseDense(p **mat.Dense, r, c int) *mat.Dense {
 	}
 	*p = mat.NewDense(r, c, nil)
 	return *p
+}
+
+// packRows sets dst (r×k) to L diag(s), where L is a (r×k) or, with trans,
+// aᵀ (a k×r), and s is v, √v (root) or 1 (v nil). A transposed a is
+// copied in tiles, so that both matrices are walked along their rows.
+func packRows(dst, a blas64.General, trans bool, v []float64, root bool) {
+	scale := func(i int) float64 {
+		switch {
+		case v == nil:
+			return 1
+		case root:
+			return math.Sqrt(v[i])
+		}
+		return v[i]
+	}
+	if !trans {
+		for r := 0; r < dst.Rows; r++ {
+			d := dst.Data[r*dst.Stride : r*dst.Stride+dst.Cols]
+			src := a.Data[r*a.Stride : r*a.Stride+len(d)]
+			if v == nil {
+				copy(d, src)
+				continue
+			}
+			for i, x := range src {
+				d[i] = scale(i) * x
+			}
+		}
+		return
+	}
+	const tile = 32
+	var s [tile]float64
+	for i0 := 0; i0 < a.Rows; i0 += tile {
+		i1 := i0 + tile
+		if i1 > a.Rows {
+			i1 = a.Rows
+		}
+		for i := i0; i < i1; i++ {
+			s[i-i0] = scale(i)
+		}
+		for j0 := 0; j0 < a.Cols; j0 += tile {
+			j1 := j0 + tile
+			if j1 > a.Cols {
+				j1 = a.Cols
+			}
+			for j := j0; j < j1; j++ {
+				d := dst.Data[j*dst.Stride+i0 : j*dst.Stride+i1]
+				for i := range d {
+					d[i] = s[i] * a.Data[(i0+i)*a.Stride+j]
+				}
+			}
+		}
+	}
+}
+
+// symMul sets c (r×r) to α a bᵀ for a and b (r×k) whose product is
+// symmetric (b = a diag(v) with a = L diag(√v), or b = a): it computes the
+// upper triangle in tiles (BLAS Syrk on the diagonal when b is a, Gemm
+// elsewhere), summing over k in panels that stay in cache, then mirrors it.
+func symMul(c blas64.General, alpha float64, a, b blas64.General) {
+	const nb, kb = 64, 512
+	n, k := a.Rows, a.Cols
+	if n == 0 {
+		return
+	}
+	if k == 0 {
+		for i := 0; i < n; i++ {
+			row := c.Data[i*c.Stride : i*c.Stride+n]
+			for j := range row {
+				row[j] = 0
+			}
+		}
+		return
+	}
+	same := &a.Data[0] == &b.Data[0] && a.Stride == b.Stride
+	sub := func(m blas64.General, i0, i1, k0, k1 int) blas64.General {
+		return blas64.General{Rows: i1 - i0, Cols: k1 - k0, Stride: m.Stride, Data: m.Data[i0*m.Stride+k0:]}
+	}
+	for k0 := 0; k0 < k; k0 += kb {
+		k1 := k0 + kb
+		if k1 > k {
+			k1 = k
+		}
+		beta := 1.0
+		if k0 == 0 {
+			beta = 0
+		}
+		for i0 := 0; i0 < n; i0 += nb {
+			i1 := i0 + nb
+			if i1 > n {
+				i1 = n
+			}
+			ai := sub(a, i0, i1, k0, k1)
+			for j0 := i0; j0 < n; j0 += nb {
+				j1 := j0 + nb
+				if j1 > n {
+					j1 = n
+				}
+				cij := blas64.General{Rows: i1 - i0, Cols: j1 - j0, Stride: c.Stride, Data: c.Data[i0*c.Stride+j0:]}
+				if j0 == i0 && same {
+					blas64.Syrk(blas.NoTrans, alpha, ai, beta, blas64.Symmetric{Uplo: blas.Upper, N: i1 - i0, Stride: c.Stride, Data: cij.Data})
+					continue
+				}
+				blas64.Gemm(blas.NoTrans, blas.Trans, alpha, ai, sub(b, j0, j1, k0, k1), beta, cij)
+			}
+		}
+	}
+	// The lower triangle, tile by tile.
+	const tile = 32
+	for i0 := 0; i0 < n; i0 += tile {
+		for j0 := i0; j0 < n; j0 += tile {
+			for i := i0; i < i0+tile && i < n; i++ {
+				for j := j0; j < j0+tile && j < n; j++ {
+					if j > i {
+						c.Data[j*c.Stride+i] = c.Data[i*c.Stride+j]
+					}
+				}
+			}
+		}
+	}
+}
+
+// kronAdd adds c·diag(vec(D))(Rᵀ ⊗ L), times the commutation matrix K when
+// commute, to dst: one term of the vec layout ∂vec(F)/∂vec(X)ᵀ of the
+// derivative of an fr×fc function F by an xr×xc variable X, whose entry
+// (i + j·fr, k + l·xr) is ∂Fᵢⱼ/∂Xₖₗ. The term comes from c·(D ∘ (L dX R)),
+// or c·(D ∘ (L dXᵀ R)) with commute. A factor is given by its entries and
+// two strides, entry (i, j) at i·rs + j·cs (a transpose swaps them); nil
+// entries stand for the identity, or for D for no diagonal factor.
+func kronAdd(dst blas64.General, fr, fc, xr, xc int, c float64, d []float64, drs, dcs int, l []float64, lrs, lcs int, r []float64, rrs, rcs int, commute bool) {
+	// L is fr×np, R is nq×fc; entry (p, q) of dX (or of dXᵀ) is column
+	// p·pstep + q·qstep.
+	np, nq, pstep, qstep := xr, xc, 1, xr
+	if commute {
+		np, nq, pstep, qstep = xc, xr, xr, 1
+	}
+	for j := 0; j < fc; j++ {
+		for i := 0; i < fr; i++ {
+			w := c
+			if d != nil {
+				w *= d[i*drs+j*dcs]
+			}
+			row := dst.Data[(i+j*fr)*dst.Stride : (i+j*fr)*dst.Stride+dst.Cols]
+			for q := 0; q < nq; q++ {
+				wq := w
+				if r != nil {
+					wq *= r[q*rrs+j*rcs]
+				} else if q != j {
+					continue
+				}
+				if l == nil {
+					if i < np {
+						row[i*pstep+q*qstep] += wq
+					}
+					continue
+				}
+				for p := 0; p < np; p++ {
+					row[p*pstep+q*qstep] += wq * l[i*lrs+p*lcs]
+				}
+			}
+		}
+	}
 }
