@@ -193,7 +193,15 @@ func (en *Entry) record(got, want *mat.Dense, env *eval.Env) {
 // number 0 stands for the zero of that shape).
 func Symbolic(res *derive.Result, d derive.Deriv, env *eval.Env) (*mat.Dense, error) {
 	if d.Kind == derive.Differential {
-		return eval.Differential(res.Expand(d.Expr), env, d.Dir, d.By(), d.Shape)
+		t, err := eval.Differential(res.Expand(d.Expr), env, d.Dir, d.By(), d.Shape)
+		if err == nil && d.Shape.IsScalar() {
+			// The differential of a scalar (through vec or ⊗ of a
+			// matrix) gives the gradient, in the variable's shape, as
+			// central differences do.
+			xr, xc := env.Vars[d.By()].Dims()
+			t = mat.NewDense(xr, xc, t.RawRowView(0))
+		}
+		return t, err
 	}
 	return eval.EvalShaped(res.Expand(d.Expr), env, d.Shape)
 }

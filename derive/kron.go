@@ -238,7 +238,7 @@ func KroneckerExpr(terms []KronTerm, fs, xs ast.Shape, wrt string, env map[strin
 		}
 		switch {
 		case sum == nil && t.Neg:
-			sum = ast.Negate(term)
+			sum = negFirst(term)
 		case sum == nil:
 			sum = term
 		case t.Neg:
@@ -383,4 +383,13 @@ func paren(e ast.Expr) string {
 		}
 	}
 	return "(" + s + ")"
+}
+
+// negFirst negates the first factor of a product: −(A ⊗ B)comm(X) rather
+// than −((A ⊗ B)comm(X)).
+func negFirst(e ast.Expr) ast.Expr {
+	if b, ok := e.(*ast.Binary); ok && b.Op == ast.Mul {
+		return ast.Bin(ast.Mul, negFirst(b.X), b.Y)
+	}
+	return ast.Negate(e)
 }

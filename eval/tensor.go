@@ -12,8 +12,7 @@ import (
 // variable wrt: entry (i, j, k, l) of the tensor is entry (i, j) of dF with
 // dir the unit array at (k, l). The tensor comes laid out as a matrix whose
 // rows are F's entries and whose columns are wrt's, both row-major, as
-// CentralDiff lays it out; Reshape gives the nested arrays of JSON. The
-// differential of a scalar gives the gradient, in the variable's shape.
+// CentralDiff lays it out; Reshape gives the nested arrays of JSON.
 func Differential(dF ast.Expr, env *Env, dir, wrt string, fshape ast.Shape) (*mat.Dense, error) {
 	x0, ok := env.Vars[wrt]
 	if !ok || x0 == nil || x0.IsEmpty() {
@@ -45,11 +44,6 @@ func Differential(dF ast.Expr, env *Env, dir, wrt string, fshape ast.Shape) (*ma
 		for i := range fr * fc {
 			out.Set(i, k, d.At(i/fc, i%fc))
 		}
-	}
-	if fshape.IsScalar() {
-		// The differential of a scalar: the gradient, in the variable's
-		// shape, as CentralDiff gives it.
-		return mat.NewDense(xr, xc, out.RawRowView(0)), nil
 	}
 	return out, nil
 }

@@ -120,8 +120,8 @@ func as2D(x string, s ast.Shape) string {
 	return x
 }
 
-// GoInto writes x ⊗ y into dst: gonum's Kronecker for matrices, a scaled
-// copy by a scalar, a loop for a vector result.
+// GoInto writes x ⊗ y into dst: a scaled copy by a scalar, else entry by
+// entry.
 func (kronOp) GoInto(w GoWriter, dst string, vec bool, args []GoArg) {
 	x, y := args[0], args[1]
 	switch {
@@ -143,6 +143,20 @@ func (kronOp) GoInto(w GoWriter, dst string, vec bool, args []GoArg) {
 		w.Line("}")
 		w.Line("}")
 	default:
-		w.Line("%s.Kronecker(%s, %s)", dst, x.Expr, y.Expr)
+		// Entry by entry rather than gonum's Kronecker, which allocates.
+		xr, xc, yr, yc := w.Fresh("xr"), w.Fresh("xc"), w.Fresh("yr"), w.Fresh("yc")
+		i, j, k, l, a := w.Fresh("i"), w.Fresh("j"), w.Fresh("k"), w.Fresh("l"), w.Fresh("a")
+		w.Line("%s, %s := %s.Dims()", xr, xc, x.Expr)
+		w.Line("%s, %s := %s.Dims()", yr, yc, y.Expr)
+		w.Line("for %s := 0; %s < %s; %s++ {", i, i, xr, i)
+		w.Line("for %s := 0; %s < %s; %s++ {", j, j, xc, j)
+		w.Line("%s := %s.At(%s, %s)", a, x.Expr, i, j)
+		w.Line("for %s := 0; %s < %s; %s++ {", k, k, yr, k)
+		w.Line("for %s := 0; %s < %s; %s++ {", l, l, yc, l)
+		w.Line("%s.Set(%s*%s+%s, %s*%s+%s, %s*%s.At(%s, %s))", dst, i, yr, k, j, yc, l, a, y.Expr, k, l)
+		w.Line("}")
+		w.Line("}")
+		w.Line("}")
+		w.Line("}")
 	}
 }
