@@ -260,7 +260,7 @@ type prepared struct {
 	wrt   []string
 	res   *derive.Result // shared pieces named, as derive prints it
 	noShr *derive.Result // NoShare, as check evaluates it
-	grads map[string]ast.Expr
+	first *derive.Result // the first derivatives behind the second ones (check.Firsts)
 	funcs map[string]string
 }
 
@@ -326,7 +326,7 @@ func runPipeline(c *testCase) (p *prepared, err error) {
 		return nil, &stageError{"derive", c.src, fmt.Errorf("with NoShare (but not without): %w", err)}
 	}
 	if c.order == 2 {
-		if p.grads, err = check.Gradients(p.expr, p.info, p.res); err != nil {
+		if p.first, err = check.Firsts(p.expr, p.info, p.res); err != nil {
 			return nil, &stageError{"derive", c.src, fmt.Errorf("the gradient behind the Hessian: %w", err)}
 		}
 	}
@@ -839,7 +839,7 @@ func checkNumbers(t *testing.T, c *testCase, p *prepared, st *stats) {
 				t.Errorf("%s\n%s\nwith shared pieces %v\nwithout (%s) %v (rel. error %.2g)", c, what,
 					mat.Formatted(got, mat.Squeeze()), ast.String(p.noShr.Derivs[i].Expr), mat.Formatted(alt, mat.Squeeze()), e)
 			}
-			want, err := check.Reference(p.expr, p.info, p.res, d, p.grads[d.Wrt], env)
+			want, err := check.Reference(p.expr, p.info, p.res, d, p.first, env)
 			if err != nil {
 				t.Errorf("%s\n%v", c, err)
 				continue

@@ -61,8 +61,8 @@ func ExampleDerive_hessian() {
 	// ∂s/∂x = A + Aᵀ  (hessian, n×n)
 }
 
-// The Jacobian of a vector function, in numerator layout; W is left out,
-// since the derivative of a vector by a matrix is a tensor of rank 3.
+// The Jacobian of a vector function, in numerator layout; the derivative
+// by the matrix W, a tensor of rank 3, is given by its differential.
 func ExampleDerive_jacobian() {
 	derivePrint("σ(Wx + b)", derive.Options{})
 	// Output:

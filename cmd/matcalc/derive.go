@@ -174,10 +174,10 @@ func (o *deriveOptions) deriveOne(cmd *cobra.Command, f *formula) ([]byte, error
 		}
 		for _, d := range left {
 			hint := "text, latex and json give its differential"
-			if o.format == "go" {
+			if o.format == "go" && d.Kind == derive.Differential && d.Wrt2 == "" {
 				hint = fmt.Sprintf("with --wrt %s, Go output writes its directional derivative along an input %s", d.Wrt, d.Dir)
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "matcalc: ∂%s/∂%s is a tensor (%v): --format %s leaves it out (%s)\n", res.FuncName, d.Wrt, d.Tensor, o.format, hint)
+			fmt.Fprintf(cmd.ErrOrStderr(), "matcalc: %s is a tensor (%v): --format %s leaves it out (%s)\n", d.Label(res.FuncName), d.Tensor, o.format, hint)
 		}
 		if kept == nil {
 			return nil, fmt.Errorf("every derivative of %s is a tensor, which --format %s does not write yet: text, latex and json give their differentials", f.funcName, o.format)
