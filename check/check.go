@@ -61,7 +61,6 @@ type Report struct {
 	AtValues bool // checked at given values, not random points
 	Entries  []Entry
 	Bound    []string // generic functions bound by default: "f=tanh"
-	Omitted  []derive.Omission
 }
 
 // An Entry is the check of one derivative.
@@ -120,7 +119,7 @@ func Run(e ast.Expr, info *ast.Info, o Options) (*Report, error) {
 	for k, v := range o.Funcs {
 		funcs[k] = v
 	}
-	rep := &Report{FuncName: res.FuncName, Tol: o.Tol, Seed: o.Seed, AtValues: o.At != nil, Omitted: res.Omitted}
+	rep := &Report{FuncName: res.FuncName, Tol: o.Tol, Seed: o.Seed, AtValues: o.At != nil}
 	for i, g := range GenericFuncs(e) {
 		if _, ok := funcs[g]; !ok {
 			funcs[g] = defaultBindings[i%len(defaultBindings)]
@@ -403,9 +402,6 @@ func (r *Report) Text() string {
 			fmt.Fprintf(&b, "    worst entry [%d,%d]: %s gives %.6g, central differences %.6g%s\n",
 				e.Row, e.Col, e.Symbolic, e.Got, e.Want, sizesText(e.Sizes))
 		}
-	}
-	for _, m := range r.Omitted {
-		fmt.Fprintf(&b, "(%s is not checked: %s)\n", m.Var, m.Reason)
 	}
 	if len(r.Bound) > 0 {
 		fmt.Fprintf(&b, "generic functions evaluated as %s (choose with --fun)\n", strings.Join(r.Bound, ", "))

@@ -329,7 +329,7 @@ func deriveBlock(e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
 		}
 	}
 	if len(keep) != 1 {
-		return nil, fmt.Errorf("no mixed block ∂²%s/∂%s∂%s: --order 2 needs a scalar function", res.FuncName, b[0], b[1])
+		return nil, fmt.Errorf("no mixed block ∂²%s/∂%s∂%s", res.FuncName, b[0], b[1])
 	}
 	res.Derivs = keep
 	res.Defs = UsedDefs(res.Defs, res.Func, keep[0].Expr)

@@ -411,8 +411,8 @@ func TestEveryVariable(t *testing.T) {
 				blocks++
 			}
 		}
-		if len(res.Omitted) != 0 || blocks != len(info.Vars) {
-			t.Errorf("%s: %d derivatives of %d variables, omitted %v", c.src, blocks, len(info.Vars), res.Omitted)
+		if blocks != len(info.Vars) {
+			t.Errorf("%s: %d derivatives of %d variables", c.src, blocks, len(info.Vars))
 		}
 		for _, d := range res.Derivs {
 			if d.Wrt2 != "" {

@@ -36,9 +36,6 @@ func derivePrint(src string, opts derive.Options) {
 		}
 		fmt.Printf("∂s/∂%s = %s  (%s, %v)\n", d.Wrt, ast.String(d.Expr), d.Kind, d.Shape)
 	}
-	for _, o := range res.Omitted {
-		fmt.Printf("%s left out: %s\n", o.Var, o.Reason)
-	}
 }
 
 // The gradients of the lecture's score uᵀf(Wx+b), with the shared pieces

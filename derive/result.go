@@ -130,18 +130,8 @@ type Result struct {
 	Vars      []ast.VarInfo // the inputs, in order of first appearance
 	Defs      []Def         // in dependency order
 	Derivs    []Deriv       // in --wrt order
-	// Omitted lists the variables that the default --wrt left out, each
-	// with the reason (its derivative would be a higher-order tensor), so
-	// that no variable is dropped in silence.
-	Omitted []Omission
 	// Notes are shape inference's notes on the formula (ast.Info.Notes).
 	Notes []string
-}
-
-// An Omission is a variable left out of the derivatives, and why.
-type Omission struct {
-	Var    string
-	Reason string
 }
 
 // Env returns the shapes of the variables and of the definitions, for

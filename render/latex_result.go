@@ -66,7 +66,16 @@ func LaTeXResult(r *derive.Result, o LaTeXOptions) string {
 	}
 	env := r.Env()
 	for _, d := range r.Derivs {
-		lines = append(lines, DerivLabel(fn, d, o)+" &= "+LaTeX(d.Expr, o))
+		line := DerivLabel(fn, d, o) + " &= " + LaTeX(d.Expr, o)
+		if d.Kind == derive.SecondDifferential {
+			// d²s alone does not say which block: ∂²s/∂X² or ∂²s/∂X∂Y.
+			by := `\partial ` + Name(d.Wrt, o) + `^{2}`
+			if d.Wrt2 != "" {
+				by = `\partial ` + Name(d.Wrt, o) + `\,\partial ` + Name(d.Wrt2, o)
+			}
+			line += ` && \left(\frac{\partial^{2} ` + Name(fn, o) + `}{` + by + `}\right)`
+		}
+		lines = append(lines, line)
 		if terms, ok := derive.Kronecker(d, env); ok {
 			lines = append(lines, kroneckerLaTeX(fn, d, terms, env, o)...)
 		}

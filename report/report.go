@@ -162,9 +162,6 @@ func Text(res *derive.Result, o Options) (string, error) {
 	if seconds {
 		fmt.Fprintf(&b, "(%s)\n", SecondNote(res.FuncName))
 	}
-	for _, m := range res.Omitted {
-		fmt.Fprintf(&b, "(%s is left out: %s)\n", m.Var, m.Reason)
-	}
 	for _, n := range res.Notes {
 		fmt.Fprintf(&b, "(note: %s)\n", n)
 	}
@@ -343,23 +340,14 @@ func JSON(res *derive.Result, o Options) ([]byte, error) {
 		}
 		derivs = append(derivs, dj)
 	}
-	type omitted struct {
-		Var    string `json:"var"`
-		Reason string `json:"reason"`
-	}
-	var om []omitted
-	for _, m := range res.Omitted {
-		om = append(om, omitted{m.Var, m.Reason})
-	}
 	doc := struct {
 		Input       string      `json:"input"`
 		Variables   []Var       `json:"variables"`
 		Definitions []defJSON   `json:"definitions"`
 		Function    any         `json:"function"`
 		Derivatives []derivJSON `json:"derivatives"`
-		Omitted     []omitted   `json:"omitted,omitempty"`
 		Notes       []string    `json:"notes,omitempty"`
-	}{o.Input, Vars(o.Info), defs, fn, derivs, om, res.Notes}
+	}{o.Input, Vars(o.Info), defs, fn, derivs, res.Notes}
 	return Marshal(doc)
 }
 
