@@ -112,9 +112,14 @@ func Steps(e ast.Expr, info *ast.Info, res *Result) ([]Derivation, error) {
 			continue
 		}
 		if !res.FuncShape.IsScalar() && !res.FuncShape.IsVector() {
-			// A derivative of a matrix by a scalar: no chain of Jacobians
-			// (those are of vectors), but the differential along dα.
-			dv, err := st.byDifferential(d, fmt.Sprintf("%s is a matrix", res.FuncName))
+			// A derivative of a matrix by a scalar, or of a row vector: no
+			// chain of Jacobians (those are of column vectors), but the
+			// differential along dα.
+			what := "matrix"
+			if res.FuncShape.IsRow() {
+				what = "row vector"
+			}
+			dv, err := st.byDifferential(d, fmt.Sprintf("%s is a %s", res.FuncName, what))
 			if err != nil {
 				return nil, err
 			}

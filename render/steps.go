@@ -139,6 +139,10 @@ func StepsText(ds []derive.Derivation, res *derive.Result) string {
 		v := res.Env()[d.Wrt]
 		conv := "the gradient has the shape of " + d.Wrt
 		switch {
+		case res.FuncShape.IsRow() && !v.IsScalar():
+			conv = fmt.Sprintf("numerator layout: the Jacobian is %v×%v", res.FuncShape.Cols, v.Rows)
+		case !res.FuncShape.IsScalar() && !res.FuncShape.IsVector():
+			conv = "the derivative by a scalar has the shape of " + fn
 		case !res.FuncShape.IsScalar():
 			conv = fmt.Sprintf("numerator layout: the Jacobian is %v×%v", res.FuncShape.Rows, v.Rows)
 		case v.IsVector():
