@@ -237,20 +237,18 @@ func Reference(e ast.Expr, info *ast.Info, res *derive.Result, d derive.Deriv, f
 				}
 			}
 		}
-		switch {
-		case fd == nil:
+		if fd == nil {
 			return nil, fmt.Errorf("no first derivative by %s to check %s against", d.Wrt, d.Label(res.FuncName))
-		case fd.IsTensor():
-			want, err = eval.CentralDiffOf(func(at *eval.Env) (*mat.Dense, error) { return Symbolic(first, *fd, at) }, env, d.By())
-		default:
-			want, err = eval.CentralDiff(first.Expand(fd.Expr), env, d.By())
 		}
-		if err == nil && d.Kind == derive.SecondDifferential {
-			// Laid out as eval.SecondDifferential: a column per entry of
-			// the second variable.
-			r, c := want.Dims()
-			ny := len(dense(env.Vars[d.By()]))
-			want = mat.NewDense(r*c/ny, ny, dense(want))
+		// The first derivative evaluated in its shape (a 0 is the zero of
+		// that shape), entry by entry where it is a tensor.
+		want, err = eval.CentralDiffOf(func(at *eval.Env) (*mat.Dense, error) { return Symbolic(first, *fd, at) }, env, d.By())
+		if err == nil {
+			// Its rows are the first derivative's entries and its columns
+			// the second variable's, both row-major: the entries of d in
+			// their order, which Symbolic lays out as d's shape, or for a
+			// tensor with a column per entry of the second variable.
+			want, err = layOut(want, d, env)
 		}
 	case res.FuncShape.IsRow() && d.Kind == derive.Jacobian:
 		// eval.CentralDiff takes no row vectors: the Jacobian of a row
@@ -266,6 +264,25 @@ func Reference(e ast.Expr, info *ast.Info, res *derive.Result, d derive.Deriv, f
 		want = eval.SymmetricPart(want)
 	}
 	return want, nil
+}
+
+// layOut returns the entries of m, row-major, laid out as Symbolic lays
+// out the derivative d.
+func layOut(m *mat.Dense, d derive.Deriv, env *eval.Env) (*mat.Dense, error) {
+	r, c := m.Dims()
+	if d.IsTensor() {
+		ny := len(dense(env.Vars[d.By()]))
+		return mat.NewDense(r*c/ny, ny, dense(m)), nil
+	}
+	z, err := eval.EvalShaped(ast.Num(0), env, d.Shape)
+	if err != nil {
+		return nil, err
+	}
+	zr, zc := z.Dims()
+	if zr*zc != r*c {
+		return nil, fmt.Errorf("%d entries of central differences for a %d×%d derivative", r*c, zr, zc)
+	}
+	return mat.NewDense(zr, zc, dense(m)), nil
 }
 
 // dense returns m's entries, row-major.
