@@ -186,7 +186,10 @@ func (st *stepper) byDifferential(d Deriv, why string) (Derivation, error) {
 		if err != nil {
 			return Derivation{}, err
 		}
-		of, first = s.Simplify(g[d.Wrt]), "the gradient"
+		of, first = ast.Expr(ast.Num(0)), "the gradient"
+		if g[d.Wrt] != nil { // nil: a zero gradient (softmax(a) of a scalar is 1)
+			of = s.Simplify(g[d.Wrt])
+		}
 	case d.Order == 2:
 		j, err := jacobianShapes(st.e, env, d.Wrt, shapes)
 		if err != nil {
