@@ -3,9 +3,10 @@
 // values: what `matcalc check` prints and what the corpus test relies on.
 //
 // A gradient, derivative or Jacobian is compared with eval.CentralDiff of
-// the formula; a Hessian with the central differences of the gradient (so
-// that each order is checked against the one below it, whose check is
-// against the formula). The gradient by a symmetric matrix is compared with
+// the formula; a second derivative with the central differences of the
+// first derivative (so that each order is checked against the one below
+// it, whose check is against the formula), entry by entry where either is
+// a tensor. The gradient by a symmetric matrix is compared with
 // the symmetric part of the unconstrained differences (docs/conventions.md).
 package check
 
@@ -60,7 +61,6 @@ type Report struct {
 	AtValues bool // checked at given values, not random points
 	Entries  []Entry
 	Bound    []string // generic functions bound by default: "f=tanh"
-	Omitted  []derive.Omission
 }
 
 // An Entry is the check of one derivative.
@@ -119,14 +119,14 @@ func Run(e ast.Expr, info *ast.Info, o Options) (*Report, error) {
 	for k, v := range o.Funcs {
 		funcs[k] = v
 	}
-	rep := &Report{FuncName: res.FuncName, Tol: o.Tol, Seed: o.Seed, AtValues: o.At != nil, Omitted: res.Omitted}
+	rep := &Report{FuncName: res.FuncName, Tol: o.Tol, Seed: o.Seed, AtValues: o.At != nil}
 	for i, g := range GenericFuncs(e) {
 		if _, ok := funcs[g]; !ok {
 			funcs[g] = defaultBindings[i%len(defaultBindings)]
 			rep.Bound = append(rep.Bound, g+"="+funcs[g])
 		}
 	}
-	grads, err := Gradients(e, info, res)
+	first, err := Firsts(e, info, res)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +152,7 @@ func Run(e ast.Expr, info *ast.Info, o Options) (*Report, error) {
 			if err != nil {
 				return nil, fmt.Errorf("∂%s/∂%s: %v", res.FuncName, d.Wrt, err)
 			}
-			want, err := Reference(e, info, res, d, grads[d.Wrt], env)
+			want, err := Reference(e, info, res, d, first, env)
 			if err != nil {
 				return nil, err
 			}
@@ -190,9 +190,11 @@ func (en *Entry) record(got, want *mat.Dense, env *eval.Env) {
 }
 
 // Symbolic evaluates the derivative d of res at env, in its shape (the
-// number 0 stands for the zero of that shape).
+// number 0 stands for the zero of that shape); a tensor entry by entry, as
+// eval.Differential and eval.SecondDifferential lay it out.
 func Symbolic(res *derive.Result, d derive.Deriv, env *eval.Env) (*mat.Dense, error) {
-	if d.Kind == derive.Differential {
+	switch d.Kind {
+	case derive.Differential:
 		t, err := eval.Differential(res.Expand(d.Expr), env, d.Dir, d.By(), d.Shape)
 		if err == nil && d.Shape.IsScalar() {
 			// The differential of a scalar (through vec or ⊗ of a
@@ -202,44 +204,60 @@ func Symbolic(res *derive.Result, d derive.Deriv, env *eval.Env) (*mat.Dense, er
 			t = mat.NewDense(xr, xc, t.RawRowView(0))
 		}
 		return t, err
+	case derive.SecondDifferential:
+		return eval.SecondDifferential(res.Expand(d.Expr), env, d.Dir, d.Wrt, d.Dir2, d.Wrt2, d.Shape)
 	}
 	return eval.EvalShaped(res.Expand(d.Expr), env, d.Shape)
 }
 
-// Gradients returns the gradients (order 1) of e by the variables of the
-// second derivatives of res, for the reference of a Hessian; nil when res
-// has none.
-func Gradients(e ast.Expr, info *ast.Info, res *derive.Result) (map[string]ast.Expr, error) {
+// Firsts returns the first derivatives of e by the variables that the
+// second derivatives of res are taken by first (their Wrt), unshared, for
+// the reference of a second derivative; nil when res has none.
+func Firsts(e ast.Expr, info *ast.Info, res *derive.Result) (*derive.Result, error) {
 	var wrt []string
 	for _, d := range res.Derivs {
-		if d.Order == 2 {
+		if d.Order == 2 && !slices.Contains(wrt, d.Wrt) {
 			wrt = append(wrt, d.Wrt)
 		}
 	}
 	if len(wrt) == 0 {
 		return nil, nil
 	}
-	g, err := derive.Derive(e, info, derive.Options{Wrt: wrt, NoShare: true})
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]ast.Expr{}
-	for _, d := range g.Derivs {
-		out[d.Wrt] = d.Expr
-	}
-	return out, nil
+	return derive.Derive(e, info, derive.Options{Wrt: wrt, NoShare: true})
 }
 
 // Reference returns the central-difference value the derivative d of e
 // must have at env: of e for order 1 (of eᵀ for the Jacobian of a row
-// vector), of the gradient grad for a Hessian, and the symmetric part for
-// the gradient by a symmetric matrix.
-func Reference(e ast.Expr, info *ast.Info, res *derive.Result, d derive.Deriv, grad ast.Expr, env *eval.Env) (*mat.Dense, error) {
+// vector); for a second derivative, of the first derivative by d.Wrt
+// (from first, which Firsts gives), evaluated entry by entry where it is a
+// tensor; and the symmetric part for the gradient by a symmetric matrix.
+func Reference(e ast.Expr, info *ast.Info, res *derive.Result, d derive.Deriv, first *derive.Result, env *eval.Env) (*mat.Dense, error) {
 	var want *mat.Dense
 	var err error
 	switch {
 	case d.Order == 2:
-		want, err = eval.CentralDiff(grad, env, d.By())
+		var fd *derive.Deriv
+		if first != nil {
+			for i := range first.Derivs {
+				if first.Derivs[i].Wrt == d.Wrt {
+					fd = &first.Derivs[i]
+					break
+				}
+			}
+		}
+		if fd == nil {
+			return nil, fmt.Errorf("no first derivative by %s to check %s against", d.Wrt, d.Label(res.FuncName))
+		}
+		// The first derivative evaluated in its shape (a 0 is the zero of
+		// that shape), entry by entry where it is a tensor.
+		want, err = eval.CentralDiffOf(func(at *eval.Env) (*mat.Dense, error) { return Symbolic(first, *fd, at) }, env, d.By())
+		if err == nil {
+			// Its rows are the first derivative's entries and its columns
+			// the second variable's, both row-major: the entries of d in
+			// their order, which Symbolic lays out as d's shape, or for a
+			// tensor with a column per entry of the second variable.
+			want, err = layOut(want, d, env)
+		}
 	case res.FuncShape.IsRow() && d.Kind == derive.Jacobian:
 		// eval.CentralDiff takes no row vectors: the Jacobian of a row
 		// vector is that of its transpose.
@@ -254,6 +272,37 @@ func Reference(e ast.Expr, info *ast.Info, res *derive.Result, d derive.Deriv, g
 		want = eval.SymmetricPart(want)
 	}
 	return want, nil
+}
+
+// layOut returns the entries of m, row-major, laid out as Symbolic lays
+// out the derivative d.
+func layOut(m *mat.Dense, d derive.Deriv, env *eval.Env) (*mat.Dense, error) {
+	r, c := m.Dims()
+	if d.IsTensor() {
+		ny := len(dense(env.Vars[d.By()]))
+		return mat.NewDense(r*c/ny, ny, dense(m)), nil
+	}
+	z, err := eval.EvalShaped(ast.Num(0), env, d.Shape)
+	if err != nil {
+		return nil, err
+	}
+	zr, zc := z.Dims()
+	if zr*zc != r*c {
+		return nil, fmt.Errorf("%d entries of central differences for a %d×%d derivative", r*c, zr, zc)
+	}
+	return mat.NewDense(zr, zc, dense(m)), nil
+}
+
+// dense returns m's entries, row-major.
+func dense(m *mat.Dense) []float64 {
+	r, c := m.Dims()
+	out := make([]float64, 0, r*c)
+	for i := range r {
+		for j := range c {
+			out = append(out, m.At(i, j))
+		}
+	}
+	return out
 }
 
 // RandomPoint draws values at which e is finite and the derivatives of res
@@ -378,9 +427,6 @@ func (r *Report) Text() string {
 			fmt.Fprintf(&b, "    worst entry [%d,%d]: %s gives %.6g, central differences %.6g%s\n",
 				e.Row, e.Col, e.Symbolic, e.Got, e.Want, sizesText(e.Sizes))
 		}
-	}
-	for _, m := range r.Omitted {
-		fmt.Fprintf(&b, "(%s is not checked: %s)\n", m.Var, m.Reason)
 	}
 	if len(r.Bound) > 0 {
 		fmt.Fprintf(&b, "generic functions evaluated as %s (choose with --fun)\n", strings.Join(r.Bound, ", "))

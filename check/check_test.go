@@ -78,6 +78,55 @@ func TestWrongDerivativeFails(t *testing.T) {
 	}
 }
 
+// Second derivatives are checked against central differences of the first
+// derivative, evaluated in its shape: by b in Wx + 0b (a first derivative
+// 0, the zero of n×n), and the second differentials and mixed blocks of Wx
+// and xxᵀ; a wrong second differential fails.
+func TestSecondDerivatives(t *testing.T) {
+	for _, src := range []string{"Wx + 0b", "xxᵀ", "X⁻¹"} {
+		e, info := parse(t, src)
+		rep, err := check.Run(e, info, check.Options{Order: 2, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Failed() || len(rep.Entries) == 0 {
+			t.Errorf("%s:\n%s", src, rep.Text())
+		}
+	}
+	e, info := parse(t, "xxᵀ")
+	res, err := derive.Derive(e, info, derive.Options{Order: 2, NoShare: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := check.Firsts(e, info, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := res.Derivs[0]
+	if d.Kind != derive.SecondDifferential {
+		t.Fatalf("∂²(xxᵀ)/∂x² is a %s", d.Kind)
+	}
+	env := check.RandomPoint(e, info, res, nil, rand.New(rand.NewPCG(1, 2)))
+	want, err := check.Reference(e, info, res, d, first, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := d
+	wrong.Expr = ast.Bin(ast.Mul, ast.Var("dx"), ast.T(ast.Var("dx"))) // half of 2dx dxᵀ
+	for _, c := range []struct {
+		d     derive.Deriv
+		wrong bool
+	}{{d, false}, {wrong, true}} {
+		got, err := check.Symbolic(res, c.d, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e := eval.RelErr(got, want); (e > 1e-6) != c.wrong {
+			t.Errorf("d²s = %s: rel. error %.2g, wrong = %v", ast.String(c.d.Expr), e, c.wrong)
+		}
+	}
+}
+
 // The report of a failed check names the worst entry and the sizes drawn;
 // a non-positive tolerance is refused.
 func TestReport(t *testing.T) {

@@ -262,7 +262,7 @@ type prepared struct {
 	wrt   []string
 	res   *derive.Result // shared pieces named, as derive prints it
 	noShr *derive.Result // NoShare, as check evaluates it
-	grads map[string]ast.Expr
+	first *derive.Result // the first derivatives behind the second ones (check.Firsts)
 	funcs map[string]string
 }
 
@@ -328,7 +328,7 @@ func runPipeline(c *testCase) (p *prepared, err error) {
 		return nil, &stageError{"derive", c.src, fmt.Errorf("with NoShare (but not without): %w", err)}
 	}
 	if c.order == 2 {
-		if p.grads, err = check.Gradients(p.expr, p.info, p.res); err != nil {
+		if p.first, err = check.Firsts(p.expr, p.info, p.res); err != nil {
 			return nil, &stageError{"derive", c.src, fmt.Errorf("the gradient behind the Hessian: %w", err)}
 		}
 	}
@@ -509,8 +509,8 @@ func checkPrinted(t *testing.T, c *testCase, p *prepared) {
 
 func partial(r *derive.Result, d derive.Deriv) string { return d.Label(r.FuncName) }
 
-// latex renders the result (bold and plain) and, for first derivatives,
-// the step-by-step derivation, as derive --format latex [--steps] does.
+// latex renders the result (bold and plain) and the step-by-step
+// derivation, as derive --format latex [--steps] does.
 func latex(t *testing.T, c *testCase, p *prepared) (out []string) {
 	t.Helper()
 	defer func() {
@@ -522,35 +522,33 @@ func latex(t *testing.T, c *testCase, p *prepared) (out []string) {
 	out = append(out, render.LaTeXResult(p.res, o))
 	o.Plain = true
 	out = append(out, render.LaTeXResult(p.res, o))
-	if c.order == 1 && (p.res.FuncShape.IsScalar() || p.res.FuncShape.IsVector()) || c.order == 2 && p.res.FuncShape.IsScalar() {
-		ds, err := derive.Steps(p.expr, p.info, p.res)
-		if err != nil {
-			t.Errorf("%s\n%v\nrepro: %s", c, err, strings.Replace(c.repro("derive"), " -- ", " --steps -- ", 1))
-			return out
-		}
-		// A derivative --steps explains by a differential: the
-		// differential, evaluated entry by entry, is the derivative.
-		checkStepsDifferentials(t, c, p, ds)
-		// A derivative --steps cannot explain comes with its result and a
-		// note that says so, and no steps.
-		unexplained := false
-		for _, d := range ds {
-			if len(d.Branches) == 0 && strings.HasPrefix(d.Note, "no step-by-step explanation") {
-				unexplained = true
-				if !ast.Equal(d.Result, derivOf(p.res, d.Wrt)) {
-					t.Errorf("%s\n--steps shows ∂/∂%s = %s, not the derivative", c, d.Wrt, ast.String(d.Result))
-				}
+	ds, err := derive.Steps(p.expr, p.info, p.res)
+	if err != nil {
+		t.Errorf("%s\n%v\nrepro: %s", c, err, strings.Replace(c.repro("derive"), " -- ", " --steps -- ", 1))
+		return out
+	}
+	// A derivative --steps explains by a differential: the
+	// differential, evaluated entry by entry, is the derivative.
+	checkStepsDifferentials(t, c, p, ds)
+	// A derivative --steps cannot explain comes with its result and a
+	// note that says so, and no steps.
+	unexplained := false
+	for _, d := range ds {
+		if len(d.Branches) == 0 && strings.HasPrefix(d.Note, "no step-by-step explanation") {
+			unexplained = true
+			if !ast.Equal(d.Result, derivOf(p.res, d.Wrt)) {
+				t.Errorf("%s\n--steps shows ∂/∂%s = %s, not the derivative", c, d.Wrt, ast.String(d.Result))
 			}
 		}
-		switch {
-		case unexplained && !c.nosteps:
-			t.Errorf("%s\n--steps does not explain it: %s", c, strings.Replace(c.repro("derive"), " -- ", " --steps -- ", 1))
-		case !unexplained && c.nosteps:
-			t.Errorf("%s\n--steps works now: drop the nosteps directive", c)
-		}
-		out = append(out, render.StepsLaTeXBlocks(ds, p.res, render.LaTeXOptions{Shapes: p.res.Env()})...)
-		_ = render.StepsText(ds, p.res)
 	}
+	switch {
+	case unexplained && !c.nosteps:
+		t.Errorf("%s\n--steps does not explain it: %s", c, strings.Replace(c.repro("derive"), " -- ", " --steps -- ", 1))
+	case !unexplained && c.nosteps:
+		t.Errorf("%s\n--steps works now: drop the nosteps directive", c)
+	}
+	out = append(out, render.StepsLaTeXBlocks(ds, p.res, render.LaTeXOptions{Shapes: p.res.Env()})...)
+	_ = render.StepsText(ds, p.res)
 	return out
 }
 
@@ -573,11 +571,22 @@ func checkStepsDifferentials(t *testing.T, c *testCase, p *prepared, ds []derive
 		if p.info.Var(d.By()).Symmetric || p.info.Var(d.Wrt).Symmetric {
 			continue // the derivative by a symmetric matrix is the symmetric part
 		}
+		// The differential's shape: the function's, the first
+		// derivative's for a second derivative read off its differential.
 		fs := p.res.FuncShape
-		if d.Order == 2 {
+		switch {
+		case d.Kind == derive.Differential:
+			fs = d.Shape
+		case d.Order == 2 && fs.IsScalar():
 			fs = p.info.Var(d.Wrt).Shape
 		}
-		got, err := eval.Differential(dv.Differential, env, dv.Dir, d.By(), fs)
+		var got *mat.Dense
+		var err error
+		if d.Kind == derive.SecondDifferential {
+			got, err = eval.SecondDifferential(dv.Differential, env, d.Dir, d.Wrt, d.Dir2, d.Wrt2, d.Shape)
+		} else {
+			got, err = eval.Differential(dv.Differential, env, dv.Dir, d.By(), fs)
+		}
 		if err != nil {
 			t.Errorf("%s\n--steps: the differential %s: %v", c, ast.String(dv.Differential), err)
 			continue
@@ -867,7 +876,7 @@ func checkNumbers(t *testing.T, c *testCase, p *prepared, st *stats) {
 				t.Errorf("%s\n%s\nwith shared pieces %v\nwithout (%s) %v (rel. error %.2g)", c, what,
 					mat.Formatted(got, mat.Squeeze()), ast.String(p.noShr.Derivs[i].Expr), mat.Formatted(alt, mat.Squeeze()), e)
 			}
-			want, err := check.Reference(p.expr, p.info, p.res, d, p.grads[d.Wrt], env)
+			want, err := check.Reference(p.expr, p.info, p.res, d, p.first, env)
 			if err != nil {
 				t.Errorf("%s\n%v", c, err)
 				continue
@@ -948,10 +957,6 @@ func reason(msg string) string {
 	switch {
 	case strings.Contains(msg, "third-order tensor") && strings.Contains(msg, "depends on"):
 		return "Jacobian through a matrix that depends on the vector"
-	case strings.Contains(msg, "4th-order tensor") && strings.Contains(msg, "second derivative"):
-		return "Hessian by a matrix"
-	case strings.Contains(msg, "higher-order tensor") && strings.Contains(msg, "second derivative"):
-		return "Hessian of a non-scalar"
 	case strings.Contains(msg, "tensor"):
 		return "derivative is a 3rd/4th-order tensor"
 	case strings.Contains(msg, "exponent"):

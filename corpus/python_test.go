@@ -176,7 +176,7 @@ func testPython(t *testing.T, dialect pycode.Dialect) {
 			if err != nil {
 				t.Fatalf("%s: %v", c, err)
 			}
-			ref, err := check.Reference(p.expr, p.info, p.res, d, p.grads[d.Wrt], env)
+			ref, err := check.Reference(p.expr, p.info, p.res, d, p.first, env)
 			if err != nil {
 				ref = nil
 			}

@@ -87,24 +87,10 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 	}
 	wrt := opts.Wrt
 	if len(wrt) == 0 {
-		// Every variable, those whose derivative is a tensor of rank 3 or
-		// 4 by its differential; for Hessians every scalar and vector one
-		// (the second derivative by a matrix is a 4th-order tensor).
+		// Every variable: a derivative of rank 3 or more is given by its
+		// differential.
 		for _, v := range info.Vars {
-			if order == 1 || tensorRank(v.Shape) <= 1 || fs.IsScalar() && tensorRank(v.Shape) == 2 {
-				wrt = append(wrt, v.Name)
-				continue
-			}
-			t := ast.DerivTensor(fs, v.Shape, order)
-			res.Omitted = append(res.Omitted, Omission{Var: v.Name, Reason: fmt.Sprintf(
-				"its derivative would be a tensor of rank %d (%v), which matcalc does not derive yet; ask with --wrt %s to see why",
-				t.Rank(), t, v.Name)})
-		}
-		switch {
-		case len(wrt) == 0 && len(info.Vars) > 0 && order != 1:
-			return nil, fmt.Errorf("--order 2 takes scalar or vector variables, and %s has none", ast.String(e))
-		case len(wrt) == 0 && len(info.Vars) > 0:
-			return nil, fmt.Errorf("the derivative of the %s %s (%v) by %s would be a higher-order tensor (not supported yet); it has no scalar variable", shapeKind(fs), ast.String(e), fs, varList(info))
+			wrt = append(wrt, v.Name)
 		}
 	}
 	if order != 1 && order != 2 {
@@ -126,7 +112,7 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 	dirs := map[string]bool{}
 	for _, w := range wrt {
 		v := info.Var(w)
-		if order == 1 && tensorRank(fs)+tensorRank(v.Shape) > 2 || order == 2 && fs.IsScalar() && tensorRank(v.Shape) == 2 || order == 2 && fs.IsScalar() && len(wrt) > 1 && !opts.NoMixed || order == 2 && fs.IsVector() && v.Shape.IsVector() {
+		if order == 1 && tensorRank(fs)+tensorRank(v.Shape) > 2 || order == 2 && tensorRank(v.Shape) == 2 || order == 2 && len(wrt) > 1 && !opts.NoMixed || order == 2 && !fs.IsScalar() && v.Shape.IsVector() {
 			dir := DirName(w)
 			if _, taken := env[dir]; taken {
 				return nil, fmt.Errorf("the derivative by %s is a tensor, given by its differential in the direction %s, but %s is a variable of the formula", w, dir, dir)
@@ -204,25 +190,35 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 			if g := grads[w]; g != nil {
 				d.Expr, err = jacobianShapes(s.Simplify(g), env, w, shapes)
 			}
-		case order == 2 && fs.IsVector() && tensorRank(v.Shape) <= 1:
-			// The second derivative of a vector function: the derivative of
-			// its Jacobian (or of its derivative by a scalar), by the
-			// differential along dx for a vector x, a tensor of rank 3.
+		case order == 2 && !fs.IsScalar() && v.Shape.IsScalar():
+			// The second derivative of a vector or matrix by a scalar: the
+			// derivative of its derivative, in its shape.
 			if tree == nil {
 				tree = newParents(x)
 			}
+			d.Kind, d.Shape = Derivative, fs
 			var j ast.Expr
 			if j, err = jacobianIn(x, env, w, shapes, tree); err != nil || j == nil {
 				break
 			}
-			j = s.Simplify(j)
-			if v.Shape.IsScalar() {
-				d.Kind, d.Shape = Derivative, fs
-				d.Expr, err = jacobianShapes(j, env, w, shapes)
-				break
+			d.Expr, err = jacobianShapes(s.Simplify(j), env, w, shapes)
+		case order == 2 && fs.IsVector() && v.Shape.IsVector():
+			// The second derivative of a vector function by a vector: the
+			// differential of its Jacobian along dx, a tensor of rank 3.
+			if tree == nil {
+				tree = newParents(x)
 			}
 			d.Kind, d.Shape, d.Dir = Differential, ast.Matrix(fs.Rows, v.Shape.Rows), DirName(w)
-			d.Expr, err = differential(j, env, w, d.Dir, shapes, nil)
+			var j ast.Expr
+			if j, err = jacobianIn(x, env, w, shapes, tree); err != nil || j == nil {
+				break
+			}
+			d.Expr, err = differential(s.Simplify(j), env, w, d.Dir, shapes, nil)
+		case order == 2 && !fs.IsScalar():
+			// Any other second derivative of a vector or matrix function is
+			// its second differential d²F = d(dF), quadratic in dX.
+			d.Kind, d.Shape, d.Dir = SecondDifferential, fs, DirName(w)
+			d.Expr, err = secondDifferential(x, env, s, shapes, w, w, d.Dir, d.Dir)
 		case order == 2 && fs.IsScalar() && tensorRank(v.Shape) == 2:
 			// The Hessian by a matrix is the differential of the gradient:
 			// d(∂s/∂X), the Hessian-vector product in the direction dX.
@@ -240,6 +236,12 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 			return nil, tensorError(e, fs, v, order)
 		}
 		var tm *throughMatrixError
+		if errors.As(err, &tm) && order == 2 && !fs.IsScalar() && v.Shape.IsVector() {
+			// No matrix product writes the Jacobian (a path through a matrix
+			// that depends on x): the second differential instead.
+			d.Kind, d.Shape, d.Dir = SecondDifferential, fs, DirName(w)
+			d.Expr, err = secondDifferential(x, env, s, shapes, w, w, d.Dir, d.Dir)
+		}
 		if errors.As(err, &tm) && (order == 1 || grads[w] != nil) || err == noGrad && noGrad != nil {
 			// A Jacobian or Hessian through a matrix that depends on the
 			// vector, which no matrix product writes: its differential,
@@ -271,6 +273,26 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 		if opts.Context != nil {
 			if err := opts.Context.Err(); err != nil {
 				return nil, err
+			}
+		}
+	}
+	if order == 2 && !fs.IsScalar() && !opts.NoMixed {
+		// Every mixed block of a vector or matrix function, x before b in
+		// --wrt: the second derivative by two scalars, or the bilinear
+		// second differential d_b(d_x F) in the directions dx and db.
+		for i, a := range wrt {
+			for _, b := range wrt[i+1:] {
+				d, err := mixedOf(info, env, s, shapes, x, fs, a, b)
+				if err != nil {
+					return nil, err
+				}
+				if d.Expr != nil {
+					d.Expr = s.Simplify(d.Expr)
+				}
+				if d.Expr == nil || simplify.IsZero(d.Expr) {
+					d.Expr = ast.Num(0)
+				}
+				res.Derivs = append(res.Derivs, d)
 			}
 		}
 	}
@@ -327,7 +349,7 @@ func deriveBlock(e ast.Expr, info *ast.Info, opts Options) (*Result, error) {
 		}
 	}
 	if len(keep) != 1 {
-		return nil, fmt.Errorf("no mixed block ∂²%s/∂%s∂%s: --order 2 needs a scalar function", res.FuncName, b[0], b[1])
+		return nil, fmt.Errorf("no mixed block ∂²%s/∂%s∂%s", res.FuncName, b[0], b[1])
 	}
 	res.Derivs = keep
 	res.Defs = UsedDefs(res.Defs, res.Func, keep[0].Expr)
@@ -432,21 +454,14 @@ func varList(info *ast.Info) string {
 	return s
 }
 
+// tensorError refuses a derivative of a shape no case of Derive takes.
 func tensorError(e ast.Expr, fs ast.Shape, v *ast.VarInfo, order int) error {
-	what, kind := shapeKind(fs), shapeKind(v.Shape)
-	tensor := ast.DerivTensor(fs, v.Shape, order).Rank()
-	if order == 2 && fs.IsScalar() && !v.Shape.IsScalar() && !v.Shape.IsVector() {
-		return fmt.Errorf("the second derivative of the scalar %s by the matrix %s (%v) is a 4th-order tensor (not supported yet); --order 2 takes scalar or vector variables", ast.String(e), v.Name, v.Shape)
-	}
+	which := "derivative"
 	if order == 2 {
-		return fmt.Errorf("the second derivative of the %s %s (%v) by the %s %s is a higher-order tensor (not supported yet): --order 2 takes a scalar function, or a vector function by scalars and vectors", what, ast.String(e), fs, kind, v.Name)
+		which = "second derivative"
 	}
-	ord := "3rd"
-	if tensor >= 4 {
-		ord = "4th"
-	}
-	return fmt.Errorf("the derivative of the %s %s (%v) by the %s %s (%v) is a %s-order tensor (not supported yet)",
-		what, ast.String(e), fs, kind, v.Name, v.Shape, ord)
+	return fmt.Errorf("the %s of the %s %s (%v) by the %s %s (%v) is a tensor of rank %d (not supported yet)",
+		which, shapeKind(fs), ast.String(e), fs, shapeKind(v.Shape), v.Name, v.Shape, ast.DerivTensor(fs, v.Shape, order).Rank())
 }
 
 // symmetrize returns (G + Gᵀ)/2, the gradient with respect to a symmetric

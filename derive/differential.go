@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/simplify"
 )
 
 // DirName is the name of the direction of a differential by v: dW for W.
@@ -43,7 +44,7 @@ func WithoutTensors(e ast.Expr, info *ast.Info, res *Result, opts Options) (*Res
 	var keep []string
 	var left []Deriv
 	for _, d := range res.Derivs {
-		if d.Kind == Differential || d.Wrt2 != "" {
+		if d.IsTensor() || d.Wrt2 != "" {
 			left = append(left, d)
 			continue
 		}
@@ -91,5 +92,39 @@ func mixed(info *ast.Info, env map[string]ast.Shape, shapes *ast.Checker, g ast.
 		d.Kind, d.Shape, d.Dir = Differential, sa, DirName(b)
 		d.Expr, err = differential(g, env, b, d.Dir, shapes, nil)
 	}
+	return d, err
+}
+
+// secondDifferential returns d²F = d_b(d_a F), the differential of e along
+// the direction da of a, differentiated again along db of b with da held
+// constant: quadratic in da when a and b are the same variable
+// (d²(xxᵀ) = 2dx dxᵀ), bilinear in da and db otherwise.
+func secondDifferential(e ast.Expr, env map[string]ast.Shape, s *simplify.Simplifier, shapes *ast.Checker, a, b, da, db string) (ast.Expr, error) {
+	dF, err := differential(e, env, a, da, shapes, nil)
+	if err != nil || dF == nil {
+		return nil, err
+	}
+	return differential(s.Simplify(dF), env, b, db, shapes, nil)
+}
+
+// mixedOf returns the mixed block ∂²F/∂a∂b of a vector or matrix function
+// e (of shape fs): by two scalars the derivative of ∂F/∂a by b, in F's
+// shape; otherwise the bilinear second differential d_b(d_a F) in the
+// directions da and db, a tensor with F's indices, then a's, then b's.
+func mixedOf(info *ast.Info, env map[string]ast.Shape, s *simplify.Simplifier, shapes *ast.Checker, e ast.Expr, fs ast.Shape, a, b string) (Deriv, error) {
+	sa, sb := info.Var(a).Shape, info.Var(b).Shape
+	d := Deriv{Wrt: a, Wrt2: b, Order: 2, Shape: fs, Tensor: append(append(fs.Indices(), sa.Indices()...), sb.Indices()...)}
+	var err error
+	if sa.IsScalar() && sb.IsScalar() {
+		d.Kind = Derivative
+		var j ast.Expr
+		if j, err = jacobianShapes(e, env, a, shapes); err != nil || j == nil {
+			return d, err
+		}
+		d.Expr, err = jacobianShapes(s.Simplify(j), env, b, shapes)
+		return d, err
+	}
+	d.Kind, d.Dir, d.Dir2 = SecondDifferential, DirName(a), DirName(b)
+	d.Expr, err = secondDifferential(e, env, s, shapes, a, b, d.Dir, d.Dir2)
 	return d, err
 }

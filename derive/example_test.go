@@ -36,9 +36,6 @@ func derivePrint(src string, opts derive.Options) {
 		}
 		fmt.Printf("∂s/∂%s = %s  (%s, %v)\n", d.Wrt, ast.String(d.Expr), d.Kind, d.Shape)
 	}
-	for _, o := range res.Omitted {
-		fmt.Printf("%s left out: %s\n", o.Var, o.Reason)
-	}
 }
 
 // The gradients of the lecture's score uᵀf(Wx+b), with the shared pieces
@@ -61,8 +58,8 @@ func ExampleDerive_hessian() {
 	// ∂s/∂x = A + Aᵀ  (hessian, n×n)
 }
 
-// The Jacobian of a vector function, in numerator layout; W is left out,
-// since the derivative of a vector by a matrix is a tensor of rank 3.
+// The Jacobian of a vector function, in numerator layout; the derivative
+// by the matrix W, a tensor of rank 3, is given by its differential.
 func ExampleDerive_jacobian() {
 	derivePrint("σ(Wx + b)", derive.Options{})
 	// Output:

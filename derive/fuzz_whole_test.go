@@ -20,7 +20,7 @@ import (
 // with and without shared names → render (text, ASCII, LaTeX, Go) → eval
 // at a random point, and checks that the two derivations agree there and
 // that every first derivative of a smooth formula agrees with central
-// finite differences. Nothing may panic. Seeded like FuzzPipeline.
+// finite differences; then the same at --order 2 (secondOrder). Nothing may panic. Seeded like FuzzPipeline.
 func FuzzWhole(f *testing.F) {
 	for _, s := range []string{"uᵀf(Wx+b)", "(x+y)*max(y,z)", "xᵀAx", "‖Ax−b‖² + λ‖x‖²",
 		"-yᵀlog(softmax(U tanh(Wx+b₁)+b₂))", "tr(AXB) + logdet(X)", "sum(exp(x) ./ y)", "x^3", "softmax(θ)",
@@ -114,7 +114,45 @@ func FuzzWhole(f *testing.F) {
 				t.Fatalf("%s: ∂/∂%s differs from central differences by %.2g", src, ds.Wrt, re)
 			}
 		}
+		secondOrder(t, src, e, info, env)
 	})
+}
+
+// secondOrder derives e at --order 2 with and without shared names, renders
+// it and its steps, and checks that both derivations evaluate alike at env
+// (tensors entry by entry).
+func secondOrder(t *testing.T, src string, e ast.Expr, info *ast.Info, env *eval.Env) {
+	shared, err := derive.Derive(e, info, derive.Options{Order: 2})
+	if err != nil {
+		return
+	}
+	plain, err := derive.Derive(e, info, derive.Options{Order: 2, NoShare: true})
+	if err != nil {
+		t.Fatalf("%s: derives at order 2 with shared names but not without: %v", src, err)
+	}
+	if len(shared.Derivs) != len(plain.Derivs) {
+		t.Fatalf("%s: %d second derivatives shared, %d not", src, len(shared.Derivs), len(plain.Derivs))
+	}
+	_ = render.LaTeXResult(shared, render.LaTeXOptions{Shapes: shared.Env()})
+	if ds, err := derive.Steps(e, info, shared); err == nil {
+		_ = render.StepsText(ds, shared)
+	}
+	for i, ds := range shared.Derivs {
+		gs, err1 := check.Symbolic(shared, ds, env)
+		gp, err2 := check.Symbolic(plain, plain.Derivs[i], env)
+		if err1 != nil || err2 != nil {
+			if (err1 == nil) != (err2 == nil) {
+				t.Fatalf("%s: %s evaluates with one derivation only: %v / %v", src, ds.Label("s"), err1, err2)
+			}
+			continue
+		}
+		if !eval.IsFinite(gs) || !eval.IsFinite(gp) {
+			continue
+		}
+		if re := eval.RelErr(gs, gp); re > 1e-8 {
+			t.Fatalf("%s: %s shared and not differ by %.2g", src, ds.Label("s"), re)
+		}
+	}
 }
 
 // differencesAgree reports whether central differences of e by wrt at

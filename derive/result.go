@@ -20,6 +20,15 @@ const (
 	// the function's shape; entry (i, j, k, l) of the tensor is entry
 	// (i, j) of Expr with Dir the unit array at (k, l).
 	Differential Kind = "differential"
+	// SecondDifferential is the second derivative of a vector or matrix
+	// function (other than the forms above), given by its second
+	// differential d²F = d(dF), the directions held constant: Expr has the
+	// function's shape and is quadratic in Dir (the variable's direction),
+	// or, for a mixed block, bilinear in Dir and Dir2 (Wrt2's direction):
+	// d²(xxᵀ) = 2dx dxᵀ, d²(X⁻¹) = 2X⁻¹dX X⁻¹dX X⁻¹. Entry (i, j, k, l,
+	// m, n) of the tensor is entry (i, j) of the bilinear form at the unit
+	// arrays at (k, l) and (m, n) (by polarization when both are Dir).
+	SecondDifferential Kind = "second differential"
 )
 
 // A Def names a shared subexpression: Name = Expr. Later definitions, the
@@ -47,8 +56,12 @@ type Deriv struct {
 	// (ast.DerivTensor). Shape is its matrix layout; a derivative of rank
 	// 3 or 4 has a Tensor and no matrix Shape of its own.
 	Tensor ast.Tensor
-	// Dir names the direction of a Differential (dW for W), "" otherwise.
+	// Dir names the direction of a Differential (dW for W, the variable
+	// By) or of a SecondDifferential (dX for Wrt), "" otherwise.
 	Dir string
+	// Dir2 names the second direction of a mixed SecondDifferential (dY
+	// for Wrt2), "" otherwise.
+	Dir2 string
 	// Wrt2, for a mixed second derivative ∂²s/∂x∂b, is the second
 	// variable: the block is the derivative of ∂s/∂Wrt by Wrt2.
 	Wrt2 string
@@ -68,12 +81,34 @@ func (d Deriv) Label(fn string) string {
 
 // DiffLabel names the differential a tensor derivative is given by: ds
 // for a first derivative, d(∂s/∂X) for a second (the differential of the
-// gradient or Jacobian: the Hessian-vector product along dX).
+// gradient or Jacobian: the Hessian-vector product along dX), d²s for a
+// second differential.
 func (d Deriv) DiffLabel(fn string) string {
+	if d.Kind == SecondDifferential {
+		return "d²" + fn
+	}
 	if d.Order == 2 {
 		return "d(" + Deriv{Wrt: d.Wrt, Order: 1}.Label(fn) + ")"
 	}
 	return "d" + fn
+}
+
+// IsTensor reports whether d is given by a differential (a Differential
+// or a SecondDifferential) rather than as an array of its own.
+func (d Deriv) IsTensor() bool { return d.Kind == Differential || d.Kind == SecondDifferential }
+
+// Directions lists the directions of d's differential, each with the
+// variable whose shape it has: dW for W.
+func (d Deriv) Directions() [][2]string {
+	switch {
+	case d.Dir == "":
+		return nil
+	case d.Kind != SecondDifferential:
+		return [][2]string{{d.Dir, d.By()}}
+	case d.Dir2 != "":
+		return [][2]string{{d.Dir, d.Wrt}, {d.Dir2, d.Wrt2}}
+	}
+	return [][2]string{{d.Dir, d.Wrt}}
 }
 
 // By is the variable the derivative is last taken by: Wrt2 for a mixed
@@ -95,18 +130,8 @@ type Result struct {
 	Vars      []ast.VarInfo // the inputs, in order of first appearance
 	Defs      []Def         // in dependency order
 	Derivs    []Deriv       // in --wrt order
-	// Omitted lists the variables that the default --wrt left out, each
-	// with the reason (its derivative would be a higher-order tensor), so
-	// that no variable is dropped in silence.
-	Omitted []Omission
 	// Notes are shape inference's notes on the formula (ast.Info.Notes).
 	Notes []string
-}
-
-// An Omission is a variable left out of the derivatives, and why.
-type Omission struct {
-	Var    string
-	Reason string
 }
 
 // Env returns the shapes of the variables and of the definitions, for
@@ -120,8 +145,8 @@ func (r *Result) Env() map[string]ast.Shape {
 		env[d.Name] = d.Shape
 	}
 	for _, d := range r.Derivs {
-		if d.Dir != "" {
-			env[d.Dir] = env[d.By()]
+		for _, dv := range d.Directions() {
+			env[dv[0]] = env[dv[1]]
 		}
 	}
 	return env
@@ -157,19 +182,23 @@ func (r *Result) Expand(e ast.Expr) ast.Expr {
 func (r *Result) DirDecls() []ast.Decl {
 	var out []ast.Decl
 	env := r.Env()
+	seen := map[string]bool{}
 	for _, d := range r.Derivs {
-		if d.Dir == "" {
-			continue
+		for _, dv := range d.Directions() {
+			if seen[dv[0]] {
+				continue
+			}
+			seen[dv[0]] = true
+			s := env[dv[1]]
+			decl := ast.Decl{Names: []string{dv[0]}, Kind: ast.DeclMatrix, Dims: []ast.Dim{s.Rows, s.Cols}}
+			switch {
+			case s.IsScalar():
+				decl.Kind, decl.Dims = ast.DeclScalar, nil
+			case s.IsVector():
+				decl.Kind, decl.Dims = ast.DeclVector, []ast.Dim{s.Rows}
+			}
+			out = append(out, decl)
 		}
-		s := env[d.By()]
-		decl := ast.Decl{Names: []string{d.Dir}, Kind: ast.DeclMatrix, Dims: []ast.Dim{s.Rows, s.Cols}}
-		switch {
-		case s.IsScalar():
-			decl.Kind, decl.Dims = ast.DeclScalar, nil
-		case s.IsVector():
-			decl.Kind, decl.Dims = ast.DeclVector, []ast.Dim{s.Rows}
-		}
-		out = append(out, decl)
 	}
 	return out
 }
@@ -180,7 +209,11 @@ func TensorError(r *Result, d Deriv, lang string) error {
 	if d.Wrt2 != "" {
 		return fmt.Errorf("%s is a mixed second derivative: %s output does not write mixed blocks yet; text, LaTeX and JSON give it", d.Label(r.FuncName), lang)
 	}
-	if d.Kind != Differential {
+	switch d.Kind {
+	case SecondDifferential:
+		return fmt.Errorf("%s is a tensor (%v): %s output does not write second differentials yet; text, LaTeX and JSON give d²%s = %s", d.Label(r.FuncName), d.Tensor, lang, r.FuncName, ast.String(d.Expr))
+	case Differential:
+	default:
 		return nil
 	}
 	return fmt.Errorf("∂%s/∂%s is a tensor (%v): %s output does not write tensor derivatives yet; text, LaTeX and JSON give its differential d%s = %s", r.FuncName, d.Wrt, d.Tensor, lang, r.FuncName, ast.String(d.Expr))

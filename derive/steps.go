@@ -82,9 +82,6 @@ type Rewrite struct {
 // Steps explains the gradients of a scalar formula, one Derivation per
 // derivative of res (which Derive returned for e).
 func Steps(e ast.Expr, info *ast.Info, res *Result) ([]Derivation, error) {
-	if !res.FuncShape.IsScalar() && !res.FuncShape.IsVector() {
-		return nil, fmt.Errorf("--steps explains derivatives of scalar and vector functions; %s is %v", ast.String(e), res.FuncShape)
-	}
 	e = op.ExpandAll(Annotate(e, info))
 	st := &stepper{
 		e: e, res: res, fn: res.FuncName, env: info.Env(),
@@ -109,9 +106,24 @@ func Steps(e ast.Expr, info *ast.Info, res *Result) ([]Derivation, error) {
 			continue
 		}
 		if d.Kind == Differential {
-			out = append(out, Derivation{Wrt: d.Wrt, Result: d.Expr, Sum: d.Expr, Expanded: res.Expand(d.Expr),
-				Note: fmt.Sprintf("∂%s/∂%s is a tensor (%v), given by its differential: forward from %s, each node's change by the rules d(AB) = dA B + A dB, d f(z) = f′(z) ∘ dz, d(X⁻¹) = −X⁻¹dX X⁻¹, d tr(X) = tr(dX), …, with d%s the change of %s",
-					res.FuncName, d.Wrt, d.Tensor, d.Wrt, d.Wrt, d.Wrt)})
+			out = append(out, Derivation{Wrt: d.Wrt, Result: d.Expr, Sum: d.Expr, Expanded: res.Expand(d.Expr), Deriv: d,
+				Note: fmt.Sprintf("∂%s/∂%s is a tensor (%v), given by its differential: forward from %s, %s, with d%s the change of %s",
+					res.FuncName, d.Wrt, d.Tensor, d.Wrt, diffRules, d.Wrt, d.Wrt)})
+			continue
+		}
+		if !res.FuncShape.IsScalar() && !res.FuncShape.IsVector() {
+			// A derivative of a matrix by a scalar, or of a row vector: no
+			// chain of Jacobians (those are of column vectors), but the
+			// differential along dα.
+			what := "matrix"
+			if res.FuncShape.IsRow() {
+				what = "row vector"
+			}
+			dv, err := st.byDifferential(d, fmt.Sprintf("%s is a %s", res.FuncName, what))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, dv)
 			continue
 		}
 		dv, err := st.derivation(d)
@@ -133,9 +145,10 @@ func Steps(e ast.Expr, info *ast.Info, res *Result) ([]Derivation, error) {
 }
 
 // byDifferential explains d by a differential: of the function for a first
-// derivative (why says why no chain of Jacobians does), of the gradient
-// for a second one: dF along dx is linear in dx, and its coefficient is the
-// derivative.
+// derivative (why says why no chain of Jacobians does), of the gradient,
+// Jacobian or derivative for a second one: dF along dx is linear in dx, and
+// its coefficient is the derivative. A second differential is the
+// differential of the first differential, its direction held constant.
 func (st *stepper) byDifferential(d Deriv, why string) (Derivation, error) {
 	res := st.res
 	by := d.By()
@@ -148,12 +161,47 @@ func (st *stepper) byDifferential(d Deriv, why string) (Derivation, error) {
 	shapes := ast.NewChecker(env)
 	s := simplify.New(env)
 	of := st.e
-	if d.Order == 2 {
+	var first string // what of is: the gradient, the Jacobian, …
+	switch {
+	case d.Kind == SecondDifferential:
+		// d²F = d(dF): the first differential along dX, then its
+		// differential with dX held constant, along dX again or dY.
+		da := DirName(d.Wrt)
+		if _, taken := env[da]; taken && da != dir {
+			return Derivation{}, fmt.Errorf("--steps: %s is a variable", da)
+		}
+		env[da] = env[d.Wrt]
+		shapes = ast.NewChecker(env)
+		s = simplify.New(env)
+		dF, err := differential(st.e, env, d.Wrt, da, shapes, nil)
+		if err != nil {
+			return Derivation{}, err
+		}
+		if dF == nil {
+			dF = ast.Num(0)
+		}
+		of = s.Simplify(dF)
+	case d.Order == 2 && res.FuncShape.IsScalar():
 		g, err := gradients(st.e, env, []string{d.Wrt})
 		if err != nil {
 			return Derivation{}, err
 		}
-		of = s.Simplify(g[d.Wrt])
+		of, first = ast.Expr(ast.Num(0)), "the gradient"
+		if g[d.Wrt] != nil { // nil: a zero gradient (softmax(a) of a scalar is 1)
+			of = s.Simplify(g[d.Wrt])
+		}
+	case d.Order == 2:
+		j, err := jacobianShapes(st.e, env, d.Wrt, shapes)
+		if err != nil {
+			return Derivation{}, err
+		}
+		if j == nil {
+			j = ast.Num(0)
+		}
+		of, first = s.Simplify(j), "the Jacobian"
+		if env[d.Wrt].IsScalar() {
+			first = "the derivative"
+		}
 	}
 	dF, err := differential(of, env, by, dir, shapes, nil)
 	if err != nil {
@@ -166,9 +214,15 @@ func (st *stepper) byDifferential(d Deriv, why string) (Derivation, error) {
 	label := d.Label(st.fn)
 	var note string
 	switch {
+	case d.Kind == SecondDifferential && d.Wrt2 != "":
+		note = fmt.Sprintf("%s is given by the second differential, the differential of the first: forward from %s, %s, d%s = %s; then forward from %s with %s held constant, d²%s = d(d%s) = %s, bilinear in %s and %s",
+			label, d.Wrt, diffRules, st.fn, ast.String(of), by, DirName(d.Wrt), st.fn, st.fn, ast.String(dF), DirName(d.Wrt), dir)
+	case d.Kind == SecondDifferential:
+		note = fmt.Sprintf("%s is given by the second differential, the differential of the first: forward from %s, %s, d%s = %s; then forward from %s again with %s held constant, d²%s = d(d%s) = %s, quadratic in %s",
+			label, d.Wrt, diffRules, st.fn, ast.String(of), by, dir, st.fn, st.fn, ast.String(dF), dir)
 	case d.Order == 2:
-		note = fmt.Sprintf("%s is the derivative of the gradient ∂%s/∂%s = %s by %s: its differential d(∂%s/∂%s) = %s is linear in %s, and its coefficient is %s",
-			label, st.fn, d.Wrt, ast.String(of), by, st.fn, d.Wrt, ast.String(dF), dir, label)
+		note = fmt.Sprintf("%s is the derivative of %s ∂%s/∂%s = %s by %s: its differential d(∂%s/∂%s) = %s is linear in %s, and its coefficient is %s",
+			label, first, st.fn, d.Wrt, ast.String(of), by, st.fn, d.Wrt, ast.String(dF), dir, label)
 	default:
 		note = fmt.Sprintf("no chain of Jacobians writes this one (%s); by the differential instead: d%s = %s is linear in %s, and its coefficient is %s",
 			why, st.fn, ast.String(dF), dir, label)
@@ -176,6 +230,9 @@ func (st *stepper) byDifferential(d Deriv, why string) (Derivation, error) {
 	return Derivation{Wrt: d.Wrt, Result: d.Expr, Sum: d.Expr, Expanded: res.Expand(d.Expr), Deriv: d,
 		Note: note, Differential: dF, Dir: dir, Of: of}, nil
 }
+
+// diffRules are the rules of a differential, as --steps quotes them.
+const diffRules = "each node's change by the rules d(AB) = dA B + A dB, d f(z) = f′(z) ∘ dz, d(X⁻¹) = −X⁻¹dX X⁻¹, d tr(X) = tr(dX), …"
 
 // A noStepsError says that a derivative, which Derive computed, has no
 // step-by-step explanation: Steps then shows the result with the reason.

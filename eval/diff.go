@@ -112,6 +112,66 @@ func CentralDiff(e ast.Expr, env *Env, wrt string) (*mat.Dense, error) {
 	return out, nil
 }
 
+// CentralDiffOf returns the derivative by wrt of f, a value computed from
+// the values of env (a derivative evaluated entry by entry, say), by
+// central differences: the matrix whose rows are f's entries and whose
+// columns are wrt's, both row-major, whatever their shapes. It is how a
+// second derivative is checked against its first derivative.
+func CentralDiffOf(f func(*Env) (*mat.Dense, error), env *Env, wrt string) (*mat.Dense, error) {
+	if env == nil {
+		env = &Env{}
+	}
+	x0, ok := env.Vars[wrt]
+	if !ok || x0 == nil || x0.IsEmpty() {
+		return nil, fmt.Errorf("no value for %s", wrt)
+	}
+	f0, err := f(env)
+	if err != nil {
+		return nil, err
+	}
+	fr, fc := f0.Dims()
+	xr, xc := x0.Dims()
+	if err := diffTooCostly(env, wrt, 2*xr*xc, f0); err != nil {
+		return nil, err
+	}
+	if err := tooLarge(ast.NoPos, "the tensor", fr*fc, xr*xc); err != nil {
+		return nil, err
+	}
+	out := mat.NewDense(fr*fc, xr*xc, nil)
+	at := func(k int, d float64) (*mat.Dense, error) {
+		x := mat.DenseCopyOf(x0)
+		x.Set(k/xc, k%xc, x0.At(k/xc, k%xc)+d)
+		vars := make(map[string]*mat.Dense, len(env.Vars))
+		for name, v := range env.Vars {
+			vars[name] = v
+		}
+		vars[wrt] = x
+		v, err := f(&Env{Vars: vars, Funcs: env.Funcs, Sizes: env.Sizes})
+		if err != nil {
+			return nil, err
+		}
+		if r, c := v.Dims(); r != fr || c != fc {
+			return nil, fmt.Errorf("the value changes shape from %d×%d to %d×%d", fr, fc, r, c)
+		}
+		return v, nil
+	}
+	for k := 0; k < xr*xc; k++ {
+		h, width := stepFor(x0.At(k/xc, k%xc), diffStep)
+		plus, err := at(k, h)
+		if err != nil {
+			return nil, err
+		}
+		minus, err := at(k, -h)
+		if err != nil {
+			return nil, err
+		}
+		for i := range fr * fc {
+			out.Set(i, k, (plus.At(i/fc, i%fc)-minus.At(i/fc, i%fc))/width)
+		}
+	}
+	return out, nil
+}
+
 // CentralDiff2 returns the Hessian ∂²e/∂wrt² of a scalar e by a scalar or
 // vector (n) wrt by second central differences, as an n×n matrix (1×1 for a
 // scalar wrt). Steps are ε^¼·max(1,|xᵢ|); the error is near 1e-8 for

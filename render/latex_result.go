@@ -59,14 +59,23 @@ func LaTeXResult(r *derive.Result, o LaTeXOptions) string {
 	if o.Dirs == nil {
 		o.Dirs = map[string]string{}
 		for _, d := range r.Derivs {
-			if d.Dir != "" {
-				o.Dirs[d.Dir] = d.By()
+			for _, dv := range d.Directions() {
+				o.Dirs[dv[0]] = dv[1]
 			}
 		}
 	}
 	env := r.Env()
 	for _, d := range r.Derivs {
-		lines = append(lines, DerivLabel(fn, d, o)+" &= "+LaTeX(d.Expr, o))
+		line := DerivLabel(fn, d, o) + " &= " + LaTeX(d.Expr, o)
+		if d.Kind == derive.SecondDifferential {
+			// d²s alone does not say which block: ∂²s/∂X² or ∂²s/∂X∂Y.
+			by := `\partial ` + Name(d.Wrt, o) + `^{2}`
+			if d.Wrt2 != "" {
+				by = `\partial ` + Name(d.Wrt, o) + `\,\partial ` + Name(d.Wrt2, o)
+			}
+			line += ` && \left(\frac{\partial^{2} ` + Name(fn, o) + `}{` + by + `}\right)`
+		}
+		lines = append(lines, line)
 		if terms, ok := derive.Kronecker(d, env); ok {
 			lines = append(lines, kroneckerLaTeX(fn, d, terms, env, o)...)
 		}
@@ -298,10 +307,12 @@ var symbolTeX = map[rune]string{
 }
 
 // DerivLabel writes the left side of a derivative in LaTeX: ∂s/∂x,
-// ∂²s/∂x², ∂²s/∂x∂b, and for a tensor given by its differential ds or
-// d(∂s/∂X).
+// ∂²s/∂x², ∂²s/∂x∂b, and for a tensor given by its differential ds,
+// d(∂s/∂X) or d²s.
 func DerivLabel(fn string, d derive.Deriv, o LaTeXOptions) string {
 	switch {
+	case d.Kind == derive.SecondDifferential:
+		return `\mathrm{d}^{2}` + Name(fn, o)
 	case d.Kind == derive.Differential && d.Order == 2:
 		return `\mathrm{d}\left(` + Partial(fn, d.Wrt, 1, o) + `\right)`
 	case d.Kind == derive.Differential:

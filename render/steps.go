@@ -125,7 +125,7 @@ func StepsText(ds []derive.Derivation, res *derive.Result) string {
 			}
 		}
 		switch dd := d.Deriv; {
-		case dd.Kind == derive.Differential:
+		case dd.IsTensor():
 			fmt.Fprintf(&b, "  %s = %s\n\n", dd.DiffLabel(fn), ast.String(d.Result))
 			continue
 		case dd.Order == 2:
@@ -139,6 +139,10 @@ func StepsText(ds []derive.Derivation, res *derive.Result) string {
 		v := res.Env()[d.Wrt]
 		conv := "the gradient has the shape of " + d.Wrt
 		switch {
+		case res.FuncShape.IsRow() && !v.IsScalar():
+			conv = fmt.Sprintf("numerator layout: the Jacobian is %v×%v", res.FuncShape.Cols, v.Rows)
+		case !res.FuncShape.IsScalar() && !res.FuncShape.IsVector():
+			conv = "the derivative by a scalar has the shape of " + fn
 		case !res.FuncShape.IsScalar():
 			conv = fmt.Sprintf("numerator layout: the Jacobian is %v×%v", res.FuncShape.Rows, v.Rows)
 		case v.IsVector():
@@ -226,6 +230,10 @@ func StepsLaTeXBlocks(ds []derive.Derivation, res *derive.Result, o LaTeXOptions
 				steps = append(steps, Step{Label: Partial(fn, f.By, 1, o), Expr: f.Expr, Shape: f.Shape, Rule: f.Rule})
 			}
 		}
+		if d.Differential != nil || d.Deriv.IsTensor() {
+			blocks = append(blocks, LaTeXSteps(differentialSteps(fn, d, o), o))
+			continue
+		}
 		rule := "in the shape of " + d.Wrt
 		if len(d.Branches) == 0 && d.Note != "" {
 			rule = "no steps shown yet: the path passes through a matrix that depends on " + d.Wrt
@@ -237,4 +245,38 @@ func StepsLaTeXBlocks(ds []derive.Derivation, res *derive.Result, o LaTeXOptions
 		blocks = append(blocks, LaTeXSteps(steps, o))
 	}
 	return blocks
+}
+
+// differentialSteps are the LaTeX steps of a derivative read off a
+// differential: the first derivative or differential it starts from, its
+// differential along the direction, and the derivative.
+func differentialSteps(fn string, d derive.Derivation, o LaTeXOptions) []Step {
+	dd := d.Deriv
+	var steps []Step
+	if d.Of != nil && dd.Order == 2 {
+		label, rule := Partial(fn, dd.Wrt, 1, o), "the first derivative"
+		if dd.Kind == derive.SecondDifferential {
+			label, rule = `\mathrm{d}`+Name(fn, o), "the first differential, along d"+dd.Wrt
+		}
+		steps = append(steps, Step{Label: label, Expr: d.Of, Rule: rule})
+	}
+	if d.Differential != nil {
+		label := `\mathrm{d}` + Name(fn, o)
+		switch {
+		case dd.Kind == derive.SecondDifferential:
+			label = `\mathrm{d}^{2}` + Name(fn, o)
+		case dd.Order == 2:
+			label = `\mathrm{d}\left(` + Partial(fn, dd.Wrt, 1, o) + `\right)`
+		}
+		steps = append(steps, Step{Label: label, Expr: d.Differential, Rule: "its differential along " + d.Dir})
+	}
+	rule := "the derivative"
+	if dd.IsTensor() {
+		rule = "the tensor, by its differential"
+	}
+	steps = append(steps, Step{Label: DerivLabel(fn, dd, o), Expr: d.Result, Rule: rule})
+	if !ast.Equal(d.Expanded, d.Result) {
+		steps = append(steps, Step{Expr: d.Expanded})
+	}
+	return steps
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/matcalc/matcalc/ast"
+	"github.com/matcalc/matcalc/check"
 	"github.com/matcalc/matcalc/derive"
 	"github.com/matcalc/matcalc/eval"
 	"github.com/matcalc/matcalc/render"
@@ -55,6 +56,11 @@ func IndexLabel(fn string, d derive.Deriv, env map[string]ast.Shape) string {
 	return "∂" + of + derive.Subscripts(i, j) + "/∂" + d.By() + derive.Subscripts(k, l)
 }
 
+// SecondNote explains how a second differential gives its tensor.
+func SecondNote(fn string) string {
+	return fmt.Sprintf("a second derivative of a vector or matrix function is given by its second differential: d²%[1]s = d(d%[1]s) with the directions held constant, quadratic in dX, or bilinear in dX and dY for a mixed block ∂²%[1]s/∂X∂Y; entry (…, k, l, m, n) of the tensor is the bilinear form at dX = the unit array at (k, l) and dY = that at (m, n), recovered from d²%[1]s by polarization, ½(d²%[1]s[E + E′] − d²%[1]s[E] − d²%[1]s[E′]), when both directions are dX", fn)
+}
+
 // Partial writes ∂s/∂x, or ∂²s/∂x² for a second derivative.
 func Partial(fn, wrt string, order int) string {
 	if order == 2 {
@@ -87,19 +93,13 @@ func Evaluate(expr ast.Expr, res *derive.Result, env *eval.Env) (*Values, error)
 		v.Warnings = append(v.Warnings, w)
 	}
 	for _, d := range res.Derivs {
-		var x *mat.Dense
-		var err error
-		if d.Kind == derive.Differential {
-			x, err = eval.Differential(res.Expand(d.Expr), env, d.Dir, d.By(), d.Shape)
-		} else {
-			x, err = eval.EvalShaped(res.Expand(d.Expr), env, d.Shape)
-		}
+		x, err := check.Symbolic(res, d, env)
 		if err != nil {
-			return nil, fmt.Errorf("evaluating ∂%s/∂%s: %v", res.FuncName, d.Wrt, err)
+			return nil, fmt.Errorf("evaluating %s: %v", d.Label(res.FuncName), err)
 		}
 		v.Derivs = append(v.Derivs, x)
-		if d.Kind == derive.Differential {
-			v.Tensors = append(v.Tensors, eval.Reshape(x, tensorDims(v.Func, env.Vars[d.By()])))
+		if d.IsTensor() {
+			v.Tensors = append(v.Tensors, eval.Reshape(x, tensorDims(res, d, x, env)))
 			continue
 		}
 		v.Tensors = append(v.Tensors, nil)
@@ -137,8 +137,13 @@ func Text(res *derive.Result, o Options) (string, error) {
 	if len(res.Derivs) > 0 {
 		b.WriteString("\n")
 	}
-	tensors := false
+	tensors, seconds := false, false
 	for _, d := range res.Derivs {
+		if d.Kind == derive.SecondDifferential {
+			fmt.Fprintf(&b, "%s = %s   (%s, %v)\n", d.DiffLabel(res.FuncName), ast.String(d.Expr), d.Label(res.FuncName), d.Tensor)
+			seconds = true
+			continue
+		}
 		if d.Kind == derive.Differential {
 			fmt.Fprintf(&b, "%s = %s   (%s, %v)\n", d.DiffLabel(res.FuncName), ast.String(d.Expr), d.Label(res.FuncName), d.Tensor)
 			if k, ok := derive.Kronecker(d, res.Env()); ok {
@@ -154,8 +159,8 @@ func Text(res *derive.Result, o Options) (string, error) {
 	if tensors {
 		fmt.Fprintf(&b, "(a tensor derivative is given by its differential: d%s is the change of %s, d(∂%s/∂X) that of the gradient, when X changes by dX; entry (i, j, k, l) of the tensor is entry (i, j) of the differential at dX = the unit array at (k, l))\n", res.FuncName, res.FuncName, res.FuncName)
 	}
-	for _, m := range res.Omitted {
-		fmt.Fprintf(&b, "(%s is left out: %s)\n", m.Var, m.Reason)
+	if seconds {
+		fmt.Fprintf(&b, "(%s)\n", SecondNote(res.FuncName))
 	}
 	for _, n := range res.Notes {
 		fmt.Fprintf(&b, "(note: %s)\n", n)
@@ -185,8 +190,8 @@ func Text(res *derive.Result, o Options) (string, error) {
 func LaTeXOptions(res *derive.Result, o Options) render.LaTeXOptions {
 	dirs := map[string]string{}
 	for _, d := range res.Derivs {
-		if d.Dir != "" {
-			dirs[d.Dir] = d.By()
+		for _, dv := range d.Directions() {
+			dirs[dv[0]] = dv[1]
 		}
 	}
 	return render.LaTeXOptions{Shapes: res.Env(), Plain: o.Plain, Dirs: dirs}
@@ -281,9 +286,11 @@ type derivJSON struct {
 	Value any    `json:"value,omitempty"`
 	// A differential's direction (dW) and the tensor's dimensions.
 	Direction string `json:"direction,omitempty"`
-	Kronecker string `json:"kronecker,omitempty"` // ∂vec(F)/∂vec(X)ᵀ, where one exists
-	Index     string `json:"index,omitempty"`     // ∂Fᵢⱼ/∂Xₖₗ in index notation, likewise
-	Tensor    []any  `json:"tensor,omitempty"`
+	// A mixed block's second direction (dY), for a second differential.
+	Direction2 string `json:"direction2,omitempty"`
+	Kronecker  string `json:"kronecker,omitempty"` // ∂vec(F)/∂vec(X)ᵀ, where one exists
+	Index      string `json:"index,omitempty"`     // ∂Fᵢⱼ/∂Xₖₗ in index notation, likewise
+	Tensor     []any  `json:"tensor,omitempty"`
 }
 
 // JSON is the result as one JSON document (docs/cli.md).
@@ -319,6 +326,10 @@ func JSON(res *derive.Result, o Options) ([]byte, error) {
 				dj.Value = v.Tensors[i]
 			}
 		}
+		if d.Kind == derive.SecondDifferential {
+			dj.Direction, dj.Direction2 = d.Dir, d.Dir2
+			dj.Tensor = tensorJSON(d.Tensor)
+		}
 		if d.Kind == derive.Differential {
 			dj.Direction = d.Dir
 			if k, ok := derive.Kronecker(d, res.Env()); ok {
@@ -329,40 +340,37 @@ func JSON(res *derive.Result, o Options) ([]byte, error) {
 		}
 		derivs = append(derivs, dj)
 	}
-	type omitted struct {
-		Var    string `json:"var"`
-		Reason string `json:"reason"`
-	}
-	var om []omitted
-	for _, m := range res.Omitted {
-		om = append(om, omitted{m.Var, m.Reason})
-	}
 	doc := struct {
 		Input       string      `json:"input"`
 		Variables   []Var       `json:"variables"`
 		Definitions []defJSON   `json:"definitions"`
 		Function    any         `json:"function"`
 		Derivatives []derivJSON `json:"derivatives"`
-		Omitted     []omitted   `json:"omitted,omitempty"`
 		Notes       []string    `json:"notes,omitempty"`
-	}{o.Input, Vars(o.Info), defs, fn, derivs, om, res.Notes}
+	}{o.Input, Vars(o.Info), defs, fn, derivs, res.Notes}
 	return Marshal(doc)
 }
 
-// tensorDims returns the dimensions of a tensor derivative's nested arrays:
-// the function's indices, then the variable's (a vector has one, a scalar
-// none).
-func tensorDims(f, x *mat.Dense) []int {
-	var dims []int
-	for _, m := range []*mat.Dense{f, x} {
-		r, c := m.Dims()
-		switch {
-		case r == 1 && c == 1:
-		case r == 1 || c == 1:
-			dims = append(dims, r*c)
-		default:
-			dims = append(dims, r, c)
+// tensorDims returns the dimensions of a tensor derivative's nested
+// arrays, d.Tensor at the sizes of env: the function's indices, then the
+// variables' (a vector has one, a scalar none). Where a size is unknown,
+// the layout t's rows and columns.
+func tensorDims(res *derive.Result, d derive.Deriv, t *mat.Dense, env *eval.Env) []int {
+	sizes, _ := eval.BindSizes(res.Vars, env.Vars)
+	r, c := t.Dims()
+	dims, n := []int{}, 1
+	for _, dm := range d.Tensor {
+		k := dm.N
+		if k == 0 {
+			k = sizes[dm.Name]
 		}
+		if k == 0 {
+			k = env.Sizes[dm.Name]
+		}
+		dims, n = append(dims, k), n*k
+	}
+	if n != r*c || n == 0 {
+		return []int{r, c}
 	}
 	return dims
 }

@@ -755,6 +755,41 @@ func (s *Simplifier) groupTerms(ts []term) []term {
 	return nil
 }
 
+// sameChain reports whether a and b are the same product of matrices
+// grouped differently: (AB)²C and A(BA)BC are ABABC.
+func sameChain(s *Simplifier, a, b ast.Expr) bool {
+	fa, fb := chainFactors(s, a, nil), chainFactors(s, b, nil)
+	if len(fa) < 2 || len(fa) != len(fb) {
+		return false
+	}
+	for i := range fa {
+		if !ast.Equal(fa[i], fb[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// chainFactors appends the factors of the product e to out, a matrix's
+// small integer power as that many copies of it.
+func chainFactors(s *Simplifier, e ast.Expr, out []ast.Expr) []ast.Expr {
+	if b, ok := e.(*ast.Binary); ok {
+		switch b.Op {
+		case ast.Mul:
+			return chainFactors(s, b.Y, chainFactors(s, b.X, out))
+		case ast.Pow:
+			n, ok := b.Y.(*ast.Number)
+			if ok && n.Value >= 2 && n.Value <= 8 && n.Value == math.Trunc(n.Value) && !s.Shape(b.X).IsScalar() {
+				for range int(n.Value) {
+					out = chainFactors(s, b.X, out)
+				}
+				return out
+			}
+		}
+	}
+	return append(out, e)
+}
+
 // collect merges like terms of a sum: wᵀr + rᵀw → 2rᵀw, a − a → 0,
 // 2a + a → 3a, αa + βa → (α + β)a, A/t + Aᵀ/t → (A + Aᵀ)/t, and puts a
 // positive term first.
@@ -771,7 +806,7 @@ func collect(s *Simplifier, e ast.Expr) (ast.Expr, bool) {
 	for _, t := range ts {
 		found := false
 		for i := range merged {
-			if ast.Equal(merged[i].x, t.x) && sameShape(s.Shape(merged[i].x), s.Shape(t.x)) {
+			if (ast.Equal(merged[i].x, t.x) || sameChain(s, merged[i].x, t.x)) && sameShape(s.Shape(merged[i].x), s.Shape(t.x)) {
 				merged[i] = merged[i].plus(t)
 				found = true
 				break

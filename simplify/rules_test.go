@@ -137,7 +137,7 @@ var ruleCases = map[string][]ruleCase{
 	"number-out-hadamard-left": {{src: "(2*x) ∘ y"}},
 	"inner-order":              {{src: "yᵀx"}, {src: "wᵀr"}},
 	"collect": {{src: "xᵀy + yᵀx"}, {src: "x + x"}, {src: "2x - x"}, {src: "x - x + y"}, {src: "α + 2α"},
-		{src: "A*x + B*x"}, {src: "A*x - B*x"}, {src: "Aᵀx + Aᵀy"}},
+		{src: "A*x + B*x"}, {src: "A*x - B*x"}, {src: "Aᵀx + Aᵀy"}, {src: "(A*B)*(A*B)*C - A*(B*(A*(B*C)))"}},
 	"outer-times-vector":    {{src: "x yᵀ z"}, {src: "(x*yᵀ)*z"}},
 	"neg-number-times":      {{src: "-(2*x)"}},
 	"hadamard-number-minus": {{src: "x ∘ (2 - y)"}},
@@ -356,6 +356,7 @@ func TestIssueRewrites(t *testing.T) {
 		{"inverse times its matrix", "inv(A)A", []string{"I"}},
 		{"matrix times its inverse", "A inv(A)x", []string{"x"}},
 		{"matrix square", "2AᵀAᵀ + AᵀAᵀ", []string{"3(Aᵀ)²"}},
+		{"like chains grouped differently", "(A*B)*(A*B)*C + A*(B*(A*(B*C)))", []string{"2(AB)²C", "2ABABC"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e := parse(t, c.src)

@@ -44,7 +44,7 @@ evaluated as built-ins: choose which with --fun, else f=tanh, g=sin, h=σ,
 	o.addTimeout(cmd)
 	fl := cmd.Flags()
 	fl.StringSliceVar(&o.wrt, "wrt", nil, "variables to check (default: every variable)")
-	fl.IntVar(&o.order, "order", 1, "1 for first derivatives, 2 for Hessians")
+	fl.IntVar(&o.order, "order", 1, "1 for first derivatives, 2 for second derivatives")
 	fl.StringSliceVar(&o.block, "block", nil, "check one mixed block of the second derivative: x,b for ∂²s/∂x∂b")
 	fl.StringVarP(&o.file, "file", "f", "", "check the request of a formula file (.mc)")
 	fl.Uint64Var(&o.seed, "seed", 1, "seed of the random points")

@@ -41,7 +41,8 @@ func newCmdDerive() *cobra.Command {
 the result: diagonal products become Hadamard products, identities and zeros
 vanish, and pieces used more than once are named once (z = Wx + b, δ = u ∘ f′(z)).
 Gradients of scalars have the shape of the variable; Jacobians are in numerator
-layout; --order 2 gives the Hessian of a scalar by a vector.`,
+layout; --order 2 gives the Hessian of a scalar by a vector, and second
+derivatives that are tensors by their differentials (d(∂s/∂X), d²s = d(ds)).`,
 		Example: `  matcalc derive 'uᵀf(Wx+b)'
   matcalc derive 'uᵀf(Wx+b)' --wrt b --steps
   matcalc derive 'xᵀAx' --wrt x --order 2
@@ -61,7 +62,7 @@ layout; --order 2 gives the Hessian of a scalar by a vector.`,
 	o.addTimeout(cmd)
 	fl := cmd.Flags()
 	fl.StringSliceVar(&o.wrt, "wrt", nil, "variables to differentiate by, in order (default: every variable)")
-	fl.IntVar(&o.order, "order", 0, "1 for first derivatives, 2 for the Hessian (default 1)")
+	fl.IntVar(&o.order, "order", 0, "1 for first derivatives, 2 for second derivatives (default 1)")
 	fl.StringSliceVar(&o.block, "block", nil, "one mixed block of the second derivative: x,b for ∂²s/∂x∂b")
 	fl.BoolVar(&o.steps, "steps", false, "show the derivation: each Jacobian of the chain, their product, the rewrites")
 	fl.StringVar(&o.format, "format", "text", "output format: text, latex, go, numpy, torch or json")
@@ -175,10 +176,10 @@ func (o *deriveOptions) deriveOne(cmd *cobra.Command, f *formula) ([]byte, error
 		}
 		for _, d := range left {
 			hint := "text, latex and json give its differential"
-			if o.format == "go" {
+			if o.format == "go" && d.Kind == derive.Differential {
 				hint = fmt.Sprintf("with --wrt %s, Go output writes it in vec layout, and a function of its directional derivative along %s", d.Wrt, d.Dir)
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "matcalc: ∂%s/∂%s is a tensor (%v): --format %s leaves it out (%s)\n", res.FuncName, d.Wrt, d.Tensor, o.format, hint)
+			fmt.Fprintf(cmd.ErrOrStderr(), "matcalc: %s is a tensor (%v): --format %s leaves it out (%s)\n", d.Label(res.FuncName), d.Tensor, o.format, hint)
 		}
 		if kept == nil {
 			return nil, fmt.Errorf("every derivative of %s is a tensor, which --format %s does not write yet: text, latex and json give their differentials", f.funcName, o.format)
