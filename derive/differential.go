@@ -1,6 +1,7 @@
 package derive
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -89,6 +90,13 @@ func mixed(info *ast.Info, env map[string]ast.Shape, shapes *ast.Checker, g ast.
 		d.Kind, d.Shape = Jacobian, ast.Matrix(sa.Rows, sb.Rows)
 		d.Expr, err = jacobianShapes(g, env, b, shapes)
 	default:
+		d.Kind, d.Shape, d.Dir = Differential, sa, DirName(b)
+		d.Expr, err = differential(g, env, b, d.Dir, shapes, nil)
+	}
+	var tm *throughMatrixError
+	if errors.As(err, &tm) && !sb.IsScalar() {
+		// No matrix product writes the block (the gradient holds a matrix
+		// that depends on b, as (I ⊗ yᵀ) does): its differential along db.
 		d.Kind, d.Shape, d.Dir = Differential, sa, DirName(b)
 		d.Expr, err = differential(g, env, b, d.Dir, shapes, nil)
 	}

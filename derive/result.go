@@ -206,7 +206,7 @@ func (r *Result) DirDecls() []ast.Decl {
 // TensorError says that a code emitter does not write the tensor
 // derivative d yet, or nil when d is no tensor.
 func TensorError(r *Result, d Deriv, lang string) error {
-	if d.Wrt2 != "" {
+	if d.Wrt2 != "" && d.Kind != SecondDifferential {
 		return fmt.Errorf("%s is a mixed second derivative: %s output does not write mixed blocks yet; text, LaTeX and JSON give it", d.Label(r.FuncName), lang)
 	}
 	switch d.Kind {

@@ -60,6 +60,11 @@ type Options struct {
 // (and FJVPX, …) reuse its buffers: after the first call with given sizes
 // they do not allocate.
 func Generate(r *derive.Result, o Options) ([]byte, error) {
+	for _, d := range r.Derivs {
+		if d.Kind == derive.SecondDifferential {
+			return nil, derive.TensorError(r, d, "Go")
+		}
+	}
 	if o.Package == "" {
 		o.Package = "grad"
 	}
