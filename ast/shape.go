@@ -282,3 +282,27 @@ func (d Dim) SizeIn(sizes map[string]int) int {
 	}
 	return n
 }
+
+// SpellProduct writes a product dimension in code, its factors' names (as
+// bound gives them) joined by times: (n*m) in Go, (dim_n * dim_m) in
+// Python. It reports false for a dimension that is no product, or when a
+// factor is not bound.
+func (d Dim) SpellProduct(bound func(name string) (string, bool), times string) (string, bool) {
+	fs := d.Factors()
+	if len(fs) < 2 {
+		return "", false
+	}
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		if f.N > 0 {
+			parts[i] = strconv.Itoa(f.N)
+			continue
+		}
+		n, ok := bound(f.Name)
+		if !ok {
+			return "", false
+		}
+		parts[i] = n
+	}
+	return "(" + strings.Join(parts, times) + ")", true
+}

@@ -263,13 +263,7 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 		if err != nil {
 			return nil, err
 		}
-		if d.Expr != nil {
-			d.Expr = s.Simplify(d.Expr)
-		}
-		if d.Expr == nil || simplify.IsZero(d.Expr) {
-			d.Expr = ast.Num(0) // the zero of the derivative's shape
-		}
-		res.Derivs = append(res.Derivs, d)
+		res.Derivs = append(res.Derivs, simplified(s, d))
 		if opts.Context != nil {
 			if err := opts.Context.Err(); err != nil {
 				return nil, err
@@ -286,13 +280,7 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 				if err != nil {
 					return nil, err
 				}
-				if d.Expr != nil {
-					d.Expr = s.Simplify(d.Expr)
-				}
-				if d.Expr == nil || simplify.IsZero(d.Expr) {
-					d.Expr = ast.Num(0)
-				}
-				res.Derivs = append(res.Derivs, d)
+				res.Derivs = append(res.Derivs, simplified(s, d))
 			}
 		}
 	}
@@ -309,13 +297,7 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 				if err != nil {
 					return nil, err
 				}
-				if d.Expr != nil {
-					d.Expr = s.Simplify(d.Expr)
-				}
-				if d.Expr == nil || simplify.IsZero(d.Expr) {
-					d.Expr = ast.Num(0)
-				}
-				res.Derivs = append(res.Derivs, d)
+				res.Derivs = append(res.Derivs, simplified(s, d))
 			}
 		}
 	}
@@ -328,6 +310,18 @@ func Derive(e ast.Expr, info *ast.Info, opts Options) (res *Result, err error) {
 	}
 	res.Defs = append(user, res.Defs...)
 	return res, nil
+}
+
+// simplified returns d with its expression simplified, and the number 0,
+// the zero of the derivative's shape, for nothing or a zero.
+func simplified(s *simplify.Simplifier, d Deriv) Deriv {
+	if d.Expr != nil {
+		d.Expr = s.Simplify(d.Expr)
+	}
+	if d.Expr == nil || simplify.IsZero(d.Expr) {
+		d.Expr = ast.Num(0)
+	}
+	return d
 }
 
 // deriveBlock derives the one mixed block that opts.Block names.

@@ -263,23 +263,7 @@ func productDims(s ast.Shape) int {
 // dimProduct returns the Go expression of a product dimension whose
 // factors are bound (n*m), or false.
 func (f *fnGen) dimProduct(d ast.Dim) (string, bool) {
-	fs := d.Factors()
-	if len(fs) < 2 {
-		return "", false
-	}
-	parts := make([]string, len(fs))
-	for i, x := range fs {
-		if x.N > 0 {
-			parts[i] = strconv.Itoa(x.N)
-			continue
-		}
-		n, ok := f.dims[x.Name]
-		if !ok {
-			return "", false
-		}
-		parts[i] = n
-	}
-	return "(" + strings.Join(parts, "*") + ")", true
+	return d.SpellProduct(func(name string) (string, bool) { n, ok := f.dims[name]; return n, ok }, "*")
 }
 
 // bindDim returns the Go expression of d, and whether it is a new local

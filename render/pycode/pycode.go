@@ -148,23 +148,7 @@ func (g *gen) dim(d ast.Dim, dims map[string]string) (string, error) {
 // product writes a product dimension (vec(X) has n·m entries) whose factors
 // are bound: (dim_n * dim_m).
 func product(d ast.Dim, dims map[string]string) (string, bool) {
-	fs := d.Factors()
-	if len(fs) < 2 {
-		return "", false
-	}
-	parts := make([]string, len(fs))
-	for i, f := range fs {
-		if f.N > 0 {
-			parts[i] = fmt.Sprint(f.N)
-			continue
-		}
-		v, ok := dims[f.Name]
-		if !ok {
-			return "", false
-		}
-		parts[i] = v
-	}
-	return "(" + strings.Join(parts, " * ") + ")", true
+	return d.SpellProduct(func(name string) (string, bool) { v, ok := dims[name]; return v, ok }, " * ")
 }
 
 // lib is the module's name for the array library: np or torch.
