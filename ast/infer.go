@@ -111,6 +111,7 @@ func Infer(e Expr, decls []Decl, fixed map[string]Shape) (*Info, error) {
 		info.Shapes[n] = in.resolve(s, names)
 	}
 	info.Funcs = in.funcList
+	sizeOnes(info, info.Shapes[e])
 	noted := map[string]bool{}
 	for _, g := range in.greekSums {
 		sh := info.Shapes[g.greek]
@@ -1251,4 +1252,25 @@ func (in *inferer) dimValue(d int, names map[int]Dim) Dim {
 
 func (in *inferer) resolve(s shp, names map[int]Dim) Shape {
 	return Shape{in.dimValue(s.r, names), in.dimValue(s.c, names)}
+}
+
+// sizeOnes writes into a parsed 𝟙 that inference made a scalar, a row or a
+// matrix its shape, where the variables' dimensions give it sizes: the
+// evaluator takes a 𝟙 of unknown size for a vector, which would give 𝟙ᵀa
+// (a scalar 𝟙 here, or an n×n one) another value than the one derived.
+// The dimensions of the whole formula count as given (check sizes them). The shape is an
+// annotation (Equal and the printer ignore it).
+func sizeOnes(info *Info, whole Shape) {
+	dims := map[Dim]bool{whole.Rows: true, whole.Cols: true}
+	for _, v := range info.Vars {
+		dims[v.Shape.Rows], dims[v.Shape.Cols] = true, true
+	}
+	sized := func(d Dim) bool { return d.N > 0 || dims[d] }
+	for n, s := range info.Shapes {
+		o, ok := n.(*Ones)
+		if !ok || o.Shape.Rows.Known() || o.Shape.Cols.Known() || s.IsVector() || !sized(s.Rows) || !sized(s.Cols) {
+			continue
+		}
+		o.Shape = s
+	}
 }

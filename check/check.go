@@ -319,6 +319,7 @@ func RandomPoint(e ast.Expr, info *ast.Info, res *derive.Result, funcs map[strin
 			x.Apply(func(_, _ int, v float64) float64 { return math.Copysign(0.2+math.Abs(v), v) }, x)
 		}
 		env := &eval.Env{Vars: vals, Funcs: funcs, Sizes: sizes}
+		sizeFree(env, res.FuncShape)
 		v, err := eval.EvalAs(e, env, info.Shapes[e])
 		if err != nil || !finite(v) {
 			continue
@@ -335,6 +336,26 @@ func RandomPoint(e ast.Expr, info *ast.Info, res *derive.Result, funcs map[strin
 		}
 	}
 	return nil
+}
+
+// sizeFree gives a dimension of the function's shape that no variable has
+// (the rows of a 𝟙 that only inference sizes, in aᵀ𝟙a…) a size of its own,
+// one no other dimension has.
+func sizeFree(env *eval.Env, fs ast.Shape) {
+	for _, d := range []ast.Dim{fs.Rows, fs.Cols} {
+		if d.Name == "" || len(d.Factors()) > 1 || env.Sizes[d.Name] > 0 {
+			continue
+		}
+		taken := map[int]bool{}
+		for _, n := range env.Sizes {
+			taken[n] = true
+		}
+		n := 2
+		for taken[n] {
+			n++
+		}
+		env.Sizes[d.Name] = n
+	}
 }
 
 // AttemptSizes returns the sizes of the named dimensions for the attempt-th

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/eval"
 	"github.com/matcalc/matcalc/parser"
 	"gonum.org/v1/gonum/mat"
@@ -75,3 +76,28 @@ func TestParsedFormulas(t *testing.T) {
 func scalar(v float64) *mat.Dense { return mat.NewDense(1, 1, []float64{v}) }
 
 func col(v ...float64) *mat.Dense { return mat.NewDense(len(v), 1, v) }
+
+// A 𝟙 that inference makes a scalar, a row or a matrix is evaluated in
+// that shape (ast.Infer writes it into the node), not as the vector the
+// evaluator takes an unsized 𝟙 for: 𝟙ᵀa with a scalar a is the scalar
+// 𝟙 (so s = a³b), and 𝟙ᵀ(abᵀ𝟙)A an n×k 𝟙ᵀ.
+func TestOnesInInferredShape(t *testing.T) {
+	vals, err := eval.ParseValues(`{"a": 2, "b": [1, 2, 3]}`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := parser.ParseExpr("a(1ᵀa)(ba)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ast.Infer(e, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := eval.Eval(e, &eval.Env{Vars: vals, Sizes: map[string]int{"n": 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := col(8, 16, 24); !mat.Equal(got, want) {
+		t.Errorf("a(1ᵀa)(ba) = %v, want a³b = %v", mat.Formatted(got.T()), mat.Formatted(want.T()))
+	}
+}
