@@ -2,6 +2,7 @@ package gocode
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"regexp"
 	"slices"
@@ -88,6 +89,17 @@ func corpusTensorCases(t *testing.T) []goCase {
 		}
 		if slices.ContainsFunc(r.Derivs, func(d derive.Deriv) bool { return d.Kind == derive.Differential }) {
 			cases = append(cases, c)
+		}
+		// Every mixed block of a scalar function, as --block writes it
+		// (without --block, Go writes the blocks by each variable only).
+		for _, d := range r.Derivs {
+			if d.Wrt2 == "" || !r.FuncShape.IsScalar() {
+				continue
+			}
+			b := c
+			b.name = fmt.Sprintf("%s_block_%s_%s", c.name, goIdent(d.Wrt), goIdent(d.Wrt2))
+			b.opts.Block = []string{d.Wrt, d.Wrt2}
+			cases = append(cases, b)
 		}
 	}
 	if err := sc.Err(); err != nil {
