@@ -336,7 +336,10 @@ func (TextKron) Sign(first, neg bool) string {
 // products: a product binds tighter than ⊗ (VᵀV ⊗ I).
 func (TextKron) Factor(e ast.Expr) string { return paren(e) }
 
-var indexSub = map[string]string{"i": "ᵢ", "j": "ⱼ", "k": "ₖ", "l": "ₗ"}
+var indexSub = map[string]string{
+	"i": "ᵢ", "j": "ⱼ", "k": "ₖ", "l": "ₗ", "m": "ₘ", "n": "ₙ", "p": "ₚ", "r": "ᵣ", "s": "ₛ",
+	"t": "ₜ", "u": "ᵤ", "v": "ᵥ", "a": "ₐ", "e": "ₑ", "o": "ₒ", "h": "ₕ", "x": "ₓ",
+}
 
 // Subscripts writes index letters as subscripts: "i", "k" → "ᵢₖ".
 func Subscripts(idx ...string) string {
