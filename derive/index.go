@@ -1,6 +1,8 @@
 package derive
 
 import (
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -64,19 +66,19 @@ func IndexTerms(d Deriv, defs []Def, env map[string]ast.Shape) (terms []IndexTer
 	if !ok {
 		return nil, false
 	}
-	var free []string
-	for _, f := range []string{fi, fj, xk, xl} {
-		if f != "" {
-			free = append(free, f)
-		}
+	nonempty := func(idx ...string) []string {
+		return slices.DeleteFunc(idx, func(s string) bool { return s == "" })
 	}
+	fn := nonempty(fi, fj)
+	free := append(slices.Clone(fn), nonempty(xk, xl)...)
 	for _, t := range raw {
-		t, ok := tidy(t, free)
+		t, ok := tidy(t, free, fn)
 		if !ok {
 			return nil, false
 		}
 		terms = append(terms, t)
 	}
+	terms = combine(terms)
 	return terms, len(terms) > 0
 }
 
@@ -284,7 +286,7 @@ func isSummed(ix string) bool { return strings.HasPrefix(ix, "#") }
 // = AᵢₖBₗⱼ), drops δᵢᵢ, checks that the term carries every free index and
 // repeats every summed one, names the summed indices m, n, p, … in the
 // order they appear, and puts the scalars first.
-func tidy(t iterm, free []string) (IndexTerm, bool) {
+func tidy(t iterm, free, fnIdx []string) (IndexTerm, bool) {
 	fs := append([]IndexFactor{}, t.factors...)
 	rename := func(from, to string) {
 		for i := range fs {
@@ -337,27 +339,114 @@ func tidy(t iterm, free []string) (IndexTerm, bool) {
 			return IndexTerm{}, false
 		}
 	}
-	if len(order) > len(summedLetters) {
-		return IndexTerm{}, false
-	}
-	for n, ix := range order {
+	for _, ix := range order {
 		if count[ix] < 2 {
 			return IndexTerm{}, false
 		}
+	}
+	order = order[:0]
+	// The scalars first, numbers multiplied into one; then the entries
+	// that carry an index of the function (pᵢ), then the others, each
+	// group in its order.
+	out := IndexTerm{Neg: t.neg}
+	coef := 1.0
+	var scalars, fn, rest []IndexFactor
+	for _, f := range fs {
+		switch {
+		case f.Expr != nil && f.A == "" && f.B == "":
+			if n, ok := f.Expr.(*ast.Number); ok {
+				coef *= n.Value
+			} else {
+				scalars = append(scalars, f)
+			}
+		case f.Expr != nil && (slices.Contains(fnIdx, f.A) || slices.Contains(fnIdx, f.B)):
+			fn = append(fn, f)
+		default:
+			rest = append(rest, f)
+		}
+	}
+	if coef < 0 {
+		out.Neg, coef = !out.Neg, -coef
+	}
+	if coef != 1 {
+		scalars = append([]IndexFactor{{Expr: ast.Num(coef)}}, scalars...)
+	}
+	out.Factors = append(append(scalars, fn...), rest...)
+	// The summed indices m, n, p, … in the order they now appear.
+	for _, f := range out.Factors {
+		for _, ix := range []string{f.A, f.B} {
+			if isSummed(ix) && !slices.Contains(order, ix) {
+				order = append(order, ix)
+			}
+		}
+	}
+	if len(order) > len(summedLetters) {
+		return IndexTerm{}, false
+	}
+	fs = out.Factors
+	for n, ix := range order {
 		rename(ix, summedLetters[n])
 	}
-	out := IndexTerm{Neg: t.neg}
-	for _, f := range fs {
-		if f.Expr != nil && f.A == "" && f.B == "" {
-			out.Factors = append(out.Factors, f)
-		}
-	}
-	for _, f := range fs {
-		if f.Expr == nil || f.A != "" || f.B != "" {
-			out.Factors = append(out.Factors, f)
-		}
-	}
 	return out, true
+}
+
+// key writes a term's factors in a canonical order, its numbers left out,
+// to find like terms.
+func (t IndexTerm) key() (string, float64) {
+	coef := 1.0
+	var fs []string
+	for _, f := range t.Factors {
+		switch {
+		case f.Expr == nil:
+			a, b := min(f.A, f.B), max(f.A, f.B)
+			fs = append(fs, "δ"+a+","+b)
+		default:
+			if n, ok := f.Expr.(*ast.Number); ok && f.A == "" && f.B == "" {
+				coef *= n.Value
+				continue
+			}
+			fs = append(fs, ast.String(f.Expr)+"_"+f.A+","+f.B)
+		}
+	}
+	slices.Sort(fs)
+	if t.Neg {
+		coef = -coef
+	}
+	return strings.Join(fs, " "), coef
+}
+
+// combine adds like terms (pₖpᵢpⱼ + pᵢpₖpⱼ = 2pᵢpₖpⱼ), dropping those that
+// cancel.
+func combine(terms []IndexTerm) []IndexTerm {
+	keys := make([]string, len(terms))
+	sum := map[string]float64{}
+	for i, t := range terms {
+		k, c := t.key()
+		keys[i] = k
+		sum[k] += c
+	}
+	var out []IndexTerm
+	for i, t := range terms {
+		c, ok := sum[keys[i]]
+		if !ok {
+			continue // added into an earlier term
+		}
+		delete(sum, keys[i])
+		if c == 0 {
+			continue
+		}
+		var fs []IndexFactor
+		if a := math.Abs(c); a != 1 {
+			fs = append(fs, IndexFactor{Expr: ast.Num(a)})
+		}
+		for _, f := range t.Factors {
+			if _, ok := f.Expr.(*ast.Number); !ok || f.A != "" || f.B != "" {
+				fs = append(fs, f)
+			}
+		}
+		out = append(out, IndexTerm{Neg: c < 0, Factors: fs})
+	}
+	return out
 }
 
 // WriteIndex writes index terms (IndexTerms) with w, as IndexWith writes
