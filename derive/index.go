@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/op"
@@ -47,7 +49,8 @@ func IndexTerms(d Deriv, defs []Def, env map[string]ast.Shape) (terms []IndexTer
 	if d.Kind != Differential || d.Dir == "" {
 		return nil, false
 	}
-	x := &indexer{dir: d.Dir, sh: ast.NewChecker(env), defs: map[string]ast.Expr{}}
+	x := &indexer{dir: d.Dir, sh: ast.NewChecker(env), defs: map[string]ast.Expr{},
+		dims: map[string]ast.Dim{}, letters: map[string]ast.Dim{}}
 	for _, def := range defs {
 		if x.mentionsDir(def.Expr) {
 			x.defs[def.Name] = def.Expr
@@ -72,7 +75,7 @@ func IndexTerms(d Deriv, defs []Def, env map[string]ast.Shape) (terms []IndexTer
 	fn := nonempty(fi, fj)
 	free := append(slices.Clone(fn), nonempty(xk, xl)...)
 	for _, t := range raw {
-		t, ok := tidy(t, free, fn)
+		t, ok := x.tidy(t, free, fn)
 		if !ok {
 			return nil, false
 		}
@@ -88,11 +91,13 @@ type iterm struct {
 }
 
 type indexer struct {
-	dir  string
-	sh   *ast.Checker
-	defs map[string]ast.Expr // those that depend on dir
-	k, l string
-	next int
+	dir     string
+	sh      *ast.Checker
+	defs    map[string]ast.Expr // those that depend on dir
+	k, l    string
+	next    int
+	dims    map[string]ast.Dim // of the summed indices "#1", …
+	letters map[string]ast.Dim // of the letters given to them
 }
 
 func (x *indexer) mentionsDir(e ast.Expr) bool {
@@ -106,10 +111,13 @@ func (x *indexer) mentionsDir(e ast.Expr) bool {
 	return found
 }
 
-// fresh names a summed index: "#0", "#1", …, renamed by tidy.
-func (x *indexer) fresh() string {
+// fresh names a summed index over the dimension d: "#1", "#2", …,
+// renamed by tidy.
+func (x *indexer) fresh(d ast.Dim) string {
 	x.next++
-	return "#" + strconv.Itoa(x.next)
+	ix := "#" + strconv.Itoa(x.next)
+	x.dims[ix] = d
+	return ix
 }
 
 // indexDelta is δₐᵦ, no factor when both are absent.
@@ -222,7 +230,7 @@ func (x *indexer) entry(e ast.Expr, a, b string) ([]iterm, bool) {
 			default:
 				m := ""
 				if !sx.Cols.IsOne() {
-					m = x.fresh()
+					m = x.fresh(sx.Cols)
 				}
 				pa, pb, qa, qb = a, m, m, b
 			}
@@ -260,16 +268,16 @@ func (x *indexer) entry(e ast.Expr, a, b string) ([]iterm, bool) {
 			}
 			return mulTerms(p, one(d...))
 		case op.Is(n, op.Diag) && !sa.IsScalar(): // diag(M)ᵢ = Mᵢₘδᵢₘ
-			m := x.fresh()
+			m := x.fresh(sa.Cols)
 			p, ok := x.entry(arg, a, m)
 			if !ok {
 				return nil, false
 			}
 			return mulTerms(p, one(IndexFactor{A: a, B: m}))
 		case op.Is(n, op.Sum):
-			return x.entry(arg, x.fresh(), x.fresh())
+			return x.entry(arg, x.fresh(sa.Rows), x.fresh(sa.Cols))
 		case op.Is(n, op.Tr) && !sa.IsScalar():
-			m, k := x.fresh(), x.fresh()
+			m, k := x.fresh(sa.Rows), x.fresh(sa.Cols)
 			p, ok := x.entry(arg, m, k)
 			if !ok {
 				return nil, false
@@ -286,7 +294,7 @@ func isSummed(ix string) bool { return strings.HasPrefix(ix, "#") }
 // = AᵢₖBₗⱼ), drops δᵢᵢ, checks that the term carries every free index and
 // repeats every summed one, names the summed indices m, n, p, … in the
 // order they appear, and puts the scalars first.
-func tidy(t iterm, free, fnIdx []string) (IndexTerm, bool) {
+func (x *indexer) tidy(t iterm, free, fnIdx []string) (IndexTerm, bool) {
 	fs := append([]IndexFactor{}, t.factors...)
 	rename := func(from, to string) {
 		for i := range fs {
@@ -354,11 +362,31 @@ func tidy(t iterm, free, fnIdx []string) (IndexTerm, bool) {
 	for _, f := range fs {
 		switch {
 		case f.Expr != nil && f.A == "" && f.B == "":
-			if n, ok := f.Expr.(*ast.Number); ok {
-				coef *= n.Value
-			} else {
-				scalars = append(scalars, f)
+			// Numbers and signs join the coefficient, so that no two
+			// numbers meet (2 2a² would read 22a²); a product of scalars
+			// is its factors.
+			var flatten func(e ast.Expr)
+			flatten = func(e ast.Expr) {
+				switch n := e.(type) {
+				case *ast.Number:
+					coef *= n.Value
+					return
+				case *ast.Unary:
+					coef = -coef
+					flatten(n.X)
+					return
+				case *ast.Binary:
+					sx, err1 := x.sh.Shape(n.X)
+					sy, err2 := x.sh.Shape(n.Y)
+					if n.Op == ast.Mul && err1 == nil && err2 == nil && sx.IsScalar() && sy.IsScalar() {
+						flatten(n.X)
+						flatten(n.Y)
+						return
+					}
+				}
+				scalars = append(scalars, IndexFactor{Expr: e})
 			}
+			flatten(f.Expr)
 		case f.Expr != nil && (slices.Contains(fnIdx, f.A) || slices.Contains(fnIdx, f.B)):
 			fn = append(fn, f)
 		default:
@@ -380,12 +408,22 @@ func tidy(t iterm, free, fnIdx []string) (IndexTerm, bool) {
 			}
 		}
 	}
-	if len(order) > len(summedLetters) {
-		return IndexTerm{}, false
-	}
+	// A letter keeps its range in every term: package index takes an
+	// index's range from all the terms.
 	fs = out.Factors
-	for n, ix := range order {
-		rename(ix, summedLetters[n])
+	var taken []string
+	for _, ix := range order {
+		at := slices.IndexFunc(summedLetters, func(m string) bool {
+			d, used := x.letters[m]
+			return !slices.Contains(taken, m) && (!used || d == x.dims[ix] && d.Known())
+		})
+		if at < 0 {
+			return IndexTerm{}, false
+		}
+		m := summedLetters[at]
+		taken = append(taken, m)
+		x.letters[m] = x.dims[ix]
+		rename(ix, m)
 	}
 	return out, true
 }
@@ -459,14 +497,19 @@ func WriteIndex(terms []IndexTerm, w KronWriter) string {
 			out.WriteString("1")
 		}
 		for _, f := range t.Factors {
+			var s string
 			switch {
 			case f.Expr == nil:
-				out.WriteString(w.Delta(f.A, f.B))
+				s = w.Delta(f.A, f.B)
 			case f.A == "" && f.B == "":
-				out.WriteString(w.Factor(f.Expr))
+				s = w.Factor(f.Expr)
 			default:
-				out.WriteString(w.Sub(f.Expr, f.A, f.B))
+				s = w.Sub(f.Expr, f.A, f.B)
 			}
+			if strings.HasPrefix(s, "(") && endsName(out.String()) {
+				out.WriteString(" ") // c(BI) would read as a call of c
+			}
+			out.WriteString(s)
 		}
 	}
 	return out.String()
@@ -474,3 +517,13 @@ func WriteIndex(terms []IndexTerm, w KronWriter) string {
 
 // IndexTermsString writes index terms as text.
 func IndexTermsString(terms []IndexTerm) string { return WriteIndex(terms, TextKron{}) }
+
+// endsName reports whether s ends with a letter or subscript digit that a
+// name would continue (not an index).
+func endsName(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	if _, index := indexLetter[r]; index {
+		return false
+	}
+	return unicode.IsLetter(r) || r >= '₀' && r <= '₉'
+}

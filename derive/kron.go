@@ -2,6 +2,7 @@ package derive
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/op"
@@ -340,6 +341,15 @@ var indexSub = map[string]string{
 	"i": "ᵢ", "j": "ⱼ", "k": "ₖ", "l": "ₗ", "m": "ₘ", "n": "ₙ", "p": "ₚ", "r": "ᵣ", "s": "ₛ",
 	"t": "ₜ", "u": "ᵤ", "v": "ᵥ", "a": "ₐ", "e": "ₑ", "o": "ₒ", "h": "ₕ", "x": "ₓ",
 }
+
+var indexLetter = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, s := range indexSub {
+		r, _ := utf8.DecodeRuneInString(s)
+		m[r] = true
+	}
+	return m
+}()
 
 // Subscripts writes index letters as subscripts: "i", "k" → "ᵢₖ".
 func Subscripts(idx ...string) string {
