@@ -180,13 +180,19 @@ func (x *indexer) entry(e ast.Expr, a, b string) ([]iterm, bool) {
 	case *ast.Ones:
 		return one(), true
 	}
-	if !x.mentionsDir(e) {
+	// A part without dX is an entry of its own, unless it holds an I or 𝟙,
+	// which printed alone may not tell its size ((𝟙Bᵀ)ᵢⱼ): those are
+	// written entry by entry, I as δ, 𝟙 as 1.
+	if !x.mentionsDir(e) && !hasUnit(e) {
 		return one(IndexFactor{Expr: e, A: a, B: b}), true
 	}
 	switch n := e.(type) {
 	case *ast.Ident:
 		if def, ok := x.defs[n.Name]; ok {
 			return x.entry(def, a, b)
+		}
+		if n.Name != x.dir {
+			return one(IndexFactor{Expr: e, A: a, B: b}), true
 		}
 		// the direction: dXₐᵦ = δₐₖδᵦₗ
 		d1, ok1 := indexDelta(a, x.k)
@@ -286,6 +292,18 @@ func (x *indexer) entry(e ast.Expr, a, b string) ([]iterm, bool) {
 		}
 	}
 	return nil, false
+}
+
+func hasUnit(e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Expr) bool {
+		switch n.(type) {
+		case *ast.Ones, *ast.Identity:
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 func isSummed(ix string) bool { return strings.HasPrefix(ix, "#") }
@@ -496,6 +514,7 @@ func WriteIndex(terms []IndexTerm, w KronWriter) string {
 		if len(t.Factors) == 0 {
 			out.WriteString("1")
 		}
+		prev := ""
 		for _, f := range t.Factors {
 			var s string
 			switch {
@@ -506,10 +525,12 @@ func WriteIndex(terms []IndexTerm, w KronWriter) string {
 			default:
 				s = w.Sub(f.Expr, f.A, f.B)
 			}
-			if strings.HasPrefix(s, "(") && endsName(out.String()) {
-				out.WriteString(" ") // c(BI) would read as a call of c
+			if prev != "" && endsName(prev) && (strings.HasPrefix(s, "(") || strings.Contains(prev, "_")) {
+				// c(BI) would read as a call of c, a_A A as a_AA
+				out.WriteString(" ")
 			}
 			out.WriteString(s)
+			prev = s
 		}
 	}
 	return out.String()
