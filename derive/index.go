@@ -31,6 +31,9 @@ type IndexTerm struct {
 // of sums may give; beyond it the index view would not be read.
 const maxIndexTerms = 32
 
+// maxIndexVisits bounds the nodes IndexTerms visits, definitions expanded.
+const maxIndexVisits = 2000
+
 // summedLetters are the letters of summed indices, in the order they are
 // given: each has a Unicode subscript that package index reads.
 var summedLetters = []string{"m", "n", "p", "r", "s", "t", "u", "v", "a", "e", "o", "h", "x"}
@@ -96,6 +99,7 @@ type indexer struct {
 	defs    map[string]ast.Expr // those that depend on dir
 	k, l    string
 	next    int
+	visits  int
 	dims    map[string]ast.Dim // of the summed indices "#1", …
 	letters map[string]ast.Dim // of the letters given to them
 }
@@ -159,6 +163,11 @@ func negate(p []iterm) []iterm {
 // entry writes entry (a, b) of e; an index is dropped where e's dimension
 // is 1.
 func (x *indexer) entry(e ast.Expr, a, b string) ([]iterm, bool) {
+	// Expanding the shared pieces unshares them: a budget of nodes keeps
+	// a deep chain of them from taking exponential time.
+	if x.visits++; x.visits > maxIndexVisits {
+		return nil, false
+	}
 	s, err := x.sh.Shape(e)
 	if err != nil {
 		return nil, false
@@ -213,6 +222,9 @@ func (x *indexer) entry(e ast.Expr, a, b string) ([]iterm, bool) {
 				return nil, false // a broadcast: a term would lack an index
 			}
 			p, ok1 := x.entry(n.X, a, b)
+			if !ok1 {
+				return nil, false
+			}
 			q, ok2 := x.entry(n.Y, a, b)
 			if n.Op == ast.Sub {
 				q = negate(q)
@@ -241,8 +253,11 @@ func (x *indexer) entry(e ast.Expr, a, b string) ([]iterm, bool) {
 				pa, pb, qa, qb = a, m, m, b
 			}
 			p, ok1 := x.entry(n.X, pa, pb)
+			if !ok1 {
+				return nil, false
+			}
 			q, ok2 := x.entry(n.Y, qa, qb)
-			if !ok1 || !ok2 {
+			if !ok2 {
 				return nil, false
 			}
 			return mulTerms(p, q)
