@@ -363,7 +363,10 @@ func Subscripts(idx ...string) string {
 // Sub writes a name with its indices, anything else bracketed: Aᵢₖ,
 // (X⁻¹)ᵢₖ, (VᵀV)ₗⱼ.
 func (TextKron) Sub(e ast.Expr, a, b string) string {
-	if _, ok := e.(*ast.Ident); ok {
+	if id, ok := e.(*ast.Ident); ok && id.Name != "δ" { // δᵢⱼ is Kronecker's
+		return ast.String(e) + Subscripts(a, b)
+	}
+	if _, ok := e.(*ast.Ident); ok && (a == "" || b == "") { // a vector δᵢ
 		return ast.String(e) + Subscripts(a, b)
 	}
 	return "(" + ast.String(e) + ")" + Subscripts(a, b)
