@@ -454,7 +454,7 @@ func TestFormulas(t *testing.T) {
 	t.Logf("%d Kronecker forms parsed back and evaluated against their tensors", kronParsed)
 	t.Logf("%d formulas, %d derivatives, each at 3 points (%d evaluations); worst rel. error %.2g (%s)",
 		st.formulas, st.derivs, st.points, st.worst, st.worstAt)
-	t.Logf("printed tensor derivatives read back and evaluated: %d differentials, %d index views", vst.differentials, vst.indexViews)
+	t.Logf("printed tensor derivatives read back and evaluated: %d differentials, %d index views (%d without a Kronecker form), %d differentials without an index view", vst.differentials, vst.indexViews, vst.general, vst.noIndex)
 	if err := katex.Render(texs); err != nil {
 		if errors.Is(err, katex.ErrMissing) {
 			katex.Missing(t, "%v", err)

@@ -19,6 +19,8 @@ import (
 // viewStats counts the printed views read back.
 type viewStats struct {
 	differentials, indexViews int
+	general                   int // index views without a Kronecker form
+	noIndex                   int // differentials with no index view
 }
 
 // checkPrintedViews reads back what `matcalc derive` prints for each tensor
@@ -148,10 +150,20 @@ func checkPrintedViews(t *testing.T, c *testCase, p *prepared, st *viewStats) {
 				idx = l
 			}
 		}
-		if _, ok := derive.Kronecker(d, renv); ok != (idx != "") {
-			t.Errorf("%s\n%s: a Kronecker form is %v, but the index view printed is %q", c, what, ok, idx)
+		// An index view is printed where a Kronecker form exists, and
+		// elsewhere where the differential translates entry by entry.
+		_, kron := derive.Kronecker(d, renv)
+		_, general := derive.IndexTerms(d, p.res.Defs, renv)
+		if (kron || general) != (idx != "") {
+			t.Errorf("%s\n%s: a Kronecker form is %v, a translation %v, but the index view printed is %q", c, what, kron, general, idx)
 		}
 		if idx == "" {
+			if !kron {
+				st.noIndex++
+				if testing.Verbose() {
+					t.Logf("no index view: %s  %s", what, lines[at])
+				}
+			}
 			continue
 		}
 		form, err := index.Parse(idx, decls)
@@ -173,5 +185,8 @@ func checkPrintedViews(t *testing.T, c *testCase, p *prepared, st *viewStats) {
 		}
 		compare("index view", idx, got)
 		st.indexViews++
+		if !kron {
+			st.general++
+		}
 	}
 }

@@ -69,3 +69,23 @@ func ExampleDerive_jacobian() {
 	// ∂s/∂x = T₂W  (jacobian, n×m)
 	// ∂s/∂b = T₂  (jacobian, n×n)
 }
+
+// The index view of a differential that has no Kronecker form, written
+// entry by entry from its tree: softmax(Kq) by K.
+func ExampleIndexTerms() {
+	e, _ := parser.ParseExpr("softmax(Kq)")
+	info, _ := ast.Infer(e, nil, nil)
+	res, err := derive.Derive(e, info, derive.Options{Wrt: []string{"K"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d := res.Derivs[0]
+	_, kron := derive.Kronecker(d, res.Env())
+	terms, ok := derive.IndexTerms(d, res.Defs, res.Env())
+	fmt.Println(ast.String(d.Expr))
+	fmt.Println(kron, ok, derive.IndexTermsString(terms))
+	// Output:
+	// p ∘ t − pᵀtp
+	// false true pᵢδᵢₖqₗ − pᵢpₖqₗ
+}

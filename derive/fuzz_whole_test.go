@@ -3,6 +3,7 @@ package derive_test
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,9 +11,11 @@ import (
 	"github.com/matcalc/matcalc/check"
 	"github.com/matcalc/matcalc/derive"
 	"github.com/matcalc/matcalc/eval"
+	"github.com/matcalc/matcalc/index"
 	"github.com/matcalc/matcalc/parser"
 	"github.com/matcalc/matcalc/render"
 	"github.com/matcalc/matcalc/render/gocode"
+	"github.com/matcalc/matcalc/report"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -100,6 +103,8 @@ func FuzzWhole(f *testing.F) {
 			if e := eval.RelErr(gs, gp); e > 1e-8 {
 				t.Fatalf("%s: ∂/∂%s shared and not differ by %.2g", src, ds.Wrt, e)
 			}
+			checkIndexView(t, src, shared, ds, env, gs)
+			checkIndexView(t, src, plain, dp, env, gp)
 			if !smooth || ds.Order != 1 {
 				continue
 			}
@@ -152,6 +157,42 @@ func secondOrder(t *testing.T, src string, e ast.Expr, info *ast.Info, env *eval
 		if re := eval.RelErr(gs, gp); re > 1e-8 {
 			t.Fatalf("%s: %s shared and not differ by %.2g", src, ds.Label("s"), re)
 		}
+		checkIndexView(t, src, shared, ds, env, gs)
+	}
+}
+
+// checkIndexView reads back the index view that derive.IndexTerms gives a
+// differential without a Kronecker form, as matcalc prints it, and
+// compares it entry by entry with the tensor (check.Symbolic).
+func checkIndexView(t *testing.T, src string, r *derive.Result, d derive.Deriv, env *eval.Env, tensor *mat.Dense) {
+	t.Helper()
+	renv := r.Env()
+	if _, ok := derive.Kronecker(d, renv); ok {
+		return
+	}
+	terms, ok := derive.IndexTerms(d, r.Defs, renv)
+	if !ok {
+		return
+	}
+	line := report.IndexLabel("s", d, renv) + " = " + derive.IndexTermsString(terms)
+	// Only d's direction is declared: a variable d and x with dx that of
+	// another block would read as that direction.
+	decls := slices.DeleteFunc(r.DirDecls(), func(dl ast.Decl) bool { return !slices.Contains(dl.Names, d.Dir) })
+	form, err := index.Parse(line, decls)
+	if err != nil {
+		t.Fatalf("%s: the index view of %s does not parse back:\n%s", src, d.Label("s"), ast.FormatError(line, err))
+	}
+	got, err := form.Expand(r.Expand).Eval(env)
+	if err != nil {
+		t.Fatalf("%s: the index view %s: %s", src, line, ast.FormatError(line, err))
+	}
+	gr, gc := got.Dims()
+	wr, wc := tensor.Dims()
+	if d.Shape.IsScalar() && gr == 1 && gr*gc == wr*wc {
+		got = mat.NewDense(wr, wc, got.RawRowView(0)) // a gradient's shape
+	}
+	if re := eval.RelErr(got, tensor); !(re <= 1e-8) {
+		t.Fatalf("%s: the index view %s differs from the tensor by %.2g", src, line, re)
 	}
 }
 

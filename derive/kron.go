@@ -2,6 +2,7 @@ package derive
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/matcalc/matcalc/ast"
 	"github.com/matcalc/matcalc/op"
@@ -336,7 +337,19 @@ func (TextKron) Sign(first, neg bool) string {
 // products: a product binds tighter than ⊗ (VᵀV ⊗ I).
 func (TextKron) Factor(e ast.Expr) string { return paren(e) }
 
-var indexSub = map[string]string{"i": "ᵢ", "j": "ⱼ", "k": "ₖ", "l": "ₗ"}
+var indexSub = map[string]string{
+	"i": "ᵢ", "j": "ⱼ", "k": "ₖ", "l": "ₗ", "m": "ₘ", "n": "ₙ", "p": "ₚ", "r": "ᵣ", "s": "ₛ",
+	"t": "ₜ", "u": "ᵤ", "v": "ᵥ", "a": "ₐ", "e": "ₑ", "o": "ₒ", "h": "ₕ", "x": "ₓ",
+}
+
+var indexLetter = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, s := range indexSub {
+		r, _ := utf8.DecodeRuneInString(s)
+		m[r] = true
+	}
+	return m
+}()
 
 // Subscripts writes index letters as subscripts: "i", "k" → "ᵢₖ".
 func Subscripts(idx ...string) string {
@@ -350,7 +363,10 @@ func Subscripts(idx ...string) string {
 // Sub writes a name with its indices, anything else bracketed: Aᵢₖ,
 // (X⁻¹)ᵢₖ, (VᵀV)ₗⱼ.
 func (TextKron) Sub(e ast.Expr, a, b string) string {
-	if _, ok := e.(*ast.Ident); ok {
+	if id, ok := e.(*ast.Ident); ok && id.Name != "δ" { // δᵢⱼ is Kronecker's
+		return ast.String(e) + Subscripts(a, b)
+	}
+	if _, ok := e.(*ast.Ident); ok && (a == "" || b == "") { // a vector δᵢ
 		return ast.String(e) + Subscripts(a, b)
 	}
 	return "(" + ast.String(e) + ")" + Subscripts(a, b)

@@ -78,6 +78,8 @@ func LaTeXResult(r *derive.Result, o LaTeXOptions) string {
 		lines = append(lines, line)
 		if terms, ok := derive.Kronecker(d, env); ok {
 			lines = append(lines, kroneckerLaTeX(fn, d, terms, env, o)...)
+		} else if terms, ok := derive.IndexTerms(d, r.Defs, env); ok {
+			lines = append(lines, indexLHS(fn, d, env, o)+derive.WriteIndex(terms, latexKron{o}))
 		}
 	}
 	return aligned(lines)
@@ -92,11 +94,20 @@ func kroneckerLaTeX(fn string, d derive.Deriv, terms []derive.KronTerm, env map[
 	}
 	x := Name(d.By(), o)
 	w := latexKron{o}
-	fi, fj, xk, xl := derive.TensorIndices(d.Shape, env[d.By()])
 	return []string{
 		`\frac{\partial \operatorname{vec}(` + of + `)}{\partial \operatorname{vec}(` + x + `)^\top} &= ` + LaTeX(derive.KroneckerExpr(terms, d.Shape, env[d.By()], d.By(), env), o),
-		`\frac{\partial (` + of + `)_{` + fi + fj + `}}{\partial {` + x + `}_{` + xk + xl + `}} &= ` + derive.IndexWith(terms, d.Shape, env[d.By()], env, w),
+		indexLHS(fn, d, env, o) + derive.IndexWith(terms, d.Shape, env[d.By()], env, w),
 	}
+}
+
+// indexLHS writes the left side of the index view, ∂sᵢⱼ/∂Xₖₗ =.
+func indexLHS(fn string, d derive.Deriv, env map[string]ast.Shape, o LaTeXOptions) string {
+	of := Name(fn, o)
+	if d.Order == 2 {
+		of = Partial(fn, d.Wrt, 1, o)
+	}
+	fi, fj, xk, xl := derive.TensorIndices(d.Shape, env[d.By()])
+	return `\frac{\partial (` + of + `)_{` + fi + fj + `}}{\partial {` + Name(d.By(), o) + `}_{` + xk + xl + `}} &= `
 }
 
 // latexKron spells the Kronecker and index views in LaTeX.

@@ -150,6 +150,8 @@ func Text(res *derive.Result, o Options) (string, error) {
 				env := res.Env()
 				fmt.Fprintf(&b, "  %s = %s\n", VecLabel(res.FuncName, d), derive.KroneckerString(d, k, env))
 				fmt.Fprintf(&b, "  %s = %s\n", IndexLabel(res.FuncName, d, env), derive.IndexString(k, d.Shape, env[d.By()], env))
+			} else if t, ok := derive.IndexTerms(d, res.Defs, res.Env()); ok {
+				fmt.Fprintf(&b, "  %s = %s\n", IndexLabel(res.FuncName, d, res.Env()), derive.IndexTermsString(t))
 			}
 			tensors = true
 			continue
@@ -335,6 +337,8 @@ func JSON(res *derive.Result, o Options) ([]byte, error) {
 			if k, ok := derive.Kronecker(d, res.Env()); ok {
 				dj.Kronecker = derive.KroneckerString(d, k, res.Env())
 				dj.Index = derive.IndexString(k, d.Shape, res.Env()[d.By()], res.Env())
+			} else if t, ok := derive.IndexTerms(d, res.Defs, res.Env()); ok {
+				dj.Index = derive.IndexTermsString(t)
 			}
 			dj.Tensor = tensorJSON(d.Tensor)
 		}
